@@ -1,0 +1,124 @@
+//! Command-line parsing and dispatch. Each subcommand is one file with its usage text and a `run`.
+
+mod export;
+mod extract;
+mod gazetteer;
+mod lookup;
+mod map;
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use mentionmap::gazetteer::Gazetteer;
+use mentionmap::ingest::{self, DateOverrides, Ingested};
+use mentionmap::pipeline::ExtractOptions;
+
+/// Turn news text into maps: every place mentioned, resolved to coordinates; the dated events joined to
+/// those places; and the tracks of the ships' described movements — as GeoJSON, KML and an offline HTML map.
+#[derive(Parser)]
+#[command(name = "mentionmap", version, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Map(map::MapArgs),
+    Extract(extract::ExtractArgs),
+    Export(export::ExportArgs),
+    Lookup(lookup::LookupArgs),
+    #[command(subcommand)]
+    Gazetteer(gazetteer::GazetteerCommand),
+}
+
+/// Exit code when no document at all could be read.
+const EXIT_NOTHING_READ: u8 = 1;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Map(args) => map::run(args),
+        Command::Extract(args) => extract::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Lookup(args) => lookup::run(args),
+        Command::Gazetteer(command) => gazetteer::run(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("mentionmap: error: {e:#}");
+            ExitCode::from(EXIT_NOTHING_READ)
+        }
+    }
+}
+
+/// The inputs shared by `map` and `extract`.
+#[derive(Args)]
+struct InputArgs {
+    /// Articles to read: files, folders (read recursively), or `-` for standard input.
+    /// Formats: .txt/.md (optional front matter), .html, .jsonl/.json.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
+
+    /// Publication date for every document (`--date 2023-07-16`) or for one (`--date ID=2023-07-16`);
+    /// repeatable. Overrides dates found in the documents.
+    #[arg(long = "date", value_name = "[ID=]YYYY-MM-DD")]
+    dates: Vec<String>,
+
+    /// Generation time written into every output (RFC 3339), for reproducible files.
+    /// Defaults to SOURCE_DATE_EPOCH when set, else now.
+    #[arg(long, value_name = "TIME")]
+    generated_at: Option<String>,
+}
+
+impl InputArgs {
+    /// Read the inputs, reporting each problem on its own line.
+    fn read(&self) -> Result<Ingested> {
+        let mut overrides = DateOverrides::default();
+        for d in &self.dates {
+            overrides.add(d).map_err(anyhow::Error::msg)?;
+        }
+        let ingested = ingest::read_inputs(&self.inputs, &overrides);
+        for problem in &ingested.problems {
+            eprintln!("mentionmap: skipped {problem}");
+        }
+        Ok(ingested)
+    }
+
+    fn options(&self) -> Result<ExtractOptions> {
+        Ok(ExtractOptions {
+            generated_at: generation_time(self.generated_at.as_deref())?,
+        })
+    }
+}
+
+/// `--generated-at`, else SOURCE_DATE_EPOCH, else now; always normalised to RFC 3339 UTC seconds.
+fn generation_time(flag: Option<&str>) -> Result<String> {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    let time: DateTime<Utc> = match flag {
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .with_context(|| {
+                format!(
+                    "--generated-at {s:?}: expected an RFC 3339 time such as 2023-07-20T00:00:00Z"
+                )
+            })?
+            .with_timezone(&Utc),
+        None => match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(epoch) => {
+                let secs: i64 = epoch.trim().parse().with_context(|| {
+                    format!("SOURCE_DATE_EPOCH={epoch:?} is not a number of seconds")
+                })?;
+                DateTime::from_timestamp(secs, 0).context("SOURCE_DATE_EPOCH out of range")?
+            }
+            Err(_) => Utc::now(),
+        },
+    };
+    Ok(time.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+fn load_gazetteer() -> Result<Gazetteer> {
+    Gazetteer::load_default().context("cannot load the gazetteer")
+}

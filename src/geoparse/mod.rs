@@ -1,0 +1,234 @@
+//! Geoparsing: from a document's text to *mentions* — stretches of text that name a place, each resolved
+//! to a gazetteer entry with a confidence and the candidates considered — and to demonyms, kept as
+//! evidence for a country.
+
+pub mod recognize;
+pub mod resolve;
+
+use std::ops::Range;
+
+use crate::gazetteer::Gazetteer;
+use crate::story::{Candidate, Demonym, Mention, PlaceKind};
+use crate::text::{sentence_containing, CharOffsets};
+use recognize::Found;
+use resolve::{DocContext, Occurrence};
+
+/// Below this confidence a mention keeps its candidates but gets no place.
+pub const MIN_CONFIDENCE: f64 = 0.2;
+
+/// Verbs after a capital or a seat of government that make it the government speaking or acting.
+const POLITY_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "has",
+    "have",
+    "had",
+    "is",
+    "was",
+    "will",
+    "would",
+    "announced",
+    "stated",
+    "refused",
+    "condemned",
+    "warned",
+    "accused",
+    "denied",
+    "insisted",
+    "urged",
+    "called",
+    "responded",
+    "rejected",
+    "welcomed",
+    "continues",
+    "continued",
+    "emerged",
+    "claims",
+    "claimed",
+    "confirmed",
+    "protested",
+    "vowed",
+    "sanctioned",
+    "threatened",
+    "wants",
+    "sees",
+    "agreed",
+];
+
+/// A document's text prepared for the stages: sentences and offset conversion.
+pub struct PreparedText<'a> {
+    pub doc: &'a str,
+    pub text: &'a str,
+    pub offsets: CharOffsets,
+    pub sentences: Vec<Range<usize>>,
+}
+
+impl<'a> PreparedText<'a> {
+    pub fn new(doc: &'a str, text: &'a str) -> PreparedText<'a> {
+        PreparedText {
+            doc,
+            text,
+            offsets: CharOffsets::new(text),
+            sentences: crate::text::sentences(text),
+        }
+    }
+
+    /// The sentence around a byte offset, as text (the whole text if it has no sentences).
+    pub fn sentence_at(&self, byte: usize) -> &'a str {
+        sentence_containing(&self.sentences, byte).map_or(self.text, |r| &self.text[r.clone()])
+    }
+}
+
+/// Find and resolve the place mentions and demonyms of one document.
+pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>, Vec<Demonym>) {
+    let text = prepared.text;
+    let words = recognize::words(text);
+    let found = recognize::find(gazetteer, text, &words);
+
+    let mut demonyms = Vec::new();
+    let mut context = DocContext::default();
+    let mut toponyms = Vec::new();
+    for f in found {
+        match f {
+            Found::Demonym { span, country } => {
+                context.countries.insert(country.clone());
+                demonyms.push(Demonym {
+                    doc: prepared.doc.to_string(),
+                    start: prepared.offsets.char_at(span.start),
+                    end: prepared.offsets.char_at(span.end),
+                    text: text[span].to_string(),
+                    country,
+                });
+            }
+            Found::Toponym {
+                span,
+                folded,
+                first_word,
+                last_word,
+            } => toponyms.push((span, folded, first_word, last_word)),
+        }
+    }
+    // Countries named outright are context too.
+    for (_, folded, _, _) in &toponyms {
+        if let Some(&top) = gazetteer.lookup_folded(folded).first() {
+            let e = gazetteer.entry(top);
+            if e.kind == PlaceKind::Country {
+                context.countries.extend(e.country.clone());
+            }
+        }
+    }
+
+    let befores: Vec<Vec<String>> = toponyms
+        .iter()
+        .map(|(_, _, first, _)| {
+            words[first.saturating_sub(2)..*first]
+                .iter()
+                .map(|w| w.folded.clone())
+                .collect()
+        })
+        .collect();
+    let occurrences: Vec<Occurrence> = toponyms
+        .iter()
+        .zip(&befores)
+        .map(|((_, folded, _, last), before)| Occurrence {
+            folded,
+            before,
+            after: words.get(last + 1).map(|w| w.folded.as_str()),
+        })
+        .collect();
+    let resolved = resolve::resolve_names(gazetteer, &occurrences, &context);
+
+    let mut mentions = Vec::with_capacity(toponyms.len());
+    for (span, folded, _first, last) in &toponyms {
+        let scored = &resolved[folded];
+        let confidence = resolve::confidence(scored);
+        let Some(best) = scored.first() else { continue };
+        let best_entry = gazetteer.entry(best.entry);
+        // A small town name running on into another capitalised word is part of a longer name
+        // ("Victoria Ioganov"); a famous place keeps its mention ("Beijing Olympics" still says Beijing).
+        if best_entry.kind == PlaceKind::City
+            && best_entry.population < 1_000_000
+            && recognize::runs_into_capitalised_word(text, &words, *last)
+        {
+            continue;
+        }
+        let chosen = (confidence >= MIN_CONFIDENCE).then_some(best_entry);
+        let next_word = words.get(last + 1).map(|w| w.folded.as_str());
+        let is_seat_of_power = best_entry.feature_code == "PPLC" || best_entry.stands_for.is_some();
+        let role = (is_seat_of_power && next_word.is_some_and(|w| POLITY_VERBS.contains(&w)))
+            .then(|| "polity".to_string());
+        mentions.push(Mention {
+            doc: prepared.doc.to_string(),
+            start: prepared.offsets.char_at(span.start),
+            end: prepared.offsets.char_at(span.end),
+            text: text[span.clone()].to_string(),
+            place: chosen.map(|e| e.id.clone()),
+            lat: chosen.map(|e| e.lat),
+            lon: chosen.map(|e| e.lon),
+            confidence: (confidence * 1000.0).round() / 1000.0,
+            role,
+            sentence: prepared.sentence_at(span.start).to_string(),
+            candidates: scored
+                .iter()
+                .take(5)
+                .map(|s| {
+                    let e = gazetteer.entry(s.entry);
+                    Candidate {
+                        place: e.id.clone(),
+                        name: e.name.clone(),
+                        kind: e.kind,
+                        country: e.country.clone(),
+                        lat: e.lat,
+                        lon: e.lon,
+                        score: (s.score * 1000.0).round() / 1000.0,
+                    }
+                })
+                .collect(),
+        });
+    }
+    (mentions, demonyms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::test_data;
+
+    #[test]
+    fn mentions_carry_code_point_offsets_and_sentences() {
+        let g = test_data::small();
+        let text =
+            "Le navire — parti de «Qingdao» — a rejoint la mer. Beijing said the Kremlin agreed.";
+        let prepared = PreparedText::new("d1", text);
+        let (mentions, _) = geoparse(&g, &prepared);
+        let qingdao = mentions.iter().find(|m| m.text == "Qingdao").unwrap();
+        let sliced: String = text
+            .chars()
+            .skip(qingdao.start)
+            .take(qingdao.end - qingdao.start)
+            .collect();
+        assert_eq!(sliced, "Qingdao");
+        assert_eq!(qingdao.place.as_deref(), Some("gn:1797929"));
+        assert!(qingdao.sentence.starts_with("Le navire"));
+        let beijing = mentions.iter().find(|m| m.text == "Beijing").unwrap();
+        assert_eq!(beijing.role.as_deref(), Some("polity"));
+        let kremlin = mentions.iter().find(|m| m.text == "Kremlin").unwrap();
+        assert_eq!(kremlin.role.as_deref(), Some("polity"));
+    }
+
+    #[test]
+    fn demonyms_are_evidence_not_mentions() {
+        let g = test_data::small();
+        let prepared = PreparedText::new("d1", "Russian and Chinese ships met near Moscow.");
+        let (mentions, demonyms) = geoparse(&g, &prepared);
+        assert_eq!(
+            demonyms
+                .iter()
+                .map(|d| d.country.as_str())
+                .collect::<Vec<_>>(),
+            ["RU", "CN"]
+        );
+        assert_eq!(mentions.len(), 1);
+        assert_eq!(mentions[0].place.as_deref(), Some("gn:524901"));
+    }
+}

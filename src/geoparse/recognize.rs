@@ -1,0 +1,555 @@
+//! Recognition: finding the stretches of text that name a place (*toponyms*) or a nation (*demonyms*),
+//! before deciding which place each one means.
+//!
+//! The gazetteer drives it: the text is cut into words, each word is folded, and at every word the
+//! longest run of words that the gazetteer knows as a name is taken. Rules a careful reader applies then
+//! throw out what only looks like a place: lower-case common words, capitalised words that start
+//! sentences or titles ("Before", "May"), and names inside the names of outlets, ships and organisations
+//! ("Moscow Times", "Global Times").
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use crate::gazetteer::{fold, Gazetteer};
+
+/// A word of the text: its byte range, its folded form, and how it was written.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+    pub folded: String,
+    pub capitalised: bool,
+}
+
+/// A candidate stretch of text before resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    /// Byte range and the folded name the gazetteer knows it by.
+    Toponym {
+        span: Range<usize>,
+        folded: String,
+        first_word: usize,
+        last_word: usize,
+    },
+    Demonym {
+        span: Range<usize>,
+        country: String,
+    },
+}
+
+pub fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        let is_word_char = c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c);
+        match (start, is_word_char) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                let raw = &text[s..i];
+                let first = raw.chars().next().unwrap();
+                out.push(Word {
+                    start: s,
+                    end: i,
+                    folded: fold(raw),
+                    // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
+                    capitalised: first.is_uppercase()
+                        || (first.is_alphabetic() && !first.is_lowercase()),
+                });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Small words allowed in lower case inside a multi-word name ("Sea of Japan", "Rio de Janeiro").
+const CONNECTORS: &[&str] = &[
+    "of", "the", "de", "del", "da", "do", "dos", "das", "di", "la", "le", "les", "el", "al", "an",
+    "and", "y", "e", "upon", "on", "sur", "am", "im", "bin",
+];
+
+/// Capitalised common words that GeoNames also lists as towns; taken as places only as part of a longer
+/// name. Sentence starts, titles, days and months are the usual culprits.
+const COMMON_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "again",
+    "against",
+    "all",
+    "along",
+    "also",
+    "although",
+    "among",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "before",
+    "being",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "chief",
+    "city",
+    "coast",
+    "commander",
+    "could",
+    "days",
+    "defense",
+    "defence",
+    "during",
+    "each",
+    "earlier",
+    "east",
+    "eastern",
+    "even",
+    "every",
+    "few",
+    "for",
+    "from",
+    "general",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "his",
+    "however",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "last",
+    "later",
+    "leave",
+    "like",
+    "many",
+    "minister",
+    "ministry",
+    "more",
+    "most",
+    "much",
+    "navy",
+    "new",
+    "news",
+    "next",
+    "no",
+    "north",
+    "northern",
+    "not",
+    "of",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "over",
+    "page",
+    "police",
+    "port",
+    "president",
+    "prime",
+    "reading",
+    "said",
+    "same",
+    "she",
+    "since",
+    "so",
+    "some",
+    "south",
+    "southern",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "through",
+    "to",
+    "today",
+    "under",
+    "union",
+    "until",
+    "up",
+    "us",
+    "very",
+    "was",
+    "we",
+    "west",
+    "western",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "will",
+    "with",
+    "would",
+    "yet",
+    "you",
+    "center",
+    "centre",
+    "mobile",
+    "nice",
+    "split",
+    "bath",
+    "hope",
+    "liberty",
+    "independence",
+    "unity",
+    "victory",
+    "friendship",
+    "progress",
+    "commerce",
+    "paradise",
+    "comment",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "sea",
+    "ocean",
+    "strait",
+    "bay",
+    "gulf",
+    "island",
+    "islands",
+    "river",
+    "lake",
+    "mount",
+    "cape",
+    "fleet",
+    "army",
+    "air",
+    "force",
+    "forces",
+    "exercise",
+    "exercises",
+    "drills",
+    "joint",
+    "copyright",
+    "photo",
+    "file",
+    "editing",
+    "reporting",
+    "by",
+    "via",
+    "dubbed",
+    "according",
+    "mr",
+    "mrs",
+    "dr",
+    "admiral",
+    "captain",
+    "colonel",
+    "sir",
+    "lord",
+    "lady",
+    "saint",
+    "st",
+    "university",
+    "college",
+    "school",
+    "hospital",
+    "church",
+    "street",
+    "road",
+    "avenue",
+    "square",
+    "station",
+    "airport",
+];
+
+/// Words that cannot follow a place name inside a person's or organisation's name; after a small town
+/// name, a following capitalised word that is none of these means the town is part of a longer name.
+const PLACE_HEADS: &[&str] = &[
+    "province",
+    "prefecture",
+    "region",
+    "county",
+    "district",
+    "city",
+    "port",
+    "harbour",
+    "harbor",
+    "bay",
+    "strait",
+    "sea",
+    "island",
+    "islands",
+    "peninsula",
+    "coast",
+    "oblast",
+    "krai",
+    "state",
+    "republic",
+];
+
+/// Words before a name that make it a person ("President Vladimir Putin", "Admiral Nikolai Yevmenov").
+const PERSON_TITLES: &[&str] = &[
+    "president",
+    "minister",
+    "admiral",
+    "general",
+    "captain",
+    "commander",
+    "chief",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "lord",
+    "lady",
+    "senator",
+    "governor",
+    "mayor",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "secretary",
+    "ambassador",
+    "envoy",
+    "lieutenant",
+    "colonel",
+    "sergeant",
+    "professor",
+    "by",
+];
+
+/// Find toponyms and demonyms in a text.
+pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
+    let common: HashSet<&str> = COMMON_WORDS.iter().copied().collect();
+    let mut out = Vec::new();
+    let max_words = gazetteer.longest_name_words().max(3);
+    let mut i = 0;
+    while i < words.len() {
+        let (name_end, blocked) = longest_name_at(gazetteer, text, words, i, max_words);
+        if let Some(end) = blocked {
+            // an outlet or ship name ("Moscow Times"): nothing inside it is a place
+            i = end + 1;
+            continue;
+        }
+        let demonym_end = longest_demonym_at(gazetteer, words, i);
+        match (name_end, demonym_end) {
+            (_, Some((end, country))) if name_end.is_none_or(|n| n <= end) => {
+                if words[i].capitalised {
+                    out.push(Found::Demonym {
+                        span: words[i].start..words[end].end,
+                        country,
+                    });
+                }
+                i = end + 1;
+            }
+            (Some(end), _) if looks_like_place(text, words, i, end, &common) => {
+                let folded = join_folded(&words[i..=end]);
+                out.push(Found::Toponym {
+                    span: words[i].start..words[end].end,
+                    folded,
+                    first_word: i,
+                    last_word: end,
+                });
+                i = end + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+fn join_folded(words: &[Word]) -> String {
+    words
+        .iter()
+        .map(|w| w.folded.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Words of one name must touch: only spaces (or a hyphen/apostrophe) between them, never a full stop,
+/// comma or line break.
+fn adjacent(text: &str, a: &Word, b: &Word) -> bool {
+    let gap = &text[a.end..b.start];
+    gap.len() <= 3
+        && gap
+            .chars()
+            .all(|c| c == ' ' || c == '-' || c == '\'' || c == '’')
+}
+
+/// The last word of the longest gazetteer name starting at word `i`, and the last word of a blocking
+/// non-place name if that is at least as long.
+fn longest_name_at(
+    gazetteer: &Gazetteer,
+    text: &str,
+    words: &[Word],
+    i: usize,
+    max_words: usize,
+) -> (Option<usize>, Option<usize>) {
+    let mut key = String::new();
+    let mut best = None;
+    let mut blocked = None;
+    for j in i..words.len().min(i + max_words) {
+        if j > i {
+            if !adjacent(text, &words[j - 1], &words[j]) {
+                break;
+            }
+            key.push(' ');
+        }
+        key.push_str(&words[j].folded);
+        if !gazetteer.is_name_prefix(&key) {
+            break;
+        }
+        if gazetteer.is_non_place(&key) {
+            blocked = Some(j);
+        } else if !gazetteer.lookup_folded(&key).is_empty() {
+            best = Some(j);
+        }
+    }
+    match (best, blocked) {
+        (Some(b), Some(n)) if b > n => (Some(b), None),
+        (_, Some(n)) => (None, Some(n)),
+        (b, None) => (b, None),
+    }
+}
+
+fn longest_demonym_at(gazetteer: &Gazetteer, words: &[Word], i: usize) -> Option<(usize, String)> {
+    let mut key = String::new();
+    let mut best = None;
+    for (j, word) in words.iter().enumerate().skip(i).take(3) {
+        if j > i {
+            key.push(' ');
+        }
+        key.push_str(&word.folded);
+        if let Some(country) = gazetteer.demonym(&key) {
+            best = Some((j, country.to_string()));
+        }
+    }
+    best
+}
+
+fn looks_like_place(
+    text: &str,
+    words: &[Word],
+    first: usize,
+    last: usize,
+    common: &HashSet<&str>,
+) -> bool {
+    let span = &words[first..=last];
+    // capitalised, except connectors inside the name
+    let capitalised_ok = span[0].capitalised
+        && span.iter().all(|w| {
+            w.capitalised
+                || CONNECTORS.contains(&w.folded.as_str())
+                || w.folded.chars().all(|c| c.is_ascii_digit())
+        });
+    if !capitalised_ok {
+        return false;
+    }
+    if span.len() == 1 && common.contains(span[0].folded.as_str()) {
+        return false;
+    }
+    // A title before a single-word name makes it a person: "President Xi", "Admiral Victoria".
+    if first > 0
+        && PERSON_TITLES.contains(&words[first - 1].folded.as_str())
+        && adjacent(text, &words[first - 1], &words[first])
+    {
+        return false;
+    }
+    true
+}
+
+/// Whether a place name runs on into another capitalised word that is not part of it and not a place
+/// head word, as in "Victoria Ioganov" (a person) or "Qingdao Daily" (an outlet).
+pub fn runs_into_capitalised_word(text: &str, words: &[Word], last: usize) -> bool {
+    let Some(next) = words.get(last + 1) else {
+        return false;
+    };
+    next.capitalised
+        && adjacent(text, &words[last], next)
+        && !text[words[last].end..next.start].contains('\'')
+        && !PLACE_HEADS.contains(&next.folded.as_str())
+        && !COMMON_WORDS.contains(&next.folded.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::test_data;
+
+    fn found(text: &str) -> Vec<String> {
+        let g = test_data::small();
+        let w = words(text);
+        find(&g, text, &w)
+            .into_iter()
+            .map(|f| match f {
+                Found::Toponym { span, .. } => text[span].to_string(),
+                Found::Demonym { span, country } => format!("{}={country}", &text[span]),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_multiword_names_and_demonyms() {
+        assert_eq!(
+            found("A Chinese flotilla left Qingdao for the Sea of Japan (East Sea), passing the Korea Strait."),
+            ["Chinese=CN", "Qingdao", "Sea of Japan", "East Sea", "Korea Strait"]
+        );
+    }
+
+    #[test]
+    fn outlets_and_lower_case_words_are_not_places() {
+        assert_eq!(
+            found("The Moscow Times and the Global Times reported from Moscow."),
+            ["Moscow"]
+        );
+        assert!(found("he said moscow was calm").is_empty());
+        assert_eq!(found("China's navy and Japan's"), ["China", "Japan"]);
+    }
+
+    #[test]
+    fn names_do_not_run_across_punctuation() {
+        // "Sea" ends one sentence and "Japan" starts the next: no "Sea of Japan" here.
+        assert_eq!(found("East China Sea. Japan"), ["East China Sea", "Japan"]);
+    }
+}

@@ -1,0 +1,20 @@
+//! mentionmap turns news text into maps.
+//!
+//! The data flows one way, one module per stage:
+//! [`ingest`] (documents) → [`geoparse`] (mentions → places) → [`time`] (temporal expressions) →
+//! [`events`] (who did what, where, when) → [`tracks`] (ordered legs at sea) → [`export`] (one module per
+//! output format). Every stage adds to the [`story::Story`], the one model every exporter reads;
+//! [`pipeline`] runs the stages in order. The command line (`src/cmd`) is a thin layer over this library.
+
+pub mod events;
+pub mod export;
+pub mod gazetteer;
+pub mod geo_util;
+pub mod geoparse;
+pub mod ingest;
+pub mod output;
+pub mod pipeline;
+pub mod story;
+pub mod text;
+pub mod time;
+pub mod tracks;

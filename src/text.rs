@@ -1,0 +1,172 @@
+//! Text geometry shared by the stages: *sentences* (the unit of evidence an event or a mention is shown
+//! with) and *code-point offsets* (what `story.json` stores, since Rust slices by bytes but Python and
+//! JavaScript count characters).
+
+use std::ops::Range;
+
+/// Maps byte offsets of one text to code-point offsets.
+///
+/// Only non-ASCII characters are remembered, so an English article costs almost nothing.
+pub struct CharOffsets {
+    /// (byte offset just after a multi-byte character, extra bytes seen up to there)
+    marks: Vec<(usize, usize)>,
+}
+
+impl CharOffsets {
+    pub fn new(text: &str) -> CharOffsets {
+        let mut marks = Vec::new();
+        let mut extra = 0;
+        for (i, c) in text.char_indices() {
+            let len = c.len_utf8();
+            if len > 1 {
+                extra += len - 1;
+                marks.push((i + len, extra));
+            }
+        }
+        CharOffsets { marks }
+    }
+
+    /// The code-point offset of a byte offset that lies on a character boundary.
+    pub fn char_at(&self, byte: usize) -> usize {
+        let idx = self.marks.partition_point(|&(end, _)| end <= byte);
+        let extra = if idx == 0 { 0 } else { self.marks[idx - 1].1 };
+        byte - extra
+    }
+}
+
+/// Words after which a full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "mt", "ft", "gen", "adm", "capt", "col", "lt", "sgt", "cmdr",
+    "gov", "sen", "rep", "pres", "prof", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jr", "sr", "u.s",
+    "u.k", "u.n", "e.g", "i.e", "a.m", "p.m",
+];
+
+/// Split a text into sentences, as byte ranges with surrounding space trimmed.
+///
+/// A sentence ends at a line break, or at `.`, `!` or `?` (with any closing quotes) followed by space and
+/// then something that can start a sentence; a full stop after a known abbreviation or a single capital
+/// ("U.S.", "J. Smith") does not end one.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let mut end_here = None;
+        if b == b'\n' {
+            end_here = Some(i);
+        } else if matches!(b, b'.' | b'!' | b'?') && !(b == b'.' && is_abbreviation(text, i)) {
+            let mut j = i + 1;
+            // closing quotes and brackets belong to the sentence
+            while j < bytes.len() {
+                let rest = &text[j..];
+                let c = rest.chars().next().unwrap();
+                if matches!(c, '"' | '\'' | ')' | '”' | '’' | '»') {
+                    j += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            if j >= bytes.len() {
+                end_here = Some(j);
+            } else if bytes[j] == b' '
+                || bytes[j] == b'\t'
+                || bytes[j] == b'\n'
+                || bytes[j] == b'\r'
+            {
+                let next = text[j..].trim_start().chars().next();
+                if next.is_none_or(|c| !c.is_lowercase()) {
+                    end_here = Some(j);
+                }
+            }
+        }
+        if let Some(end) = end_here {
+            push_trimmed(text, start, end, &mut out);
+            start = end;
+            i = end.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    push_trimmed(text, start, bytes.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>) {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    if lead + trail < piece.len() {
+        out.push(start + lead..end - trail);
+    }
+}
+
+fn is_abbreviation(text: &str, dot: usize) -> bool {
+    let before = &text[..dot];
+    let word_start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .map_or(0, |p| p + before[p..].chars().next().unwrap().len_utf8());
+    let word = &before[word_start..];
+    if word.is_empty() {
+        return false;
+    }
+    // "J." or "U.S." style initials
+    if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// The sentence (byte range) that contains byte offset `at`, if any.
+pub fn sentence_containing(sentences: &[Range<usize>], at: usize) -> Option<&Range<usize>> {
+    let idx = sentences.partition_point(|r| r.end <= at);
+    sentences.get(idx).filter(|r| r.start <= at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_offsets_count_code_points() {
+        let text = "Qingdao → Sea of Japan, 青岛 then Shanghai";
+        let offsets = CharOffsets::new(text);
+        let byte = text.find("Shanghai").unwrap();
+        let chars = offsets.char_at(byte);
+        assert_eq!(
+            text.chars().skip(chars).take(8).collect::<String>(),
+            "Shanghai"
+        );
+        assert_eq!(offsets.char_at(0), 0);
+        assert_eq!(offsets.char_at(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn sentences_skip_abbreviations_and_keep_quotes() {
+        let text = "The U.S. Navy said so. Ships left Qingdao on Sunday.\"We sail,\" he said. Then they met.\nNew line";
+        let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            got,
+            vec![
+                "The U.S. Navy said so.",
+                "Ships left Qingdao on Sunday.\"We sail,\" he said.",
+                "Then they met.",
+                "New line"
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_containing_sentence() {
+        let text = "One here. Two there.";
+        let s = sentences(text);
+        let at = text.find("there").unwrap();
+        assert_eq!(
+            &text[sentence_containing(&s, at).unwrap().clone()],
+            "Two there."
+        );
+    }
+}

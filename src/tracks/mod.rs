@@ -1,0 +1,132 @@
+//! Tracks: the described movement of each ship or group — its *waypoints* (the places its events put it,
+//! in time order) and the *legs* between them.
+//!
+//! Happened events make the travelled line; planned ones ("will sail on to") stand apart as planned
+//! waypoints and legs, never joined into what happened.
+
+use std::collections::BTreeMap;
+
+use crate::story::{Action, Event, Leg, Modality, Story, Track, Waypoint};
+
+/// Build one track per actor that has at least two waypoints.
+pub fn build_tracks(story: &Story) -> Vec<Track> {
+    let mut by_actor: BTreeMap<&str, Vec<(usize, &Event)>> = BTreeMap::new();
+    for (order, e) in story.events.iter().enumerate() {
+        if e.action != Action::Other && e.place().is_some() {
+            by_actor
+                .entry(e.actor.as_str())
+                .or_default()
+                .push((order, e));
+        }
+    }
+    let mut tracks = Vec::new();
+    for (actor, mut events) in by_actor {
+        // Dated events by date; undated ones keep their place in the telling.
+        events.sort_by(|(oa, a), (ob, b)| match (&a.start, &b.start) {
+            (Some(x), Some(y)) => x.cmp(y).then(oa.cmp(ob)),
+            _ => oa.cmp(ob),
+        });
+        let (happened, planned): (Vec<_>, Vec<_>) = events
+            .into_iter()
+            .partition(|(_, e)| e.modality == Modality::Happened);
+        let mut waypoints: Vec<Waypoint> = Vec::new();
+        for (is_planned, list) in [(false, happened), (true, planned)] {
+            for (_, e) in list {
+                let place_id = e.place().unwrap();
+                let Some(place) = story.place(place_id) else {
+                    continue;
+                };
+                if let Some(last) = waypoints
+                    .last_mut()
+                    .filter(|w| w.place == place_id && w.planned == is_planned)
+                {
+                    last.events.push(e.id.clone());
+                    last.end = later(last.end.take(), e.end.clone());
+                    continue;
+                }
+                waypoints.push(Waypoint {
+                    place: place_id.to_string(),
+                    name: place.name.clone(),
+                    lat: place.lat,
+                    lon: place.lon,
+                    start: e.start.clone(),
+                    end: e.end.clone(),
+                    events: vec![e.id.clone()],
+                    planned: is_planned,
+                });
+            }
+        }
+        if waypoints.len() < 2 {
+            continue;
+        }
+        let legs = waypoints
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| Leg {
+                from: i,
+                to: i + 1,
+                planned: w[1].planned,
+                routed: false,
+                coordinates: great_circle(w[0].lon, w[0].lat, w[1].lon, w[1].lat),
+            })
+            .collect();
+        tracks.push(Track {
+            id: format!("t{}", tracks.len() + 1),
+            actor: actor.to_string(),
+            waypoints,
+            legs,
+        });
+    }
+    tracks
+}
+
+fn later(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Points along the great circle between two positions, about one every 50 km, as `[lon, lat]`.
+pub fn great_circle(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> Vec<[f64; 2]> {
+    let km = crate::geo_util::haversine_km(lat1, lon1, lat2, lon2);
+    let steps = ((km / 50.0).ceil() as usize).clamp(1, 200);
+    let (p1, l1, p2, l2) = (
+        lat1.to_radians(),
+        lon1.to_radians(),
+        lat2.to_radians(),
+        lon2.to_radians(),
+    );
+    let d = km / crate::geo_util::EARTH_RADIUS_KM;
+    (0..=steps)
+        .map(|i| {
+            let f = i as f64 / steps as f64;
+            if d < 1e-9 {
+                return [lon1, lat1];
+            }
+            let a = ((1.0 - f) * d).sin() / d.sin();
+            let b = (f * d).sin() / d.sin();
+            let x = a * p1.cos() * l1.cos() + b * p2.cos() * l2.cos();
+            let y = a * p1.cos() * l1.sin() + b * p2.cos() * l2.sin();
+            let z = a * p1.sin() + b * p2.sin();
+            [
+                y.atan2(x).to_degrees(),
+                z.atan2((x * x + y * y).sqrt()).to_degrees(),
+            ]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn great_circle_ends_at_both_points() {
+        let line = great_circle(120.38, 36.06, 134.0, 40.0);
+        let (first, last) = (line[0], *line.last().unwrap());
+        assert!((first[0] - 120.38).abs() < 1e-9 && (first[1] - 36.06).abs() < 1e-9);
+        assert!((last[0] - 134.0).abs() < 1e-6 && (last[1] - 40.0).abs() < 1e-6);
+        assert!(line.len() > 10);
+    }
+}
