@@ -22,6 +22,11 @@ const GROUP_NOUNS: &[(&str, &str)] = &[
     ("flotilla", "flotilla"),
     ("naval flotilla", "flotilla"),
     ("task force", "flotilla"),
+    ("task group", "flotilla"),
+    ("naval task group", "flotilla"),
+    ("carrier group", "flotilla"),
+    ("strike group", "flotilla"),
+    ("carrier strike group", "flotilla"),
     ("naval group", "flotilla"),
     ("fleet", "flotilla"),
     ("squadron", "flotilla"),
@@ -52,7 +57,7 @@ fn group_pattern() -> &'static Regex {
 fn coreference_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\bthe\s+(?:same\s+)?(flotilla|fleet|vessels?|ships|warships|task force)\b")
+        Regex::new(r"(?i)\bthe\s+(?:same\s+)?(?:\w+\s+)?(flotilla|fleet|vessels?|ships|warships|task (?:force|group)|group|corvettes|destroyers|frigates)\b")
             .expect("valid pattern")
     })
 }

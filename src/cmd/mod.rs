@@ -65,12 +65,12 @@ struct InputArgs {
 
     /// Publication date for every document (`--date 2023-07-16`) or for one (`--date ID=2023-07-16`);
     /// repeatable. Overrides dates found in the documents.
-    #[arg(long = "date", value_name = "[ID=]YYYY-MM-DD")]
+    #[arg(long = "date", value_name = "[ID=]YYYY-MM-DD", value_parser = check_date_arg)]
     dates: Vec<String>,
 
     /// Generation time written into every output (RFC 3339), for reproducible files.
     /// Defaults to SOURCE_DATE_EPOCH when set, else now.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", value_parser = check_time_arg)]
     generated_at: Option<String>,
 }
 
@@ -93,6 +93,18 @@ impl InputArgs {
             generated_at: generation_time(self.generated_at.as_deref())?,
         })
     }
+}
+
+/// Checked by clap so that a malformed `--date` is a usage error (exit 2).
+fn check_date_arg(arg: &str) -> Result<String, String> {
+    DateOverrides::default().add(arg)?;
+    Ok(arg.to_string())
+}
+
+fn check_time_arg(arg: &str) -> Result<String, String> {
+    chrono::DateTime::parse_from_rfc3339(arg)
+        .map_err(|_| format!("{arg:?}: expected an RFC 3339 time such as 2023-07-20T00:00:00Z"))?;
+    Ok(arg.to_string())
 }
 
 /// `--generated-at`, else SOURCE_DATE_EPOCH, else now; always normalised to RFC 3339 UTC seconds.
