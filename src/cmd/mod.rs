@@ -1,5 +1,6 @@
 //! Command-line parsing and dispatch. Each subcommand is one file with its usage text and a `run`.
 
+mod eval;
 mod export;
 mod extract;
 mod gazetteer;
@@ -29,6 +30,7 @@ enum Command {
     Map(map::MapArgs),
     Extract(extract::ExtractArgs),
     Export(export::ExportArgs),
+    Eval(eval::EvalArgs),
     Lookup(lookup::LookupArgs),
     #[command(subcommand)]
     Gazetteer(gazetteer::GazetteerCommand),
@@ -43,6 +45,7 @@ pub fn main() -> ExitCode {
         Command::Map(args) => map::run(args),
         Command::Extract(args) => extract::run(args),
         Command::Export(args) => export::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Lookup(args) => lookup::run(args),
         Command::Gazetteer(command) => gazetteer::run(command),
     };

@@ -42,16 +42,23 @@ pub struct Entry {
     pub names: Vec<String>,
     /// Which layer it came from: `geonames`, `natural-earth`, `searoute`, `mentionmap`.
     pub layer: &'static str,
+    /// The GeoNames id of the same feature, when known (cities, countries, continents).
+    pub geonameid: Option<u64>,
     /// A prior between 0 and 1: how likely a bare mention of one of its names means this place.
     pub importance: f64,
 }
 
 impl Entry {
     /// The id within its own gazetteer: the part after the `prefix:`.
-    pub fn source_id(&self) -> &str {
-        self.id
-            .split_once(':')
-            .map_or(self.id.as_str(), |(_, rest)| rest)
+    pub fn source_id(&self) -> String {
+        match self.geonameid {
+            Some(id) if self.layer == "geonames" => id.to_string(),
+            _ => self
+                .id
+                .split_once(':')
+                .map_or(self.id.as_str(), |(_, rest)| rest)
+                .to_string(),
+        }
     }
 }
 
@@ -75,6 +82,8 @@ pub struct Gazetteer {
     demonyms: HashMap<String, String>,
     /// Folded names of outlets, ships, organisations and events that contain place names.
     non_places: HashSet<String>,
+    /// Folded postal abbreviations ("ky", "mo"): names only after "City, ".
+    abbreviations: HashSet<String>,
     countries: HashMap<String, EntryId>,
     layers: Vec<LayerInfo>,
     longest_name_words: usize,
@@ -87,6 +96,7 @@ mod embedded {
     pub const LANDMARKS: &str = include_str!("../../gazetteer/landmarks.tsv");
     pub const DEMONYMS: &str = include_str!("../../gazetteer/demonyms.tsv");
     pub const NOT_PLACES: &str = include_str!("../../gazetteer/not_places.tsv");
+    pub const ALIASES: &str = include_str!("../../gazetteer/aliases.tsv");
 }
 
 /// The gazetteer's tables as text, in the shipped formats.
@@ -96,6 +106,7 @@ pub struct Tables<'a> {
     pub landmarks: &'a str,
     pub demonyms: &'a str,
     pub not_places: &'a str,
+    pub aliases: &'a str,
 }
 
 impl Gazetteer {
@@ -108,6 +119,7 @@ impl Gazetteer {
             landmarks: embedded::LANDMARKS,
             demonyms: embedded::DEMONYMS,
             not_places: embedded::NOT_PLACES,
+            aliases: embedded::ALIASES,
         })
     }
 
@@ -131,6 +143,7 @@ impl Gazetteer {
         );
         builder.demonyms = tables::parse_demonyms(t.demonyms)?;
         builder.non_places = tables::parse_not_places(t.not_places)?;
+        builder.add_aliases(tables::parse_aliases(t.aliases)?)?;
         Ok(builder.build())
     }
 
@@ -178,6 +191,11 @@ impl Gazetteer {
         self.non_places.contains(folded)
     }
 
+    /// True for a postal-style abbreviation ("Ky.", "Mo."), which names a place only after "City, ".
+    pub fn is_abbreviation(&self, folded: &str) -> bool {
+        self.abbreviations.contains(folded)
+    }
+
     pub fn demonym_count(&self) -> usize {
         self.demonyms.len()
     }
@@ -202,6 +220,7 @@ struct GazetteerBuilder {
     layers: Vec<LayerInfo>,
     demonyms: HashMap<String, String>,
     non_places: HashSet<String>,
+    abbreviations: HashSet<String>,
 }
 
 impl GazetteerBuilder {
@@ -212,6 +231,34 @@ impl GazetteerBuilder {
             licence,
         });
         self.entries.extend(entries);
+    }
+
+    /// Give existing entries their extra names; an alias naming no known entry is an error in the table.
+    fn add_aliases(&mut self, aliases: Vec<tables::Alias>) -> Result<()> {
+        let index: HashMap<&str, usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let mut found = Vec::new();
+        for alias in aliases {
+            let Some(&i) = index.get(alias.target.as_str()) else {
+                anyhow::bail!(
+                    "aliases.tsv line {}: no gazetteer entry {:?}",
+                    alias.line,
+                    alias.target
+                );
+            };
+            found.push((i, alias));
+        }
+        for (i, alias) in found {
+            if alias.abbreviation {
+                self.abbreviations.insert(fold(&alias.name));
+            }
+            self.entries[i].names.push(alias.name);
+        }
+        Ok(())
     }
 
     fn build(self) -> Gazetteer {
@@ -264,6 +311,7 @@ impl GazetteerBuilder {
             prefixes,
             demonyms: self.demonyms,
             non_places: self.non_places,
+            abbreviations: self.abbreviations,
             countries,
             layers: self.layers,
             longest_name_words: longest,
@@ -292,6 +340,7 @@ pub fn importance(kind: PlaceKind, feature_code: &str, population: u64) -> f64 {
         }
         PlaceKind::Admin2 => 0.3 + pop / 100.0,
         PlaceKind::Port => 0.3,
+        PlaceKind::Region if feature_code == "CONT" => 0.85,
         PlaceKind::Island | PlaceKind::Region => 0.5,
     };
     score.clamp(0.0, 1.0)
@@ -339,21 +388,29 @@ Japanese\tJP
 American\tUS
 ";
 
+    pub const ALIASES: &str = "alias\ttarget\tkind
+U.S.\tcountry:US\talias
+Ky.\tadmin1:CN.25\tabbreviation
+";
     pub const NOT_PLACES: &str = "name\twhat
 Moscow Times\tmedia
 Global Times\tmedia
 Press TV\tmedia
 ";
 
-    pub fn small() -> Gazetteer {
-        Gazetteer::from_tables(&super::Tables {
+    pub fn tables() -> super::Tables<'static> {
+        super::Tables {
             places: PLACES,
             marine: MARINE,
             landmarks: LANDMARKS,
             demonyms: DEMONYMS,
             not_places: NOT_PLACES,
-        })
-        .unwrap()
+            aliases: ALIASES,
+        }
+    }
+
+    pub fn small() -> Gazetteer {
+        Gazetteer::from_tables(&tables()).unwrap()
     }
 }
 
@@ -387,6 +444,23 @@ mod tests {
             .map(|i| g.entry(i).kind)
             .collect();
         assert_eq!(qingdao, [PlaceKind::City, PlaceKind::Port]);
+    }
+
+    #[test]
+    fn aliases_name_existing_entries() {
+        let g = test_data::small();
+        assert_eq!(g.entry(g.lookup("U.S.")[0]).id, "country:US");
+        assert!(g.is_abbreviation("ky"));
+        assert!(!g.is_abbreviation("us"));
+        let bad = Tables {
+            aliases: "alias\ttarget\tkind\nX\tgn:404\talias\n",
+            ..test_data::tables()
+        };
+        assert!(Gazetteer::from_tables(&bad)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("line 2"));
     }
 
     #[test]

@@ -109,9 +109,10 @@ pub(super) fn parse_places(text: &str) -> Result<Vec<Entry>> {
         let feature_code = t.cell(row, "feature_code").to_string();
         let population = t.cell(row, "population").parse().unwrap_or(0);
         let id = t.cell(row, "id").to_string();
+        let geonameid = t.cell(row, "geonameid").parse().ok();
         let layer = match id.split(':').next() {
             Some("port") => "searoute",
-            Some("country") => "natural-earth",
+            Some("country") if geonameid.is_none() => "natural-earth",
             _ => "geonames",
         };
         out.push(Entry {
@@ -130,6 +131,7 @@ pub(super) fn parse_places(text: &str) -> Result<Vec<Entry>> {
             near_countries: Vec::new(),
             stands_for: None,
             layer,
+            geonameid,
         });
     }
     Ok(out)
@@ -175,6 +177,7 @@ pub(super) fn parse_marine(text: &str) -> Result<Vec<Entry>> {
                 .collect(),
             stands_for: None,
             layer: "mentionmap",
+            geonameid: None,
             importance: importance(kind, "", 0),
         });
     }
@@ -203,6 +206,7 @@ pub(super) fn parse_landmarks(text: &str) -> Result<Vec<Entry>> {
             near_countries: Vec::new(),
             stands_for: non_empty(t.cell(row, "stands_for")),
             layer: "mentionmap",
+            geonameid: None,
             importance: importance(PlaceKind::Landmark, "", 0),
         });
     }
@@ -231,6 +235,33 @@ pub(super) fn parse_not_places(text: &str) -> Result<std::collections::HashSet<S
         .map(|(_, row)| fold(t.cell(row, "name")))
         .filter(|f| !f.is_empty())
         .collect())
+}
+
+/// A row of `gazetteer/aliases.tsv`.
+pub(super) struct Alias {
+    pub line: usize,
+    pub name: String,
+    pub target: String,
+    pub abbreviation: bool,
+}
+
+/// `gazetteer/aliases.tsv`: extra names for entries, by id.
+pub(super) fn parse_aliases(text: &str) -> Result<Vec<Alias>> {
+    let t = Table::parse("aliases.tsv", text, &["alias", "target"])?;
+    let mut out = Vec::new();
+    for (line, row) in &t.rows {
+        let kind = t.cell(row, "kind");
+        if !matches!(kind, "" | "alias" | "abbreviation") {
+            bail!("aliases.tsv line {line}: kind must be alias or abbreviation, not {kind:?}");
+        }
+        out.push(Alias {
+            line: *line,
+            name: t.cell(row, "alias").to_string(),
+            target: t.cell(row, "target").to_string(),
+            abbreviation: kind == "abbreviation",
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

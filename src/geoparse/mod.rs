@@ -7,7 +7,7 @@ pub mod resolve;
 
 use std::ops::Range;
 
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{self, Gazetteer};
 use crate::story::{Candidate, Demonym, Mention, PlaceKind};
 use crate::text::{sentence_containing, CharOffsets};
 use recognize::Found;
@@ -79,16 +79,29 @@ impl<'a> PreparedText<'a> {
     }
 }
 
-/// Find and resolve the place mentions and demonyms of one document.
-pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>, Vec<Demonym>) {
+/// A toponym found by recognition: byte span, folded name, first and last word index.
+struct FoundToponym {
+    span: Range<usize>,
+    folded: String,
+    first: usize,
+    last: usize,
+}
+
+/// What recognition found in a document, and the document context it implies.
+struct Analysis {
+    words: Vec<recognize::Word>,
+    toponyms: Vec<FoundToponym>,
+    demonyms: Vec<Demonym>,
+    context: DocContext,
+}
+
+fn analyse(gazetteer: &Gazetteer, prepared: &PreparedText) -> Analysis {
     let text = prepared.text;
     let words = recognize::words(text);
-    let found = recognize::find(gazetteer, text, &words);
-
     let mut demonyms = Vec::new();
     let mut context = DocContext::default();
     let mut toponyms = Vec::new();
-    for f in found {
+    for f in recognize::find(gazetteer, text, &words) {
         match f {
             Found::Demonym { span, country } => {
                 context.countries.insert(country.clone());
@@ -105,41 +118,159 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
                 folded,
                 first_word,
                 last_word,
-            } => toponyms.push((span, folded, first_word, last_word)),
+            } => toponyms.push(FoundToponym {
+                span,
+                folded,
+                first: first_word,
+                last: last_word,
+            }),
         }
     }
     // Countries named outright are context too.
-    for (_, folded, _, _) in &toponyms {
-        if let Some(&top) = gazetteer.lookup_folded(folded).first() {
+    for t in &toponyms {
+        if let Some(&top) = gazetteer.lookup_folded(&t.folded).first() {
             let e = gazetteer.entry(top);
             if e.kind == PlaceKind::Country {
                 context.countries.extend(e.country.clone());
             }
         }
     }
+    Analysis {
+        words,
+        toponyms,
+        demonyms,
+        context,
+    }
+}
 
+fn occurrence<'a>(
+    words: &'a [recognize::Word],
+    befores: &'a [String],
+    qualifier: &'a Option<String>,
+    folded: &'a str,
+    last: usize,
+) -> Occurrence<'a> {
+    Occurrence {
+        folded,
+        before: befores,
+        after: words.get(last + 1).map(|w| w.folded.as_str()),
+        qualifier: qualifier.as_deref(),
+    }
+}
+
+fn words_before(words: &[recognize::Word], first: usize) -> Vec<String> {
+    words[first.saturating_sub(2)..first]
+        .iter()
+        .map(|w| w.folded.clone())
+        .collect()
+}
+
+/// A span resolved for evaluation: its point and GeoNames id, when known.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ResolvedSpan {
+    pub lat: f64,
+    pub lon: f64,
+    pub geonameid: Option<u64>,
+}
+
+/// Resolve given spans (code-point offsets) in the context of their document: for evaluation with gold
+/// toponyms. A span naming a demonym resolves to its country.
+pub fn resolve_spans(
+    gazetteer: &Gazetteer,
+    prepared: &PreparedText,
+    spans: &[(usize, usize)],
+) -> Vec<Option<ResolvedSpan>> {
+    let analysis = analyse(gazetteer, prepared);
+    let text = prepared.text;
+    let byte_of: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let located: Vec<(String, usize, usize)> = spans
+        .iter()
+        .map(|&(s, e)| {
+            let (bs, be) = (
+                byte_of[s.min(byte_of.len() - 1)],
+                byte_of[e.min(byte_of.len() - 1)],
+            );
+            let first = analysis.words.partition_point(|w| w.end <= bs);
+            let last = analysis
+                .words
+                .partition_point(|w| w.start < be)
+                .saturating_sub(1)
+                .max(first);
+            (gazetteer::fold(&text[bs..be.max(bs)]), first, last)
+        })
+        .collect();
+    let befores: Vec<Vec<String>> = located
+        .iter()
+        .map(|(_, first, _)| words_before(&analysis.words, *first))
+        .collect();
+    let qualifiers: Vec<Option<String>> = located
+        .iter()
+        .map(|(_, _, last)| recognize::qualifier_after(text, &analysis.words, *last, gazetteer))
+        .collect();
+    let occurrences: Vec<Occurrence> = located
+        .iter()
+        .zip(&befores)
+        .zip(&qualifiers)
+        .map(|(((folded, _, last), before), q)| {
+            occurrence(&analysis.words, before, q, folded, *last)
+        })
+        .collect();
+    let resolved = resolve::resolve_names(gazetteer, &occurrences, &analysis.context);
+    located
+        .iter()
+        .map(|(folded, _, _)| {
+            // a demonym tagged as a toponym ("Turkish") means its country, not a town of that name
+            let id = match gazetteer
+                .demonym(folded)
+                .and_then(|cc| gazetteer.country(cc))
+            {
+                Some(country) => country,
+                None => resolved.get(folded).and_then(|r| r.first())?.entry,
+            };
+            let e = gazetteer.entry(id);
+            Some(ResolvedSpan {
+                lat: e.lat,
+                lon: e.lon,
+                geonameid: e.geonameid,
+            })
+        })
+        .collect()
+}
+
+/// Find and resolve the place mentions and demonyms of one document.
+pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>, Vec<Demonym>) {
+    let text = prepared.text;
+    let Analysis {
+        words,
+        toponyms,
+        demonyms,
+        context,
+    } = analyse(gazetteer, prepared);
     let befores: Vec<Vec<String>> = toponyms
         .iter()
-        .map(|(_, _, first, _)| {
-            words[first.saturating_sub(2)..*first]
-                .iter()
-                .map(|w| w.folded.clone())
-                .collect()
-        })
+        .map(|t| words_before(&words, t.first))
+        .collect();
+    let qualifiers: Vec<Option<String>> = toponyms
+        .iter()
+        .map(|t| recognize::qualifier_after(text, &words, t.last, gazetteer))
         .collect();
     let occurrences: Vec<Occurrence> = toponyms
         .iter()
         .zip(&befores)
-        .map(|((_, folded, _, last), before)| Occurrence {
-            folded,
-            before,
-            after: words.get(last + 1).map(|w| w.folded.as_str()),
-        })
+        .zip(&qualifiers)
+        .map(|((t, before), q)| occurrence(&words, before, q, &t.folded, t.last))
         .collect();
     let resolved = resolve::resolve_names(gazetteer, &occurrences, &context);
 
     let mut mentions = Vec::with_capacity(toponyms.len());
-    for (span, folded, _first, last) in &toponyms {
+    for FoundToponym {
+        span, folded, last, ..
+    } in &toponyms
+    {
         let scored = &resolved[folded];
         let confidence = resolve::confidence(scored);
         let Some(best) = scored.first() else { continue };

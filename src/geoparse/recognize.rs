@@ -383,7 +383,11 @@ pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
                 }
                 i = end + 1;
             }
-            (Some(end), _) if looks_like_place(text, words, i, end, &common) => {
+            (Some(end), _)
+                if looks_like_place(text, words, i, end, &common)
+                    && (!gazetteer.is_abbreviation(&join_folded(&words[i..=end]))
+                        || after_city_comma(text, words, i)) =>
+            {
                 let folded = join_folded(&words[i..=end]);
                 out.push(Found::Toponym {
                     span: words[i].start..words[end].end,
@@ -499,6 +503,42 @@ fn looks_like_place(
     true
 }
 
+/// "Lexington, Ky.": the word before is a capitalised word followed by a comma.
+fn after_city_comma(text: &str, words: &[Word], i: usize) -> bool {
+    i > 0 && words[i - 1].capitalised && text[words[i - 1].end..words[i].start].trim() == ","
+}
+
+/// The name after "Name, ": the state or country that qualifies a place ("Paris, Texas"), folded.
+pub fn qualifier_after(
+    text: &str,
+    words: &[Word],
+    last: usize,
+    gazetteer: &Gazetteer,
+) -> Option<String> {
+    let next = words.get(last + 1)?;
+    if text[words[last].end..next.start].trim() != "," || !next.capitalised {
+        return None;
+    }
+    let mut key = String::new();
+    let mut best = None;
+    for (j, w) in words.iter().enumerate().skip(last + 1).take(4) {
+        if j > last + 1 {
+            if !adjacent(text, &words[j - 1], w) {
+                break;
+            }
+            key.push(' ');
+        }
+        key.push_str(&w.folded);
+        if !gazetteer.is_name_prefix(&key) {
+            break;
+        }
+        if !gazetteer.lookup_folded(&key).is_empty() {
+            best = Some(key.clone());
+        }
+    }
+    best
+}
+
 /// Whether a place name runs on into another capitalised word that is not part of it and not a place
 /// head word, as in "Victoria Ioganov" (a person) or "Qingdao Daily" (an outlet).
 pub fn runs_into_capitalised_word(text: &str, words: &[Word], last: usize) -> bool {
@@ -545,6 +585,19 @@ mod tests {
         );
         assert!(found("he said moscow was calm").is_empty());
         assert_eq!(found("China's navy and Japan's"), ["China", "Japan"]);
+    }
+
+    #[test]
+    fn abbreviations_count_only_after_a_city_and_comma() {
+        // the test gazetteer maps "Ky." to Shandong, to keep the fixture small
+        assert_eq!(
+            found("Flooding in Qingdao, Ky. was severe."),
+            ["Qingdao", "Ky"]
+        );
+        assert_eq!(
+            found("Ky said the flooding was severe."),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub struct Occurrence<'a> {
     /// The folded words just before and after it, for cue words.
     pub before: &'a [String],
     pub after: Option<&'a str>,
+    /// The state or country named right after it ("Paris, Texas"), folded.
+    pub qualifier: Option<&'a str>,
 }
 
 /// The document-level evidence: countries named or implied.
@@ -173,6 +175,7 @@ mod tests {
             folded: name,
             before: &before,
             after,
+            qualifier: None,
         };
         let ctx = DocContext {
             countries: countries.iter().map(|s| s.to_string()).collect(),
