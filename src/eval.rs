@@ -230,18 +230,34 @@ pub struct Report {
     pub end_to_end: Resolution,
     #[serde(skip)]
     pub misses: Vec<Miss>,
+    /// Predicted mentions that overlap no gold toponym, for `eval --show-errors`.
+    #[serde(skip)]
+    pub false_positives: Vec<String>,
+    /// Gold toponyms no predicted mention overlaps.
+    #[serde(skip)]
+    pub false_negatives: Vec<String>,
 }
 
-/// Score the geoparser on a corpus.
-pub fn evaluate(gazetteer: &Gazetteer, corpus: &Corpus) -> Report {
+/// Score the geoparser on a corpus. With `count_demonyms`, demonyms ("Turkish") count as toponyms found,
+/// as in corpora that tag them (TR-News, LGL); GeoVirus does not.
+pub fn evaluate(gazetteer: &Gazetteer, corpus: &Corpus, count_demonyms: bool) -> Report {
     let (mut predicted, mut gold_total, mut exact_tp, mut overlap_pred_tp, mut overlap_gold_tp) =
         (0usize, 0usize, 0usize, 0usize, 0usize);
     let mut given_errors = Vec::new();
     let mut e2e_errors = Vec::new();
     let mut misses = Vec::new();
+    let mut false_positives = Vec::new();
+    let mut false_negatives = Vec::new();
     for article in &corpus.articles {
         let prepared = PreparedText::new("eval", &article.text);
-        let (mentions, _) = geoparse::geoparse(gazetteer, &prepared);
+        let (mut mentions, demonyms) = geoparse::geoparse(gazetteer, &prepared);
+        if count_demonyms {
+            mentions.extend(
+                demonyms
+                    .into_iter()
+                    .map(|d| demonym_as_mention(gazetteer, d)),
+            );
+        }
         let spans: Vec<(usize, usize)> =
             article.toponyms.iter().map(|t| (t.start, t.end)).collect();
         let given = geoparse::resolve_spans(gazetteer, &prepared, &spans);
@@ -255,6 +271,8 @@ pub fn evaluate(gazetteer: &Gazetteer, corpus: &Corpus) -> Report {
                 .any(|t| overlaps((m.start, m.end), (t.start, t.end)))
             {
                 overlap_pred_tp += 1;
+            } else {
+                false_positives.push(m.text.clone());
             }
         }
         for (gold, resolved) in article.toponyms.iter().zip(&given) {
@@ -269,6 +287,8 @@ pub fn evaluate(gazetteer: &Gazetteer, corpus: &Corpus) -> Report {
                 .find(|m| overlaps((m.start, m.end), (gold.start, gold.end)));
             if matched.is_some() {
                 overlap_gold_tp += 1;
+            } else {
+                false_negatives.push(gold.phrase.clone());
             }
             let Some((glat, glon)) = gold.coordinates else {
                 continue;
@@ -336,6 +356,26 @@ pub fn evaluate(gazetteer: &Gazetteer, corpus: &Corpus) -> Report {
         given_gold: resolution_scores(given_errors),
         end_to_end: resolution_scores(e2e_errors),
         misses,
+        false_positives,
+        false_negatives,
+    }
+}
+
+/// A demonym scored as a mention of its country.
+fn demonym_as_mention(gazetteer: &Gazetteer, d: crate::story::Demonym) -> crate::story::Mention {
+    let country = gazetteer.country(&d.country).map(|id| gazetteer.entry(id));
+    crate::story::Mention {
+        doc: d.doc,
+        start: d.start,
+        end: d.end,
+        text: d.text,
+        place: country.map(|c| c.id.clone()),
+        lat: country.map(|c| c.lat),
+        lon: country.map(|c| c.lon),
+        confidence: 1.0,
+        role: None,
+        sentence: String::new(),
+        candidates: Vec::new(),
     }
 }
 

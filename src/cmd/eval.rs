@@ -21,6 +21,10 @@ pub struct EvalArgs {
     #[arg(long)]
     json: bool,
 
+    /// Count demonyms ("Turkish") as toponyms found, for corpora that tag them (TR-News, LGL).
+    #[arg(long)]
+    count_demonyms: bool,
+
     /// Also list the gold toponyms resolved more than 161 km off (given gold spans).
     #[arg(long)]
     show_errors: bool,
@@ -32,7 +36,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let corpus = eval::read_corpus(&xml)
         .with_context(|| format!("{}: not a benchmark file", args.file.display()))?;
     let gazetteer = load_gazetteer()?;
-    let report = eval::evaluate(&gazetteer, &corpus);
+    let report = eval::evaluate(&gazetteer, &corpus, args.count_demonyms);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(ExitCode::SUCCESS);
@@ -68,6 +72,12 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                 "miss {:>8.0} km  {:<30} gold {:.2},{:.2}  got {predicted}",
                 m.km, m.phrase, m.gold.0, m.gold.1
             );
+        }
+        for text in &report.false_positives {
+            println!("false-positive {text}");
+        }
+        for text in &report.false_negatives {
+            println!("false-negative {text}");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -84,6 +84,8 @@ pub struct Gazetteer {
     non_places: HashSet<String>,
     /// Folded postal abbreviations ("ky", "mo"): names only after "City, ".
     abbreviations: HashSet<String>,
+    /// Lower-case English words that are also place names ("reading", "farms").
+    common_words: HashSet<String>,
     countries: HashMap<String, EntryId>,
     layers: Vec<LayerInfo>,
     longest_name_words: usize,
@@ -97,6 +99,8 @@ mod embedded {
     pub const DEMONYMS: &str = include_str!("../../gazetteer/demonyms.tsv");
     pub const NOT_PLACES: &str = include_str!("../../gazetteer/not_places.tsv");
     pub const ALIASES: &str = include_str!("../../gazetteer/aliases.tsv");
+    pub const COMMON_WORDS: &str = include_str!("../../gazetteer/data/common_words.txt");
+    pub const CENTRES: &str = include_str!("../../gazetteer/centres.tsv");
 }
 
 /// The gazetteer's tables as text, in the shipped formats.
@@ -107,6 +111,10 @@ pub struct Tables<'a> {
     pub demonyms: &'a str,
     pub not_places: &'a str,
     pub aliases: &'a str,
+    /// Lower-case English words that are also place names, one a line.
+    pub common_words: &'a str,
+    /// Reference points for countries and divisions, replacing computed ones.
+    pub centres: &'a str,
 }
 
 impl Gazetteer {
@@ -120,6 +128,8 @@ impl Gazetteer {
             demonyms: embedded::DEMONYMS,
             not_places: embedded::NOT_PLACES,
             aliases: embedded::ALIASES,
+            common_words: embedded::COMMON_WORDS,
+            centres: embedded::CENTRES,
         })
     }
 
@@ -144,7 +154,16 @@ impl Gazetteer {
         builder.demonyms = tables::parse_demonyms(t.demonyms)?;
         builder.non_places = tables::parse_not_places(t.not_places)?;
         builder.add_aliases(tables::parse_aliases(t.aliases)?)?;
-        Ok(builder.build())
+        builder.move_to_centres(tables::parse_centres(t.centres)?)?;
+        let mut gazetteer = builder.build();
+        gazetteer.common_words = t
+            .common_words
+            .lines()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        Ok(gazetteer)
     }
 
     pub fn entry(&self, id: EntryId) -> &Entry {
@@ -189,6 +208,11 @@ impl Gazetteer {
     /// True for the folded name of an outlet, ship, organisation or event ("moscow times").
     pub fn is_non_place(&self, folded: &str) -> bool {
         self.non_places.contains(folded)
+    }
+
+    /// True for an English common word that is also a place name ("reading", "mobile").
+    pub fn is_common_word(&self, folded: &str) -> bool {
+        self.common_words.contains(folded)
     }
 
     /// True for a postal-style abbreviation ("Ky.", "Mo."), which names a place only after "City, ".
@@ -261,6 +285,24 @@ impl GazetteerBuilder {
         Ok(())
     }
 
+    /// Put countries and divisions at their reference points (`gazetteer/centres.tsv`).
+    fn move_to_centres(&mut self, centres: Vec<(usize, String, f64, f64)>) -> Result<()> {
+        let index: HashMap<String, usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        for (line, id, lat, lon) in centres {
+            let Some(&i) = index.get(&id) else {
+                anyhow::bail!("centres.tsv line {line}: no gazetteer entry {id:?}");
+            };
+            self.entries[i].lat = lat;
+            self.entries[i].lon = lon;
+        }
+        Ok(())
+    }
+
     fn build(self) -> Gazetteer {
         let mut by_name: HashMap<String, Vec<EntryId>> = HashMap::new();
         let mut prefixes = HashSet::new();
@@ -312,6 +354,7 @@ impl GazetteerBuilder {
             demonyms: self.demonyms,
             non_places: self.non_places,
             abbreviations: self.abbreviations,
+            common_words: HashSet::new(),
             countries,
             layers: self.layers,
             longest_name_words: longest,
@@ -328,7 +371,8 @@ pub fn importance(kind: PlaceKind, feature_code: &str, population: u64) -> f64 {
         PlaceKind::Sea => 0.8,
         PlaceKind::Strait | PlaceKind::Canal | PlaceKind::Gulf | PlaceKind::Channel => 0.7,
         PlaceKind::Bay | PlaceKind::Sound => 0.6,
-        PlaceKind::Admin1 => 0.55 + pop / 100.0,
+        // A state or province name nearly always means the division, not a town named after it.
+        PlaceKind::Admin1 => 0.75,
         PlaceKind::Landmark => 0.6,
         PlaceKind::City => {
             let capital = match feature_code {
@@ -406,6 +450,8 @@ Press TV\tmedia
             demonyms: DEMONYMS,
             not_places: NOT_PLACES,
             aliases: ALIASES,
+            common_words: "reading\n",
+            centres: "id\tname\tlat\tlon\tnote\ncountry:CN\tChina\t35\t105\t\n",
         }
     }
 

@@ -264,6 +264,18 @@ pub(super) fn parse_aliases(text: &str) -> Result<Vec<Alias>> {
     Ok(out)
 }
 
+/// `gazetteer/centres.tsv`: (line, id, lat, lon) reference points.
+pub(super) fn parse_centres(text: &str) -> Result<Vec<(usize, String, f64, f64)>> {
+    let t = Table::parse("centres.tsv", text, &["id", "lat", "lon"])?;
+    let mut out = Vec::with_capacity(t.rows.len());
+    for (line, row) in &t.rows {
+        let (lat, lon) = (t.number(*line, row, "lat")?, t.number(*line, row, "lon")?);
+        check_coordinates("centres.tsv", *line, lat, lon)?;
+        out.push((*line, t.cell(row, "id").to_string(), lat, lon));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

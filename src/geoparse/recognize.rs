@@ -361,6 +361,11 @@ const PERSON_TITLES: &[&str] = &[
 
 /// Find toponyms and demonyms in a text.
 pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
+    let out = find_candidates(gazetteer, text, words);
+    drop_people(gazetteer, text, words, out)
+}
+
+fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
     let common: HashSet<&str> = COMMON_WORDS.iter().copied().collect();
     let mut out = Vec::new();
     let max_words = gazetteer.longest_name_words().max(3);
@@ -373,8 +378,20 @@ pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
             continue;
         }
         let demonym_end = longest_demonym_at(gazetteer, words, i);
+        // A country named like its demonym ("New Zealand", "Myanmar") is the country.
+        let country_name = name_end
+            .zip(demonym_end.as_ref())
+            .is_some_and(|(n, (d, _))| {
+                n == *d
+                    && gazetteer
+                        .lookup_folded(&join_folded(&words[i..=n]))
+                        .first()
+                        .is_some_and(|&id| {
+                            gazetteer.entry(id).kind == crate::story::PlaceKind::Country
+                        })
+            });
         match (name_end, demonym_end) {
-            (_, Some((end, country))) if name_end.is_none_or(|n| n <= end) => {
+            (_, Some((end, country))) if name_end.is_none_or(|n| n <= end) && !country_name => {
                 if words[i].capitalised {
                     out.push(Found::Demonym {
                         span: words[i].start..words[end].end,
@@ -384,7 +401,7 @@ pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
                 i = end + 1;
             }
             (Some(end), _)
-                if looks_like_place(text, words, i, end, &common)
+                if looks_like_place(gazetteer, text, words, i, end, &common)
                     && (!gazetteer.is_abbreviation(&join_folded(&words[i..=end]))
                         || after_city_comma(text, words, i)) =>
             {
@@ -403,6 +420,139 @@ pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
     out
 }
 
+/// Words before a place name that belong to it as modifiers, not to a person's name.
+const MODIFIERS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "upper",
+    "lower",
+    "greater",
+    "inner",
+    "outer",
+    "downtown",
+    "rural",
+    "coastal",
+    "mainland",
+    "metropolitan",
+    "suburban",
+    "occupied",
+    "new",
+    "old",
+    "in",
+    "near",
+    "from",
+    "to",
+];
+
+/// Verbs of saying: a small-town name followed by one is a person ("Steele said").
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "explained",
+    "noted",
+    "wrote",
+    "asked",
+    "argued",
+    "stated",
+    "recalled",
+    "admitted",
+];
+
+/// Names used for people in this text are not places anywhere in it: "Michael Steele" makes every later
+/// "Steele" the person. A single-word place name preceded by another capitalised name word (not a
+/// sentence start, not a modifier like "Northern"), or a small town's name followed by "said", is taken
+/// for a person, and so is every other occurrence of that name.
+fn drop_people(gazetteer: &Gazetteer, text: &str, words: &[Word], found: Vec<Found>) -> Vec<Found> {
+    let starts: HashSet<usize> = found
+        .iter()
+        .map(|f| match f {
+            Found::Toponym { first_word, .. } => *first_word,
+            Found::Demonym { span, .. } => words.partition_point(|w| w.start < span.start),
+        })
+        .collect();
+    let mut people: HashSet<String> = HashSet::new();
+    for f in &found {
+        let Found::Toponym {
+            folded,
+            first_word,
+            last_word,
+            ..
+        } = f
+        else {
+            continue;
+        };
+        if first_word != last_word {
+            continue;
+        }
+        let i = *first_word;
+        let after_name_word = i > 0 && {
+            let prev = &words[i - 1];
+            prev.capitalised
+                && adjacent(text, prev, &words[i])
+                && !starts.contains(&(i - 1))
+                && !starts_sentence(text, words, i - 1)
+                && !MODIFIERS.contains(&prev.folded.as_str())
+                && !COMMON_WORDS.contains(&prev.folded.as_str())
+                && prev.folded.chars().any(|c| c.is_alphabetic())
+        };
+        let small_town = gazetteer.lookup_folded(folded).first().is_some_and(|&id| {
+            let e = gazetteer.entry(id);
+            matches!(
+                e.kind,
+                crate::story::PlaceKind::City | crate::story::PlaceKind::Admin2
+            ) && e.population < 100_000
+        });
+        let before_speech = small_town
+            && words
+                .get(i + 1)
+                .is_some_and(|w| SPEECH_VERBS.contains(&w.folded.as_str()));
+        if after_name_word || before_speech {
+            people.insert(folded.clone());
+        }
+    }
+    found
+        .into_iter()
+        .filter(|f| match f {
+            Found::Toponym {
+                folded,
+                first_word,
+                last_word,
+                ..
+            } => first_word != last_word || !people.contains(folded),
+            Found::Demonym { .. } => true,
+        })
+        .collect()
+}
+
+/// Whether word `i` is the first of its sentence (or of a line or quotation).
+fn starts_sentence(text: &str, words: &[Word], i: usize) -> bool {
+    let before = if i == 0 {
+        &text[..words[0].start]
+    } else {
+        &text[words[i - 1].end..words[i].start]
+    };
+    i == 0
+        || before.contains(['.', '!', '?', '\n', '"', '“', ':', '—', '('])
+        || before.contains("--")
+}
+
 fn join_folded(words: &[Word]) -> String {
     words
         .iter()
@@ -415,10 +565,15 @@ fn join_folded(words: &[Word]) -> String {
 /// comma or line break.
 fn adjacent(text: &str, a: &Word, b: &Word) -> bool {
     let gap = &text[a.end..b.start];
-    gap.len() <= 3
-        && gap
-            .chars()
-            .all(|c| c == ' ' || c == '-' || c == '\'' || c == '’')
+    // initials: "U.S.", "N.Y."
+    let initials = gap == "."
+        && text[a.start..a.end].chars().count() == 1
+        && text[b.start..b.end].chars().count() == 1;
+    initials
+        || (gap.len() <= 3
+            && gap
+                .chars()
+                .all(|c| c == ' ' || c == '-' || c == '\'' || c == '’'))
 }
 
 /// The last word of the longest gazetteer name starting at word `i`, and the last word of a blocking
@@ -473,6 +628,7 @@ fn longest_demonym_at(gazetteer: &Gazetteer, words: &[Word], i: usize) -> Option
 }
 
 fn looks_like_place(
+    gazetteer: &Gazetteer,
     text: &str,
     words: &[Word],
     first: usize,
@@ -480,6 +636,7 @@ fn looks_like_place(
     common: &HashSet<&str>,
 ) -> bool {
     let span = &words[first..=last];
+    let written = &text[span[0].start..span[span.len() - 1].end];
     // capitalised, except connectors inside the name
     let capitalised_ok = span[0].capitalised
         && span.iter().all(|w| {
@@ -487,11 +644,43 @@ fn looks_like_place(
                 || CONNECTORS.contains(&w.folded.as_str())
                 || w.folded.chars().all(|c| c.is_ascii_digit())
         });
-    if !capitalised_ok {
+    if !capitalised_ok || written.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
         return false;
+    }
+    // Short all-capital words are acronyms (HIV, FAO, UN): a place only when the gazetteer lists that
+    // very spelling ("US", "U.S.", "UK"), not a town that folds the same ("Us").
+    let letters: String = written.chars().filter(|c| c.is_alphanumeric()).collect();
+    if letters.chars().count() <= 4 && letters.chars().all(|c| !c.is_lowercase()) {
+        let folded = join_folded(span);
+        return gazetteer.lookup_folded(&folded).into_iter().any(|id| {
+            gazetteer.entry(id).names.iter().any(|n| {
+                n.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+                    == letters
+            })
+        });
     }
     if span.len() == 1 && common.contains(span[0].folded.as_str()) {
         return false;
+    }
+    // "Reading", "Mobile", "Farms": a common word names a place on its own only if the place is a big one.
+    if span.len() == 1 && gazetteer.is_common_word(&span[0].folded) {
+        let big = gazetteer
+            .lookup_folded(&span[0].folded)
+            .first()
+            .is_some_and(|&id| {
+                let e = gazetteer.entry(id);
+                !matches!(
+                    e.kind,
+                    crate::story::PlaceKind::City
+                        | crate::story::PlaceKind::Admin2
+                        | crate::story::PlaceKind::Port
+                ) || e.population >= 500_000
+            });
+        if !big {
+            return false;
+        }
     }
     // A title before a single-word name makes it a person: "President Xi", "Admiral Victoria".
     if first > 0

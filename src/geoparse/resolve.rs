@@ -99,7 +99,12 @@ fn score_candidate(
     if in_context {
         score += 0.25;
     }
-    if !anchors.is_empty() && !matches!(entry.kind, PlaceKind::Country | PlaceKind::Ocean) {
+    // Distances say little about areas, whose points stand for wide extents.
+    let is_area = matches!(
+        entry.kind,
+        PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Region
+    ) || entry.kind.is_water();
+    if !anchors.is_empty() && !is_area {
         let nearest = anchors
             .iter()
             .map(|&(lat, lon)| crate::geo_util::haversine_km(lat, lon, entry.lat, entry.lon))
