@@ -474,5 +474,7 @@ pub fn run_check_outputs(tool: &Path, files: &[PathBuf]) -> Option<(bool, String
         );
         return None;
     }
+    // Shown with `--nocapture`: what each reader saw.
+    println!("{report}");
     Some((output.status.success(), report))
 }
