@@ -27,6 +27,12 @@ fn text(story: &Story, format: Format) -> String {
     String::from_utf8(write(story, format)).unwrap()
 }
 
+/// The test story as an analyst would have it: written to story.json and read back.
+fn story_from_json() -> Story {
+    let json = text(&common::story(), Format::Story);
+    mentionmap::export::read_story(&json, "story.json").unwrap()
+}
+
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
@@ -168,7 +174,7 @@ fn fixture_corpus_through_the_pipeline_passes_the_readers() {
 
 #[test]
 fn geojson_round_trip_gives_the_story_features() {
-    let story = common::story();
+    let story = story_from_json();
     let fc = feature_collection(&text(&story, Format::Geojson));
     let by_layer = |layer: &str| -> Vec<&geojson::Feature> {
         fc.features
@@ -376,7 +382,7 @@ fn kml_line_parts(p: &Placemark) -> Vec<Vec<[f64; 2]>> {
 
 #[test]
 fn kml_round_trip_gives_the_story_features() {
-    let story = common::story();
+    let story = story_from_json();
     let found = read_kml(&text(&story, Format::Kml));
     let in_folder = |name: &str| -> Vec<&Placemark> {
         found
@@ -437,6 +443,15 @@ fn kml_round_trip_gives_the_story_features() {
             let to = &track.waypoints[leg.to];
             assert!(pm.name.as_deref().unwrap().contains(&to.name));
             assert_same_line(&leg.coordinates, &kml_line_parts(pm));
+            assert!(child(pm, "TimeSpan").is_some(), "every test leg is timed");
+        }
+        if track.id == "t1" {
+            let span = child(in_actor[1], "TimeSpan").unwrap();
+            assert_eq!(child_text(span, "begin"), Some("2023-07-10T12:00:00Z"));
+            assert_eq!(child_text(span, "end"), Some("2023-07-14T12:00:00Z"));
+            let planned = in_actor.last().unwrap();
+            assert!(planned.name.as_deref().unwrap().ends_with("(planned)"));
+            assert_eq!(planned.style_url.as_deref(), Some("#actor-1-planned"));
         }
     }
 }

@@ -287,6 +287,9 @@ impl Row {
     }
 }
 
+/// A place named in thousands of articles keeps a readable `sources` text of this many.
+const MAX_READABLE_SOURCES: usize = 10;
+
 /// Lookups over one story, built once so that large corpora stay linear.
 pub struct Index<'a> {
     story: &'a Story,
@@ -299,13 +302,14 @@ pub struct Index<'a> {
 impl<'a> Index<'a> {
     pub fn new(story: &'a Story) -> Index<'a> {
         let mut actors: Vec<&str> = Vec::new();
+        let mut seen = HashSet::new();
         for actor in story
             .events
             .iter()
             .map(|e| e.actor.as_str())
             .chain(story.tracks.iter().map(|t| t.actor.as_str()))
         {
-            if !actors.contains(&actor) {
+            if seen.insert(actor) {
                 actors.push(actor);
             }
         }
@@ -339,10 +343,12 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Readable list of documents: `title [id]`, or the id alone.
+    /// Readable list of documents: `title [id]`, or the id alone; a long list ends with how many
+    /// more there are (the `documents` list beside it has them all).
     fn source_list(&self, doc_ids: &[String]) -> String {
-        doc_ids
+        let mut text = doc_ids
             .iter()
+            .take(MAX_READABLE_SOURCES)
             .map(
                 |id| match self.document(id).and_then(|d| d.title.as_deref()) {
                     Some(title) => format!("{title} [{id}]"),
@@ -350,7 +356,14 @@ impl<'a> Index<'a> {
                 },
             )
             .collect::<Vec<_>>()
-            .join("; ")
+            .join("; ");
+        if doc_ids.len() > MAX_READABLE_SOURCES {
+            text.push_str(&format!(
+                "; and {} more",
+                doc_ids.len() - MAX_READABLE_SOURCES
+            ));
+        }
+        text
     }
 
     /// Sets `documents`, its readable twin `sources`, and the first and last publication dates among
@@ -660,4 +673,73 @@ fn precision(event: &Event) -> Option<&'static str> {
             _ => "day",
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::story::{Generator, Mention};
+
+    #[test]
+    fn readable_sources_stay_short_while_the_list_keeps_every_document() {
+        let documents: Vec<Document> = (0..12)
+            .map(|i| Document {
+                id: format!("d{i:02}"),
+                title: Some(format!("Report {i}")),
+                published: Some(format!("2023-07-{:02}", i + 1)),
+                ..Document::default()
+            })
+            .collect();
+        let mentions = documents
+            .iter()
+            .map(|d| Mention {
+                doc: d.id.clone(),
+                start: 0,
+                end: 5,
+                text: "Kiel".into(),
+                place: Some("gn:2891122".into()),
+                lat: None,
+                lon: None,
+                confidence: 1.0,
+                role: None,
+                sentence: "Ships met in Kiel.".into(),
+                candidates: vec![],
+            })
+            .collect();
+        let story = Story {
+            generator: Generator::default(),
+            documents,
+            places: vec![Place {
+                id: "gn:2891122".into(),
+                name: "Kiel".into(),
+                kind: PlaceKind::Port,
+                lat: 54.32133,
+                lon: 10.13489,
+                country: Some("DE".into()),
+                bbox: None,
+                gazetteer: "geonames".into(),
+                gazetteer_id: "2891122".into(),
+                mentions: 12,
+            }],
+            mentions,
+            ..Story::default()
+        };
+        let index = Index::new(&story);
+        let kiel = index.features(Layer::Places).next().unwrap();
+        let Value::List(ids) = kiel.value("documents") else {
+            panic!("documents is a list");
+        };
+        assert_eq!(ids.len(), 12);
+        let sources = kiel.text("sources").unwrap();
+        assert!(
+            sources.starts_with("Report 0 [d00]; Report 1 [d01];"),
+            "{sources}"
+        );
+        assert!(sources.ends_with("Report 9 [d09]; and 2 more"), "{sources}");
+        assert_eq!(kiel.text("first_reported"), Some("2023-07-01"));
+        assert_eq!(kiel.text("last_reported"), Some("2023-07-12"));
+        assert_eq!(kiel.value("document_count"), &Value::Int(12));
+        // Twelve mentions of one sentence, each in its own article: twelve quotes.
+        assert_eq!(kiel.quotes.len(), 12);
+    }
 }

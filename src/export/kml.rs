@@ -208,8 +208,14 @@ fn kind_look(kind: PlaceKind) -> (&'static str, &'static str) {
         PlaceKind::Port => ("marina.png", "ff8c4a1f"),
         PlaceKind::Island => ("open-diamond.png", "ff2f8f2f"),
         PlaceKind::Landmark => ("star.png", "ff00a5ff"),
-        water if water.is_water() => ("water.png", "ffd6a04a"),
-        _ => ("placemark_circle.png", "ffffffff"),
+        PlaceKind::Sea
+        | PlaceKind::Strait
+        | PlaceKind::Channel
+        | PlaceKind::Gulf
+        | PlaceKind::Bay
+        | PlaceKind::Sound
+        | PlaceKind::Canal
+        | PlaceKind::Ocean => ("water.png", "ffd6a04a"),
     }
 }
 
