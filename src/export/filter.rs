@@ -26,12 +26,13 @@ use crate::story::{Event, Mention, Place, PlaceKind, Story, Track, Waypoint};
 #[derive(Debug, Clone, Default, clap::Args)]
 #[command(next_help_heading = "Filters (one selection for every file written)")]
 pub struct Filter {
-    /// Keep events and track waypoints dated on or after this day; a coarse date (2023-07, 2023,
-    /// 2023-W29) means its first day.
+    /// Keep events and track waypoints whose dates reach this day or later; a coarse date (2023-07,
+    /// 2023, 2023-W29) means its first day. Undated ones go.
     #[arg(long, value_name = "DATE", value_parser = first_day)]
     pub from: Option<String>,
 
-    /// Keep events and track waypoints dated on or before this day; a coarse date means its last day.
+    /// Keep events and track waypoints whose dates begin on or before this day; a coarse date means
+    /// its last day. Undated ones go.
     #[arg(long, value_name = "DATE", value_parser = last_day)]
     pub to: Option<String>,
 
