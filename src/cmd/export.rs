@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
+use mentionmap::export::filter::Filter;
 use mentionmap::export::{self, Format};
 
 /// Write one output format from a story.json.
@@ -23,6 +24,9 @@ pub struct ExportArgs {
     /// Where to write; defaults to the format's usual name in `out/`.
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
+
+    #[command(flatten)]
+    filter: Filter,
 }
 
 pub fn run(args: ExportArgs) -> Result<ExitCode> {
@@ -33,7 +37,7 @@ pub fn run(args: ExportArgs) -> Result<ExitCode> {
     } else {
         std::fs::read_to_string(&args.story).with_context(|| format!("cannot read {origin}"))?
     };
-    let story = export::read_story(&text, &origin)?;
+    let story = super::select(export::read_story(&text, &origin)?, &args.filter);
     let output = args
         .output
         .unwrap_or_else(|| PathBuf::from("out").join(args.format.default_file_name()));

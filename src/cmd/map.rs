@@ -11,6 +11,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::{load_gazetteer, InputArgs, EXIT_NOTHING_READ};
+use mentionmap::export::filter::Filter;
 use mentionmap::{export, pipeline};
 
 /// Read articles and write every map file into one folder.
@@ -22,6 +23,9 @@ pub struct MapArgs {
     /// Folder to write into (created if missing).
     #[arg(short, long, default_value = "out", value_name = "DIR")]
     output: PathBuf,
+
+    #[command(flatten)]
+    filter: Filter,
 }
 
 pub fn run(args: MapArgs) -> Result<ExitCode> {
@@ -32,6 +36,7 @@ pub fn run(args: MapArgs) -> Result<ExitCode> {
     }
     let gazetteer = load_gazetteer()?;
     let story = pipeline::extract_story(&ingested.documents, &gazetteer, &args.input.options()?);
+    let story = super::select(story, &args.filter);
     let written = export::write_map_files(&story, &args.output)?;
     eprintln!(
         "mentionmap: {} documents ({} skipped): {} places, {} events, {} tracks -> {}",

@@ -12,9 +12,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
+use mentionmap::export::filter::{self, Filter};
 use mentionmap::gazetteer::Gazetteer;
 use mentionmap::ingest::{self, DateOverrides, Ingested};
 use mentionmap::pipeline::ExtractOptions;
+use mentionmap::story::Story;
 
 /// Turn news text into maps: every place mentioned, resolved to coordinates; the dated events joined to
 /// those places; and the tracks of the ships' described movements — as GeoJSON, KML and an offline HTML map.
@@ -132,6 +134,16 @@ fn generation_time(flag: Option<&str>) -> Result<String> {
         },
     };
     Ok(time.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+/// Apply the filters given on the command line, saying on one line what they kept.
+fn select(story: Story, filter: &Filter) -> Story {
+    if !filter.is_active() {
+        return story;
+    }
+    let (selected, report) = filter::apply(&story, filter);
+    eprintln!("mentionmap: {report}");
+    selected
 }
 
 fn load_gazetteer() -> Result<Gazetteer> {

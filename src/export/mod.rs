@@ -3,7 +3,15 @@
 //!
 //! `mentionmap map` writes the standard set of files ([`MAP_FILES`]) into one folder, each atomically.
 
+mod antimeridian;
+mod features;
+pub mod filter;
+mod geojson;
+mod geojsonseq;
+mod kml;
+mod kmz;
 mod story_json;
+mod track_time;
 
 pub use story_json::read_story;
 
@@ -26,6 +34,20 @@ pub trait Writer {
 pub enum Format {
     /// The story itself, `story.json`.
     Story,
+    /// GeoJSON, every layer in one FeatureCollection.
+    Geojson,
+    /// GeoJSON of the places alone.
+    PlacesGeojson,
+    /// GeoJSON of the events alone.
+    EventsGeojson,
+    /// GeoJSON of the track legs alone.
+    TracksGeojson,
+    /// GeoJSON text sequence (RFC 8142), streamed, for large corpora.
+    Geojsonseq,
+    /// KML 2.2 for Google Earth.
+    Kml,
+    /// KML zipped.
+    Kmz,
 }
 
 impl Format {
@@ -33,6 +55,13 @@ impl Format {
     pub fn default_file_name(self) -> &'static str {
         match self {
             Format::Story => "story.json",
+            Format::Geojson => "map.geojson",
+            Format::PlacesGeojson => "places.geojson",
+            Format::EventsGeojson => "events.geojson",
+            Format::TracksGeojson => "tracks.geojson",
+            Format::Geojsonseq => "map.geojsons",
+            Format::Kml => "map.kml",
+            Format::Kmz => "map.kmz",
         }
     }
 }
@@ -40,11 +69,32 @@ impl Format {
 pub fn writer_for(format: Format) -> Box<dyn Writer> {
     match format {
         Format::Story => Box::new(story_json::StoryJson),
+        Format::Geojson => Box::new(geojson::GeoJson {
+            layers: features::Layer::ALL,
+        }),
+        Format::PlacesGeojson => Box::new(geojson::GeoJson {
+            layers: &[features::Layer::Places],
+        }),
+        Format::EventsGeojson => Box::new(geojson::GeoJson {
+            layers: &[features::Layer::Events],
+        }),
+        Format::TracksGeojson => Box::new(geojson::GeoJson {
+            layers: &[features::Layer::Tracks],
+        }),
+        Format::Geojsonseq => Box::new(geojsonseq::GeoJsonSeq),
+        Format::Kml => Box::new(kml::Kml),
+        Format::Kmz => Box::new(kmz::Kmz),
     }
 }
 
 /// The files `mentionmap map` writes, each with the writer that makes it.
-pub const MAP_FILES: &[(&str, Format)] = &[("story.json", Format::Story)];
+pub const MAP_FILES: &[(&str, Format)] = &[
+    ("story.json", Format::Story),
+    ("places.geojson", Format::PlacesGeojson),
+    ("events.geojson", Format::EventsGeojson),
+    ("tracks.geojson", Format::TracksGeojson),
+    ("map.kml", Format::Kml),
+];
 
 /// Write one format to a file, atomically.
 pub fn write_file(story: &Story, writer: &dyn Writer, path: &Path) -> Result<()> {
