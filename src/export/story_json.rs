@@ -1,9 +1,16 @@
 //! `story.json`: the story as it is, pretty-printed so an analyst can read, correct and re-export it.
+//!
+//! The file is also a GeoJSON FeatureCollection: the story's members ride along as foreign members
+//! (RFC 7946 §6.1) beside `type` and `features` (every layer, as in `map.geojson`), so geojson.io, QGIS
+//! and the GeoJSON validators open it as a map too. Reading it back ignores `type` and `features`: the
+//! story members are the source of truth and the features are made from them again on export.
 
 use std::io::Write;
 
 use anyhow::{Context, Result};
 
+use super::features::{Index, Layer};
+use super::geojson::feature_json;
 use super::Writer;
 use crate::story::Story;
 
@@ -11,8 +18,25 @@ pub struct StoryJson;
 
 impl Writer for StoryJson {
     fn write(&self, story: &Story, out: &mut dyn Write) -> Result<()> {
-        serde_json::to_writer_pretty(&mut *out, story).context("cannot serialise the story")?;
-        out.write_all(b"\n")?;
+        let body = serde_json::to_string_pretty(story).context("cannot serialise the story")?;
+        // `{\n  "generator": …\n}`: keep the members, wrap them with the GeoJSON ones.
+        let members = body
+            .strip_prefix('{')
+            .and_then(|b| b.strip_suffix('}'))
+            .context("story is not a JSON object")?;
+        out.write_all(b"{\n  \"type\": \"FeatureCollection\",")?;
+        out.write_all(members.trim_end().as_bytes())?;
+        out.write_all(b",\n  \"features\": [")?;
+        let index = Index::new(story);
+        let mut first = true;
+        for layer in Layer::ALL {
+            for feature in index.features(*layer) {
+                out.write_all(if first { b"\n    " } else { b",\n    " })?;
+                serde_json::to_writer(&mut *out, &feature_json(&feature))?;
+                first = false;
+            }
+        }
+        out.write_all(b"\n  ]\n}\n")?;
         Ok(())
     }
 }
@@ -32,7 +56,11 @@ mod tests {
         let story = Story::default();
         let mut bytes = Vec::new();
         StoryJson.write(&story, &mut bytes).unwrap();
-        let back = read_story(std::str::from_utf8(&bytes).unwrap(), "story.json").unwrap();
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let json: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(json["type"], "FeatureCollection");
+        assert!(json["features"].as_array().unwrap().is_empty());
+        let back = read_story(text, "story.json").unwrap();
         assert_eq!(back, story);
         let err = read_story("{\n  \"documents\": [,]\n}", "bad.json")
             .unwrap_err()
