@@ -3,7 +3,11 @@
 //!
 //! `mentionmap map` writes the standard set of files ([`MAP_FILES`]) into one folder, each atomically.
 
+mod html;
+mod map_style;
+mod png;
 mod story_json;
+mod svg;
 
 pub use story_json::read_story;
 
@@ -26,6 +30,12 @@ pub trait Writer {
 pub enum Format {
     /// The story itself, `story.json`.
     Story,
+    /// The interactive map page, one self-contained `map.html`.
+    Html,
+    /// A static picture of the map, `map.svg`.
+    Svg,
+    /// The same picture as `map.png`.
+    Png,
 }
 
 impl Format {
@@ -33,6 +43,9 @@ impl Format {
     pub fn default_file_name(self) -> &'static str {
         match self {
             Format::Story => "story.json",
+            Format::Html => "map.html",
+            Format::Svg => "map.svg",
+            Format::Png => "map.png",
         }
     }
 }
@@ -40,11 +53,15 @@ impl Format {
 pub fn writer_for(format: Format) -> Box<dyn Writer> {
     match format {
         Format::Story => Box::new(story_json::StoryJson),
+        Format::Html => Box::new(html::MapPage),
+        Format::Svg => Box::new(svg::MapSvg),
+        Format::Png => Box::new(png::MapPng),
     }
 }
 
 /// The files `mentionmap map` writes, each with the writer that makes it.
-pub const MAP_FILES: &[(&str, Format)] = &[("story.json", Format::Story)];
+pub const MAP_FILES: &[(&str, Format)] =
+    &[("story.json", Format::Story), ("map.html", Format::Html)];
 
 /// Write one format to a file, atomically.
 pub fn write_file(story: &Story, writer: &dyn Writer, path: &Path) -> Result<()> {
