@@ -68,29 +68,35 @@ fn set_day(browser: &mut Browser, iso: &str) -> Value {
     ))
 }
 
-/// Zoom in on a place with the mouse wheel, click it, and return the details panel's heading and quoted
-/// sentences.
-fn click_place(browser: &mut Browser, place_id: &str) -> (String, Vec<String>) {
-    let at = |browser: &mut Browser| {
-        let point = browser.eval(&format!("mentionmap.screenPoint({})", json!(place_id)));
-        (point["x"].as_f64().unwrap(), point["y"].as_f64().unwrap())
-    };
+/// Where a place, event or track is on the page.
+fn screen_point(browser: &mut Browser, id: &str) -> (f64, f64) {
+    let point = browser.eval(&format!("mentionmap.screenPoint({})", json!(id)));
+    assert!(!point.is_null(), "{id} is not drawn");
+    (point["x"].as_f64().unwrap(), point["y"].as_f64().unwrap())
+}
+
+/// Zoom in on a place with the mouse wheel, as a reader picking one town out of a cluster would.
+fn zoom_in_on(browser: &mut Browser, id: &str) {
     for _ in 0..3 {
-        let (x, y) = at(browser);
+        let (x, y) = screen_point(browser, id);
         browser.call(
             "Input.dispatchMouseEvent",
             json!({ "type": "mouseWheel", "x": x, "y": y, "deltaX": 0, "deltaY": -400 }),
         );
         browser.eval(STATS_AFTER_FRAME);
     }
-    let (x, y) = at(browser);
+}
+
+/// Click a place, event or track and return the details panel's heading and quoted sentences.
+fn click(browser: &mut Browser, id: &str) -> (String, Vec<String>) {
+    let (x, y) = screen_point(browser, id);
     browser.click(x, y);
     let details = browser.eval(
         "(() => { const d = document.getElementById('details'); if (d.hidden) return null; \
          return { heading: d.querySelector('h2').textContent, \
                   quotes: [...d.querySelectorAll('.quote')].map(q => q.textContent) }; })()",
     );
-    assert!(!details.is_null(), "clicking {place_id} opened no details");
+    assert!(!details.is_null(), "clicking {id} opened no details");
     let quotes = details["quotes"]
         .as_array()
         .unwrap()
@@ -396,7 +402,31 @@ fn slider_hides_the_future_and_article_text_runs_nothing() {
     );
     assert_eq!(played[1], "2023-07-17", "and moves on day by day");
 
-    let (heading, quotes) = click_place(&mut browser, "gn:1797929");
+    let end = browser.eval(&format!(
+        "document.getElementById('show-all').click(); {STATS_AFTER_FRAME}"
+    ));
+    assert_eq!(end["day"], "2023-07-25");
+    let (heading, quotes) = click(&mut browser, "ev-exercise");
+    assert!(
+        heading.starts_with("Exercise · China and Russia"),
+        "{heading}"
+    );
+    assert!(
+        quotes
+            .iter()
+            .any(|q| q.contains("drills in the Sea of Japan")),
+        "{quotes:?}"
+    );
+    let (heading, quotes) = click(&mut browser, "tr-flotilla");
+    assert_eq!(heading, "Chinese naval flotilla · track");
+    assert_eq!(
+        quotes.len(),
+        3,
+        "one source sentence per stop's event: {quotes:?}"
+    );
+
+    zoom_in_on(&mut browser, "gn:1797929");
+    let (heading, quotes) = click(&mut browser, "gn:1797929");
     assert_eq!(heading, "Qingdao");
     assert!(
         quotes
@@ -495,7 +525,8 @@ fn seeds_map_page_draws_the_story() {
         .filter(|p| p.name == "Qingdao")
         .max_by_key(|p| p.mentions)
         .expect("the seeds mention Qingdao");
-    let (heading, quotes) = click_place(&mut browser, &qingdao.id);
+    zoom_in_on(&mut browser, &qingdao.id);
+    let (heading, quotes) = click(&mut browser, &qingdao.id);
     assert_eq!(heading, "Qingdao");
     assert!(quotes.iter().any(|q| q.contains("Qingdao")), "{quotes:?}");
     assert_eq!(browser.dialogs(), Vec::<String>::new());

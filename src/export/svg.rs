@@ -24,6 +24,7 @@ const SANS: &str = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-ser
 const SERIF: &str = "Georgia, 'Times New Roman', 'Liberation Serif', 'DejaVu Serif', serif";
 const MAX_LAT: f64 = 85.05113;
 const ARROW_SPACING: f64 = 140.0;
+const LEGEND_WIDTH: f64 = 218.0;
 
 impl Writer for MapSvg {
     fn write(&self, story: &Story, out: &mut dyn Write) -> Result<()> {
@@ -50,12 +51,12 @@ struct View {
 }
 
 impl View {
-    /// Fit the world box `[min_x, min_y, max_x, max_y]` into the picture, leaving room for the title;
-    /// a lone place gets a regional view rather than a street map.
+    /// Fit the world box `[min_x, min_y, max_x, max_y]` into the picture, leaving room for the title
+    /// and the legend; a lone place gets a regional view rather than a street map.
     fn fit(bounds: Option<[f64; 4]>) -> View {
         let [min_x, min_y, max_x, max_y] = bounds.unwrap_or([0.0, 0.2, 1.0, 0.8]);
         let min_span = 8.0 / 360.0;
-        let (left, right, top, bottom) = (40.0, 40.0, 64.0, 40.0);
+        let (left, right, top, bottom) = (LEGEND_WIDTH + 36.0, 40.0, 64.0, 40.0);
         let (w, h) = (WIDTH - left - right, HEIGHT - top - bottom);
         let k = (w / (max_x - min_x).max(min_span))
             .min(h / (max_y - min_y).max(min_span))
@@ -814,7 +815,7 @@ fn legend(svg: &mut String, story: &Story, max_mentions: usize) {
     let height = y + 12.0;
     let _ = writeln!(
         svg,
-        "<g transform=\"translate(12 {:.1})\"><rect width=\"218\" height=\"{height:.1}\" rx=\"6\" \
+        "<g transform=\"translate(12 {:.1})\"><rect width=\"{LEGEND_WIDTH}\" height=\"{height:.1}\" rx=\"6\" \
          fill=\"#ffffff\" fill-opacity=\"0.94\" stroke=\"#dde3e9\"/>{}</g>",
         HEIGHT - 28.0 - height,
         rows.concat()
@@ -822,10 +823,11 @@ fn legend(svg: &mut String, story: &Story, max_mentions: usize) {
 }
 
 fn attribution(svg: &mut String, story: &Story) {
-    let text = story.generator.attribution.join(" · ");
-    if text.is_empty() {
-        return;
+    let mut credits = story.generator.attribution.clone();
+    if !credits.iter().any(|c| c.contains("Natural Earth")) {
+        credits.push("Basemap: Natural Earth, public domain".into());
     }
+    let text = credits.join(" · ");
     let _ = writeln!(
         svg,
         "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#5f6b78\" text-anchor=\"end\" \

@@ -67,6 +67,13 @@
   function plural(n, word) {
     return n.toLocaleString('en-GB') + ' ' + word + (n === 1 ? '' : 's');
   }
+  /* Smallest and largest of a list, however long (spreading a long list into Math.min can overflow). */
+  function least(values) {
+    return values.reduce(function (a, b) { return b < a ? b : a; }, Infinity);
+  }
+  function most(values) {
+    return values.reduce(function (a, b) { return b > a ? b : a; }, -Infinity);
+  }
   function text(value) {
     return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
   }
@@ -207,8 +214,7 @@
         data: leg, xs: xs, ys: ys, lengths: lengths,
         departs: from ? (from.end !== null ? from.end : from.start) : null,
         arrives: to ? (to.start !== null ? to.start : to.end) : null,
-        minX: Math.min.apply(null, xs), maxX: Math.max.apply(null, xs),
-        minY: Math.min.apply(null, ys), maxY: Math.max.apply(null, ys),
+        minX: least(xs), maxX: most(xs), minY: least(ys), maxY: most(ys),
         shown: 0
       });
     }
@@ -232,8 +238,8 @@
   for (const ev of events) days.push(ev.start, ev.end);
   for (const t of tracks) for (const w of t.waypoints) days.push(w.start, w.end);
   const datedDays = days.filter(function (d) { return d !== null; });
-  const firstDay = datedDays.length ? Math.min.apply(null, datedDays) : null;
-  const lastDay = datedDays.length ? Math.max.apply(null, datedDays) : null;
+  const firstDay = datedDays.length ? least(datedDays) : null;
+  const lastDay = datedDays.length ? most(datedDays) : null;
 
   /* ---- Basemap, as paths in world units drawn under a scaling transform. ---- */
 
@@ -365,7 +371,10 @@
     const cy = (minY + maxY) / 2;
     const bw = Math.max(maxX - minX, span);
     const bh = Math.max(maxY - minY, span);
-    const pad = { left: 64, right: 40, top: 52, bottom: 36 };
+    /* Keep data out from under the legend, unless the map is too narrow to spare it the room. */
+    const legendWidth = $('legend').offsetWidth;
+    const left = legendWidth && view.w >= 3 * legendWidth ? legendWidth + 36 : 64;
+    const pad = { left: left, right: 40, top: 52, bottom: 36 };
     const k = clamp(Math.min((view.w - pad.left - pad.right) / bw, (view.h - pad.top - pad.bottom) / bh), minZoom(), maxZoom());
     view.k = k;
     view.x = pad.left + (view.w - pad.left - pad.right) / 2 - cx * k;
@@ -931,6 +940,10 @@
   canvas.addEventListener('pointerleave', function () {
     if (pointers.size === 0) hideTooltip();
   });
+  canvas.addEventListener('dblclick', function (e) {
+    const pt = localPoint(e);
+    zoomAt(pt.x, pt.y, e.shiftKey ? 0.5 : 2);
+  });
   canvas.addEventListener('wheel', function (e) {
     e.preventDefault();
     const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? view.h : 1;
@@ -1086,7 +1099,7 @@
     const summary = el('p', 'meta', plural(d.mentions, 'mention') + ' in ' + plural(countDocuments(p.mentions), 'document') + ' ');
     if (confidences.length) {
       const mean = confidences.reduce(function (a, b) { return a + b; }, 0) / confidences.length;
-      summary.append(confidenceBadge(mean, 'Mean confidence of the resolution of the ' + plural(confidences.length, 'mention') + ' (lowest ' + Math.min.apply(null, confidences).toFixed(2) + ')'));
+      summary.append(confidenceBadge(mean, 'Mean confidence of the resolution of the ' + plural(confidences.length, 'mention') + ' (lowest ' + least(confidences).toFixed(2) + ')'));
     }
     body.append(summary);
     if (p.events.length) {
@@ -1291,11 +1304,15 @@
       }
     }
     const toggle = $('legend-toggle');
-    toggle.addEventListener('click', function () {
-      const open = toggle.getAttribute('aria-expanded') !== 'true';
+    function openLegend(open) {
       toggle.setAttribute('aria-expanded', String(open));
       body.hidden = !open;
+    }
+    toggle.addEventListener('click', function () {
+      openLegend(toggle.getAttribute('aria-expanded') !== 'true');
     });
+    /* On a small screen the legend starts folded, leaving the map to the data. */
+    openLegend(canvas.clientWidth >= 640);
   }
 
   function buildSummary() {
@@ -1305,8 +1322,9 @@
     ];
     if (firstDay !== null) parts.push(rangeLabel(firstDay, lastDay));
     $('summary').textContent = parts.join(' · ');
-    const credits = (story.generator && story.generator.attribution) || [];
-    $('attribution').textContent = credits.map(text).join(' · ');
+    const credits = ((story.generator && story.generator.attribution) || []).map(text);
+    if (!credits.some(function (c) { return c.indexOf('Natural Earth') >= 0; })) credits.push('Basemap: Natural Earth, public domain');
+    $('attribution').textContent = credits.join(' · ');
   }
 
   /* ---- Time: the slider, playing, and what has happened by the chosen day. ---- */
@@ -1325,9 +1343,15 @@
       const p = dayParts(day);
       label.textContent = p.weekday + ' ' + p.day + ' ' + p.month + ' ' + p.year + (day === lastDay ? ' (end)' : '');
     }
-    for (const ev of events) {
-      if (ev.item) ev.item.classList.toggle('future', !hasHappened(ev.start, day));
+    let latest = null;
+    for (const ev of timelineOrder) {
+      if (!ev.item) continue;
+      const happened = hasHappened(ev.start, day);
+      ev.item.classList.toggle('future', !happened);
+      ev.item.classList.toggle('current', day !== null && ev.start !== null && ev.start <= day && day <= ev.end);
+      if (happened && ev.start !== null) latest = ev;
     }
+    if (state.playing !== null && latest) latest.item.scrollIntoView({ block: 'nearest' });
     requestRender();
   }
   function stopPlaying() {
@@ -1338,10 +1362,12 @@
   }
   function startPlaying() {
     if (state.day === null || state.day >= lastDay) setDay(firstDay);
+    /* Day by day; a long story steps faster so that it plays in about half a minute. */
+    const pace = clamp(30000 / Math.max(1, lastDay - firstDay), 120, 700);
     state.playing = setInterval(function () {
       if (state.day >= lastDay) stopPlaying();
       else setDay(state.day + 1);
-    }, 700);
+    }, pace);
     play.textContent = '❚❚';
     play.setAttribute('aria-label', 'Pause');
   }
@@ -1406,11 +1432,23 @@
         day: state.day === null ? null : isoOf(state.day), frameMs: stats.frameMs, readyMs: stats.readyMs
       };
     },
-    screenPoint: function (placeId) {
-      const p = placeById.get(placeId);
-      if (!p) return null;
+    /* Where on the page a place, an event's diamond or a track's first drawn leg is, by id. */
+    screenPoint: function (id) {
       const r = canvas.getBoundingClientRect();
-      return { x: r.left + sx(p.x), y: r.top + sy(p.y) };
+      const p = placeById.get(id);
+      if (p) return { x: r.left + sx(p.x), y: r.top + sy(p.y) };
+      const ev = eventById.get(id);
+      if (ev && ev.place) {
+        const pt = eventPoint(ev);
+        return { x: r.left + pt.x, y: r.top + pt.y };
+      }
+      const t = tracks.find(function (t) { return t.data.id === id; });
+      const leg = t && t.legs.find(function (l) { return l.shown > 0; });
+      if (!leg) return null;
+      /* The middle of the middle segment. */
+      const pts = partialLeg(leg, leg.shown);
+      const j = 2 * Math.max(0, Math.floor((pts.length / 2 - 2) / 2));
+      return { x: r.left + (pts[j] + pts[j + 2]) / 2, y: r.top + (pts[j + 1] + pts[j + 3]) / 2 };
     },
     /* Milliseconds: `panMs`, the mean time between animation frames while panning by a few pixels
        a frame, painting included; `fullMs`, the mean time of a full frame with its pixels drawn. */
