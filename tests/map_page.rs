@@ -656,3 +656,100 @@ fn large_story_stays_responsive() {
         shot.display()
     );
 }
+
+/// The distance on screen between two places, and the first one's position.
+fn spread(browser: &mut Browser, a: &str, b: &str) -> (f64, (f64, f64)) {
+    let pa = screen_point(browser, a);
+    let pb = screen_point(browser, b);
+    ((pa.0 - pb.0).hypot(pa.1 - pb.1), pa)
+}
+
+#[test]
+fn pans_and_zooms_by_mouse_wheel_keys_and_touch() {
+    let Some(chromium) = chromium_or_skip("pans_and_zooms_by_mouse_wheel_keys_and_touch") else {
+        return;
+    };
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let page = write_page(&exercise_story(), dir.path());
+    let mut browser = Browser::launch(&chromium);
+    browser.open(&page);
+    let (qingdao, vladivostok) = ("gn:1797929", "gn:2013348");
+
+    // Drag with the mouse: everything moves with the pointer.
+    let (d0, (x0, y0)) = spread(&mut browser, qingdao, vladivostok);
+    for (kind, x, y, buttons) in [
+        ("mousePressed", 500.0, 400.0, 1),
+        ("mouseMoved", 560.0, 420.0, 1),
+        ("mouseMoved", 600.0, 450.0, 1),
+        ("mouseReleased", 600.0, 450.0, 0),
+    ] {
+        browser.call(
+            "Input.dispatchMouseEvent",
+            json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": buttons, "clickCount": 1 }),
+        );
+    }
+    browser.eval(STATS_AFTER_FRAME);
+    let (d1, (x1, y1)) = spread(&mut browser, qingdao, vladivostok);
+    assert!(
+        (x1 - x0 - 100.0).abs() < 0.5 && (y1 - y0 - 50.0).abs() < 0.5,
+        "{x0},{y0} -> {x1},{y1}"
+    );
+    assert!((d1 - d0).abs() < 0.01, "a drag does not zoom");
+    assert_eq!(
+        browser.eval("document.getElementById('details').hidden"),
+        true,
+        "a drag is not a click"
+    );
+
+    // The wheel zooms in around the pointer.
+    browser.call(
+        "Input.dispatchMouseEvent",
+        json!({ "type": "mouseWheel", "x": x1, "y": y1, "deltaX": 0, "deltaY": -300 }),
+    );
+    browser.eval(STATS_AFTER_FRAME);
+    let (d2, (x2, y2)) = spread(&mut browser, qingdao, vladivostok);
+    assert!(d2 > d1 * 1.3, "{d1} -> {d2}");
+    assert!(
+        (x2 - x1).abs() < 0.5 && (y2 - y1).abs() < 0.5,
+        "the point under the wheel stays put"
+    );
+
+    // Keys, once the map has focus: minus zooms out.
+    browser.eval("document.getElementById('canvas').focus()");
+    browser.call(
+        "Input.dispatchKeyEvent",
+        json!({ "type": "keyDown", "key": "-", "text": "-" }),
+    );
+    browser.call(
+        "Input.dispatchKeyEvent",
+        json!({ "type": "keyUp", "key": "-" }),
+    );
+    browser.eval(STATS_AFTER_FRAME);
+    let (d3, _) = spread(&mut browser, qingdao, vladivostok);
+    assert!((d3 - d2 / 2.0).abs() < 0.5, "{d2} -> {d3}");
+
+    // Two fingers moving apart zoom in by the ratio of their distances.
+    let touch = |points: &[(f64, f64)]| -> Value {
+        points
+            .iter()
+            .enumerate()
+            .map(|(id, (x, y))| json!({ "x": x, "y": y, "id": id }))
+            .collect()
+    };
+    for (kind, points) in [
+        ("touchStart", touch(&[(400.0, 400.0), (500.0, 400.0)])),
+        ("touchMove", touch(&[(375.0, 400.0), (525.0, 400.0)])),
+        ("touchMove", touch(&[(350.0, 400.0), (550.0, 400.0)])),
+        ("touchEnd", touch(&[])),
+    ] {
+        browser.call(
+            "Input.dispatchTouchEvent",
+            json!({ "type": kind, "touchPoints": points }),
+        );
+    }
+    browser.eval(STATS_AFTER_FRAME);
+    let (d4, _) = spread(&mut browser, qingdao, vladivostok);
+    assert!((d4 / d3 - 2.0).abs() < 0.05, "pinch {d3} -> {d4}");
+    assert_eq!(browser.errors(), Vec::<String>::new());
+}

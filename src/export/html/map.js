@@ -65,7 +65,8 @@
     return Math.max(lo, Math.min(hi, v));
   }
   function plural(n, word) {
-    return n.toLocaleString('en-GB') + ' ' + word + (n === 1 ? '' : 's');
+    const count = Number(n) || 0;
+    return count.toLocaleString('en-GB') + ' ' + word + (count === 1 ? '' : 's');
   }
   /* Smallest and largest of a list, however long (spreading a long list into Math.min can overflow). */
   function least(values) {
@@ -291,7 +292,6 @@
   const view = { k: 512, x: 0, y: 0, w: 1, h: 1 };
   const state = { day: lastDay, selected: null, playing: null, markerScale: 1 };
   const stats = { places: 0, tracks: 0, legs: 0, events: [], frameMs: 0, readyMs: 0 };
-  let renderQueued = false;
 
   function sx(x) { return x * view.k + view.x; }
   function sy(y) { return y * view.k + view.y; }
