@@ -148,10 +148,18 @@ pub(super) fn render_svg(story: &Story) -> Result<String> {
     tracks(&mut svg, &view, &lines);
     places(&mut svg, &view, story, max_mentions);
     events(&mut svg, &view, story, max_mentions);
-    labels(&mut svg, &view, story, max_mentions);
+    let (title_svg, title_box) = title(story, places_outside(&view, story, max_mentions));
+    let (legend_svg, legend_box) = legend(story, max_mentions);
+    labels(
+        &mut svg,
+        &view,
+        story,
+        max_mentions,
+        &[title_box, legend_box],
+    );
     svg.push_str("</g>\n");
-    title(&mut svg, story, places_outside(&view, story, max_mentions));
-    legend(&mut svg, story, max_mentions);
+    svg.push_str(&title_svg);
+    svg.push_str(&legend_svg);
     attribution(&mut svg, story);
     svg.push_str("</svg>\n");
     Ok(svg)
@@ -536,8 +544,15 @@ fn events(svg: &mut String, view: &View, story: &Story, max_mentions: usize) {
     }
 }
 
-/// Names beside the circles, water first then by mentions, skipping any that would overlap another.
-fn labels(svg: &mut String, view: &View, story: &Story, max_mentions: usize) {
+/// Names beside the circles, water first then by mentions, skipping any that would overlap another
+/// or a `reserved` box (`[x, y, width, height]`: the title, the legend).
+fn labels(
+    svg: &mut String,
+    view: &View,
+    story: &Story,
+    max_mentions: usize,
+    reserved: &[[f64; 4]],
+) {
     let mut order = place_order(story, max_mentions);
     order.sort_by(|a, b| {
         let (pa, pb) = (&story.places[a.0], &story.places[b.0]);
@@ -547,7 +562,7 @@ fn labels(svg: &mut String, view: &View, story: &Story, max_mentions: usize) {
             .then(pb.mentions.cmp(&pa.mentions))
             .then(a.0.cmp(&b.0))
     });
-    let mut placed: Vec<[f64; 4]> = Vec::new();
+    let mut placed: Vec<[f64; 4]> = reserved.to_vec();
     // Names already written, with where: two entries for one town (a city and its port) get one label.
     let mut written: Vec<(String, f64, f64)> = Vec::new();
     for (i, r) in order {
@@ -610,12 +625,17 @@ fn labels(svg: &mut String, view: &View, story: &Story, max_mentions: usize) {
         };
         for (lx, ly) in options {
             let rect = [lx - 2.0, ly - h / 2.0, w + 4.0, h];
-            let overlaps = placed.iter().any(|q| {
-                rect[0] < q[0] + q[2]
-                    && q[0] < rect[0] + rect[2]
-                    && rect[1] < q[1] + q[3]
-                    && q[1] < rect[1] + rect[3]
-            });
+            let outside = rect[0] < 0.0
+                || rect[1] < 0.0
+                || rect[0] + rect[2] > WIDTH
+                || rect[1] + rect[3] > HEIGHT;
+            let overlaps = outside
+                || placed.iter().any(|q| {
+                    rect[0] < q[0] + q[2]
+                        && q[0] < rect[0] + rect[2]
+                        && rect[1] < q[1] + q[3]
+                        && q[1] < rect[1] + rect[3]
+                });
             if overlaps {
                 continue;
             }
@@ -682,7 +702,8 @@ fn places_outside(view: &View, story: &Story, max_mentions: usize) -> usize {
         .count()
 }
 
-fn title(svg: &mut String, story: &Story, outside: usize) {
+/// The title bar, and the box it covers.
+fn title(story: &Story, outside: usize) -> (String, [f64; 4]) {
     let mut text = summary(story);
     if outside > 0 {
         let _ = write!(
@@ -692,16 +713,17 @@ fn title(svg: &mut String, story: &Story, outside: usize) {
         );
     }
     let w = 142.0 + text.chars().count() as f64 * 5.9;
-    let _ = writeln!(
-        svg,
+    let svg = format!(
         "<rect x=\"12\" y=\"12\" width=\"{w:.1}\" height=\"32\" rx=\"5\" fill=\"#17324d\"/>\n\
          <text x=\"24\" y=\"33\" font-size=\"15\" font-weight=\"bold\" fill=\"#ffffff\">mentionmap</text>\n\
-         <text x=\"130\" y=\"33\" font-size=\"13\" fill=\"#c8d6e4\">{}</text>",
+         <text x=\"130\" y=\"33\" font-size=\"13\" fill=\"#c8d6e4\">{}</text>\n",
         xml_text(&text)
     );
+    (svg, [12.0, 12.0, w, 32.0])
 }
 
-fn legend(svg: &mut String, story: &Story, max_mentions: usize) {
+/// The legend, and the box it covers.
+fn legend(story: &Story, max_mentions: usize) -> (String, [f64; 4]) {
     let mut rows: Vec<String> = Vec::new();
     let mut y = 0.0;
     for group in KIND_GROUPS {
@@ -810,16 +832,17 @@ fn legend(svg: &mut String, story: &Story, max_mentions: usize) {
         }
     }
     if rows.is_empty() {
-        return;
+        return (String::new(), [0.0; 4]);
     }
     let height = y + 12.0;
-    let _ = writeln!(
-        svg,
+    let top = HEIGHT - 28.0 - height;
+    let svg = format!(
         "<g transform=\"translate(12 {:.1})\"><rect width=\"{LEGEND_WIDTH}\" height=\"{height:.1}\" rx=\"6\" \
-         fill=\"#ffffff\" fill-opacity=\"0.94\" stroke=\"#dde3e9\"/>{}</g>",
-        HEIGHT - 28.0 - height,
+         fill=\"#ffffff\" fill-opacity=\"0.94\" stroke=\"#dde3e9\"/>{}</g>\n",
+        top,
         rows.concat()
     );
+    (svg, [12.0, top, LEGEND_WIDTH, height])
 }
 
 fn attribution(svg: &mut String, story: &Story) {

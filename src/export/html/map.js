@@ -782,6 +782,7 @@
   function drawLabels() {
     const placed = [];
     function free(r) {
+      if (r.x < 0 || r.y < 0 || r.x + r.w > view.w || r.y + r.h > view.h) return false;
       for (const q of placed) if (r.x < q.x + q.w && q.x < r.x + r.w && r.y < q.y + q.h && q.y < r.y + r.h) return false;
       return true;
     }
@@ -1032,7 +1033,7 @@
   function citation(docId) {
     const d = documents.get(docId);
     if (!d) return el('span', 'cite', text(docId));
-    const parts = [text(d.title) || text(d.path)];
+    const parts = [text(d.title) || text(d.path).split(/[\\/]/).pop()];
     if (d.source) parts.push(text(d.source));
     if (d.published) parts.push(rangeLabel(dayOf(d.published), null));
     const cite = el('span', 'cite', parts.join(' · '));
@@ -1057,12 +1058,25 @@
     b.addEventListener('click', function () { select(ev, true); });
     return b;
   }
+  /* Sentences grouped under the document they come from, each sentence once. */
   function sourcesList(sources) {
     const list = el('ul', 'sources');
+    const byDocument = new Map();
     for (const s of sources) {
+      if (!byDocument.has(s.doc)) byDocument.set(s.doc, []);
+      byDocument.get(s.doc).push(s);
+    }
+    for (const [doc, items] of byDocument) {
       const li = el('li');
-      li.append(citation(s.doc), quote(s.sentence, s.words));
-      if (s.badge) li.append(s.badge);
+      li.append(citation(doc));
+      const seen = new Set();
+      for (const s of items) {
+        const sentence = text(s.sentence);
+        if (seen.has(sentence)) continue;
+        seen.add(sentence);
+        li.append(quote(sentence, s.words));
+        if (s.note) li.append(el('span', 'note', s.note));
+      }
       list.append(li);
     }
     return list;
@@ -1110,8 +1124,8 @@
     }
     body.append(el('h3', null, 'Mentions'));
     body.append(sourcesList(p.mentions.map(function (m) {
-      const badge = el('span', 'meta', '“' + text(m.text) + '” · confidence ' + Number(m.confidence).toFixed(2) + (m.role === 'polity' ? ' · stands for its government' : ''));
-      return { doc: m.doc, sentence: m.sentence, words: m.text, badge: badge };
+      const note = 'confidence ' + Number(m.confidence).toFixed(2) + (m.role === 'polity' ? ' · stands for its government' : '');
+      return { doc: m.doc, sentence: m.sentence, words: m.text, note: note };
     })));
     const others = new Map();
     for (const m of p.mentions) {
