@@ -498,13 +498,19 @@ fn seeds_map_page_draws_the_story() {
     let all = show_all(&mut browser);
     assert_eq!(all["places"], story.places.len(), "{all}");
     assert_eq!(all["tracks"], story.tracks.len(), "{all}");
+    let legs: usize = story.tracks.iter().map(|t| t.legs.len()).sum();
+    assert_eq!(
+        all["legs"], legs,
+        "at the last day every leg is drawn: {all}"
+    );
 
-    // The exercise of 20–23 July, where the pipeline found it.
+    // The exercise of 20–23 July, where the pipeline found it (and placed it on the map).
     let exercise = story.events.iter().find(|e| {
         e.action == Action::Exercise
             && e.start
                 .as_deref()
                 .is_some_and(|s| s > "2023-07-17" && s <= "2023-07-23")
+            && e.place().is_some_and(|id| story.place(id).is_some())
     });
     match exercise {
         Some(exercise) => {

@@ -146,6 +146,7 @@ pub(super) fn render_svg(story: &Story) -> Result<String> {
     land(&mut svg, &view, &basemap, &mentioned_countries(story));
     ocean_labels(&mut svg, &view, story);
     tracks(&mut svg, &view, &lines);
+    stops(&mut svg, &view, story);
     places(&mut svg, &view, story, max_mentions);
     events(&mut svg, &view, story, max_mentions);
     let (title_svg, title_box) = title(story, places_outside(&view, story, max_mentions));
@@ -448,6 +449,29 @@ fn tracks(svg: &mut String, view: &View, lines: &[Line]) {
     }
 }
 
+/// The stops of every track, as on the page: small white circles, dashed when only planned.
+fn stops(svg: &mut String, view: &View, story: &Story) {
+    for track in &story.tracks {
+        let mut previous = None;
+        for w in &track.waypoints {
+            let lon = unwrap(w.lon, previous);
+            previous = Some(lon);
+            let (x, y) = view.point(merc_x(lon), merc_y(w.lat));
+            let dash = if w.planned {
+                " stroke-dasharray=\"2 2\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                svg,
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"#ffffff\" stroke=\"{}\" \
+                 stroke-width=\"1.5\"{dash}/>",
+                COLOURS.track
+            );
+        }
+    }
+}
+
 /// Where arrowheads go along a line in pixels, and which way they point (degrees): as on the page,
 /// one every [`ARROW_SPACING`] pixels, or one past the middle of a short line.
 fn arrow_positions(points: &[(f64, f64)]) -> Vec<(f64, f64, f64)> {
@@ -679,14 +703,24 @@ fn summary(story: &Story) -> String {
         .filter_map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .collect();
     if let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) {
-        let label = |d: &chrono::NaiveDate| d.format("%-d %b %Y").to_string();
-        parts.push(if first == last {
-            label(first)
-        } else {
-            format!("{} – {}", label(first), label(last))
-        });
+        parts.push(range_label(*first, *last));
     }
     parts.join(" · ")
+}
+
+/// `20–23 Jul 2023`, `30 Jun – 2 Jul 2023`, as the page writes a range of days.
+fn range_label(first: chrono::NaiveDate, last: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let full = |d: chrono::NaiveDate| d.format("%-d %b %Y").to_string();
+    if first == last {
+        full(first)
+    } else if first.year() != last.year() {
+        format!("{} – {}", full(first), full(last))
+    } else if first.month() != last.month() {
+        format!("{} – {}", first.format("%-d %b"), full(last))
+    } else {
+        format!("{}–{}", first.day(), full(last))
+    }
 }
 
 /// How many places the picture leaves out (their circles lie wholly outside it).
@@ -1020,6 +1054,24 @@ pub(super) mod tests {
         // Suva (178.44 E) to Apia (171.76 W) is 9.8 degrees east, not 350 degrees west.
         let span = (planned[1].0 - planned[0].0) * 360.0;
         assert!((span - 9.8).abs() < 0.01, "{span}");
+    }
+
+    #[test]
+    fn date_ranges_read_like_the_page() {
+        let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            range_label(d("2023-07-20"), d("2023-07-23")),
+            "20–23 Jul 2023"
+        );
+        assert_eq!(
+            range_label(d("2023-06-30"), d("2023-07-02")),
+            "30 Jun – 2 Jul 2023"
+        );
+        assert_eq!(
+            range_label(d("2022-12-31"), d("2023-01-01")),
+            "31 Dec 2022 – 1 Jan 2023"
+        );
+        assert_eq!(range_label(d("2023-07-16"), d("2023-07-16")), "16 Jul 2023");
     }
 
     #[test]
