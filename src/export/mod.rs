@@ -8,9 +8,13 @@ mod features;
 pub mod filter;
 mod geojson;
 mod geojsonseq;
+mod html;
 mod kml;
 mod kmz;
+mod map_style;
+mod png;
 mod story_json;
+mod svg;
 mod track_time;
 
 pub use story_json::read_story;
@@ -48,6 +52,12 @@ pub enum Format {
     Kml,
     /// KML zipped.
     Kmz,
+    /// The interactive map page, one self-contained `map.html`.
+    Html,
+    /// A static picture of the map, `map.svg`.
+    Svg,
+    /// The same picture as `map.png`.
+    Png,
 }
 
 impl Format {
@@ -62,6 +72,9 @@ impl Format {
             Format::Geojsonseq => "map.geojsons",
             Format::Kml => "map.kml",
             Format::Kmz => "map.kmz",
+            Format::Html => "map.html",
+            Format::Svg => "map.svg",
+            Format::Png => "map.png",
         }
     }
 }
@@ -84,6 +97,9 @@ pub fn writer_for(format: Format) -> Box<dyn Writer> {
         Format::Geojsonseq => Box::new(geojsonseq::GeoJsonSeq),
         Format::Kml => Box::new(kml::Kml),
         Format::Kmz => Box::new(kmz::Kmz),
+        Format::Html => Box::new(html::MapPage),
+        Format::Svg => Box::new(svg::MapSvg),
+        Format::Png => Box::new(png::MapPng),
     }
 }
 
@@ -94,6 +110,7 @@ pub const MAP_FILES: &[(&str, Format)] = &[
     ("events.geojson", Format::EventsGeojson),
     ("tracks.geojson", Format::TracksGeojson),
     ("map.kml", Format::Kml),
+    ("map.html", Format::Html),
 ];
 
 /// Write one format to a file, atomically.
