@@ -5,6 +5,7 @@
 //! waypoints and legs, never joined into what happened.
 
 pub mod antimeridian;
+mod bends;
 pub mod route;
 
 use std::collections::BTreeMap;

@@ -3,7 +3,8 @@
 //!
 //! A *route* snaps each end of a leg to the nearest network node, finds the shortest path between the
 //! two nodes (A* with great-circle edge lengths), and adds the real ends back on. The network is
-//! embedded in the binary and turned into a graph once, on first use.
+//! packed into the binary at build time (`build.rs`) and turned into a graph once, on first use, with
+//! the edges that cut across islands and headlands bent around them (`src/tracks/bends.rs`).
 //!
 //! The same network places *area waypoints*: a ship reported "in the Sea of Japan" is drawn at a
 //! network node inside that sea, near where it came from and where it went next, so the track really
@@ -15,16 +16,17 @@ use std::sync::OnceLock;
 
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
-use serde::Deserialize;
 
+use super::bends::BENDS;
 use crate::geo_util::{haversine_km, EARTH_RADIUS_KM};
 
-const MARNET_GEOJSON: &str = include_str!("../../gazetteer/data/marnet.geojson");
+/// `gazetteer/data/marnet.geojson`, packed by `build.rs` (the format is described there).
+const MARNET_PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/marnet.bin"));
 
 /// Passages left out of the network. The `northwest` lines are the Arctic links past the Bering
 /// Strait (the Northwest Passage and the eastern end of the Northern Sea Route): ice-bound most of
-/// the year, and without them dropped a leg from East Asia to Europe would cut across the Arctic.
-/// searoute leaves them out by default for the same reason.
+/// the year; kept, they would send a leg from East Asia to Europe across the Arctic. searoute leaves
+/// them out by default for the same reason.
 const AVOIDED_PASSAGES: &[&str] = &["northwest"];
 
 /// Farther than this from every network node, an end is not at sea and the leg is not routed.
@@ -54,37 +56,14 @@ pub struct SeaNetwork {
     lengths_km: Vec<f64>,
     /// Nodes by unit vector: the nearest in 3-D is the nearest on the sphere, across ±180 too.
     index: RTree<GeomWithData<[f64; 3], u32>>,
-}
-
-#[derive(Deserialize)]
-struct FeatureCollection {
-    features: Vec<Feature>,
-}
-
-#[derive(Deserialize)]
-struct Feature {
-    properties: Option<Properties>,
-    geometry: Geometry,
-}
-
-#[derive(Deserialize)]
-struct Properties {
-    passage: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "type", content = "coordinates")]
-enum Geometry {
-    LineString(Vec<[f64; 2]>),
-    MultiLineString(Vec<Vec<[f64; 2]>>),
+    /// See [`SeaNetwork::landmark_distances`].
+    landmarks: OnceLock<Vec<[f32; LANDMARKS]>>,
 }
 
 /// The shipped network, built on first use and kept for the life of the process.
 pub fn network() -> &'static SeaNetwork {
     static NETWORK: OnceLock<SeaNetwork> = OnceLock::new();
-    NETWORK.get_or_init(|| {
-        SeaNetwork::from_geojson(MARNET_GEOJSON).expect("embedded marnet.geojson is valid")
-    })
+    NETWORK.get_or_init(SeaNetwork::shipped)
 }
 
 /// Route a leg between two `(lon, lat)` positions over the shipped network.
@@ -108,31 +87,36 @@ pub fn water_point(
 }
 
 impl SeaNetwork {
-    /// Build the graph from a FeatureCollection of LineStrings and MultiLineStrings.
-    pub fn from_geojson(text: &str) -> Result<SeaNetwork, serde_json::Error> {
-        let collection: FeatureCollection = serde_json::from_str(text)?;
-        let mut ids: HashMap<(i64, i64), u32> = HashMap::new();
+    /// Build the graph of the network embedded in the binary (what [`network`] keeps).
+    pub fn shipped() -> SeaNetwork {
+        SeaNetwork::from_lines(&unpack(MARNET_PACKED))
+    }
+
+    /// Build the graph from lines of `[lon, lat]` positions, each with its passage tag (or "").
+    fn from_lines(lines: &[(&str, Vec<[f64; 2]>)]) -> SeaNetwork {
+        let mut ids: HashMap<NodeKey, u32> = HashMap::new();
         let mut positions: Vec<[f64; 2]> = Vec::new();
         let mut edges: Vec<(u32, u32)> = Vec::new();
-        for feature in &collection.features {
-            let passage = feature
-                .properties
-                .as_ref()
-                .and_then(|p| p.passage.as_deref());
-            if passage.is_some_and(|p| AVOIDED_PASSAGES.contains(&p)) {
+        // Bent edges by their ends, both ways round, with the points between in walking order.
+        let mut bends: HashMap<(NodeKey, NodeKey), Vec<[f64; 2]>> = HashMap::new();
+        for bend in BENDS {
+            let [a, b] = bend.ends.map(node_key);
+            bends.insert((a, b), bend.via.to_vec());
+            bends.insert((b, a), bend.via.iter().rev().copied().collect());
+        }
+        for (passage, line) in lines {
+            if AVOIDED_PASSAGES.contains(passage) {
                 continue;
             }
-            let lines = match &feature.geometry {
-                Geometry::LineString(line) => std::slice::from_ref(line),
-                Geometry::MultiLineString(lines) => lines.as_slice(),
-            };
-            for line in lines {
-                let mut previous: Option<u32> = None;
-                for &[lon, lat] in line {
+            let mut previous: Option<u32> = None;
+            for (i, &point) in line.iter().enumerate() {
+                let bent = i
+                    .checked_sub(1)
+                    .and_then(|b| bends.get(&(node_key(line[b]), node_key(point))));
+                let via = bent.map_or(&[][..], |v| v.as_slice());
+                for &[lon, lat] in via.iter().chain([&point]) {
                     let lon = if lon <= -180.0 { 180.0 } else { lon };
-                    // The file's positions have 5 decimals; equal keys are one junction.
-                    let key = ((lon * 1e5).round() as i64, (lat * 1e5).round() as i64);
-                    let id = *ids.entry(key).or_insert_with(|| {
+                    let id = *ids.entry(node_key([lon, lat])).or_insert_with(|| {
                         positions.push([lon, lat]);
                         (positions.len() - 1) as u32
                     });
@@ -143,6 +127,23 @@ impl SeaNetwork {
                 }
             }
         }
+        // Dropping avoided passages strands a few lines (the Chukchi Sea's); a leg must never snap to
+        // a node it cannot leave, so only the largest connected part is kept.
+        let keep = largest_component(positions.len(), &edges);
+        let mut new_id = vec![NONE; positions.len()];
+        let mut kept_positions = Vec::new();
+        for (old, position) in positions.iter().enumerate() {
+            if keep[old] {
+                new_id[old] = kept_positions.len() as u32;
+                kept_positions.push(*position);
+            }
+        }
+        let positions = kept_positions;
+        let edges: Vec<(u32, u32)> = edges
+            .iter()
+            .filter(|&&(a, _)| keep[a as usize])
+            .map(|&(a, b)| (new_id[a as usize], new_id[b as usize]))
+            .collect();
         let unit: Vec<[f64; 3]> = positions
             .iter()
             .map(|&[lon, lat]| to_unit(lon, lat))
@@ -177,14 +178,15 @@ impl SeaNetwork {
                 .map(|(i, u)| GeomWithData::new(*u, i as u32))
                 .collect(),
         );
-        Ok(SeaNetwork {
+        SeaNetwork {
             positions,
             unit,
             first_edge,
             targets,
             lengths_km,
             index,
-        })
+            landmarks: OnceLock::new(),
+        }
     }
 
     pub fn node_count(&self) -> usize {
@@ -193,6 +195,22 @@ impl SeaNetwork {
 
     pub fn edge_count(&self) -> usize {
         self.targets.len() / 2
+    }
+
+    /// Every edge as its two end positions, the second's longitude continuous with the first's
+    /// (for drawing the network, or checking it against a coastline).
+    pub fn segments(&self) -> Vec<[[f64; 2]; 2]> {
+        let mut segments = Vec::with_capacity(self.edge_count());
+        for a in 0..self.positions.len() {
+            let edges = self.first_edge[a] as usize..self.first_edge[a + 1] as usize;
+            for &b in &self.targets[edges] {
+                if (b as usize) > a {
+                    let line = finish(vec![self.positions[a], self.positions[b as usize]], true);
+                    segments.push([line.coordinates[0], line.coordinates[1]]);
+                }
+            }
+        }
+        segments
     }
 
     /// The nearest node to a `(lon, lat)` position, and its distance in km.
@@ -243,16 +261,17 @@ impl SeaNetwork {
     }
 
     /// Shortest distances (km) and predecessors from `start`: A* that stops at `goal` when one is
-    /// given, a full Dijkstra otherwise. The great-circle distance to the goal never overstates the
-    /// remaining way, since every edge is at least as long as the great circle between its ends.
+    /// given, a full Dijkstra otherwise.
     fn search(&self, start: u32, goal: Option<u32>) -> (Vec<f64>, Vec<u32>) {
         let n = self.positions.len();
         let mut distance = vec![f64::INFINITY; n];
         let mut previous = vec![NONE; n];
         let mut done = vec![false; n];
-        let goal_unit = goal.map(|g| self.unit[g as usize]);
-        let estimate =
-            |node: u32| goal_unit.map_or(0.0, |g| chord_km(&self.unit[node as usize], &g));
+        let bounds = goal.map(|g| (g, self.landmark_distances()));
+        let estimate = |node: u32| match bounds {
+            Some((g, table)) => self.lower_bound_km(table, node, g),
+            None => 0.0,
+        };
         let mut queue = BinaryHeap::new();
         distance[start as usize] = 0.0;
         queue.push(Queued {
@@ -283,6 +302,48 @@ impl SeaNetwork {
             }
         }
         (distance, previous)
+    }
+
+    /// A lower bound on the way by sea from `node` to `goal`, for A*: the larger of the great-circle
+    /// distance (no edge is shorter than the great circle between its ends) and the landmark bound
+    /// (by the triangle inequality, the way from node to goal is at least the difference of their
+    /// ways to any landmark). The landmark bound is what makes long legs fast: around a continent
+    /// the great circle badly understates the remaining way.
+    fn lower_bound_km(&self, table: &[[f32; LANDMARKS]], node: u32, goal: u32) -> f64 {
+        let (at, to) = (&table[node as usize], &table[goal as usize]);
+        let mut bound = 0f32;
+        for (a, b) in at.iter().zip(to) {
+            let gap = (a - b).abs();
+            if gap > bound && gap.is_finite() {
+                bound = gap;
+            }
+        }
+        // f32 rounding must not push the bound over the true distance.
+        let by_landmarks = f64::from(bound) - 0.05;
+        let by_great_circle = chord_km(&self.unit[node as usize], &self.unit[goal as usize]);
+        by_landmarks.max(by_great_circle)
+    }
+
+    /// Way by sea (km) from each of [`LANDMARKS`] far-apart nodes to every node, computed on first
+    /// use. Landmarks are chosen farthest-first: each is the node farthest from those already chosen.
+    fn landmark_distances(&self) -> &[[f32; LANDMARKS]] {
+        self.landmarks.get_or_init(|| {
+            let n = self.positions.len();
+            let mut table = vec![[f32::INFINITY; LANDMARKS]; n];
+            let mut nearest_landmark_km = vec![f64::INFINITY; n];
+            let (from_first_node, _) = self.search(0, None);
+            let mut landmark = farthest(&from_first_node);
+            for k in 0..LANDMARKS {
+                let (distance, _) = self.search(landmark, None);
+                let rows = table.iter_mut().zip(&mut nearest_landmark_km);
+                for ((row, nearest), &km) in rows.zip(&distance) {
+                    row[k] = km as f32;
+                    *nearest = nearest.min(km);
+                }
+                landmark = farthest(&nearest_landmark_km);
+            }
+            table
+        })
     }
 
     /// See [`water_point`].
@@ -347,6 +408,78 @@ impl SeaNetwork {
 }
 
 const NONE: u32 = u32::MAX;
+
+/// A position's identity as a junction: the file's positions have 5 decimals, so equal keys are one
+/// node; a node on the antimeridian has the same key at +180 and −180.
+type NodeKey = (i64, i64);
+
+fn node_key([lon, lat]: [f64; 2]) -> NodeKey {
+    let lon = if lon <= -180.0 { 180.0 } else { lon };
+    ((lon * 1e5).round() as i64, (lat * 1e5).round() as i64)
+}
+
+/// How many landmarks bound the A* search. More tighten the bound but cost a full Dijkstra each, once.
+const LANDMARKS: usize = 16;
+
+/// The lines of the packed network, as (passage tag, positions).
+fn unpack(mut bytes: &[u8]) -> Vec<(&str, Vec<[f64; 2]>)> {
+    fn take<'a>(bytes: &mut &'a [u8], n: usize) -> &'a [u8] {
+        let (head, rest) = bytes.split_at(n);
+        *bytes = rest;
+        head
+    }
+    let mut lines = Vec::new();
+    while !bytes.is_empty() {
+        let tag_len = take(&mut bytes, 1)[0] as usize;
+        let passage = std::str::from_utf8(take(&mut bytes, tag_len)).expect("ASCII passage tag");
+        let count = u32::from_le_bytes(take(&mut bytes, 4).try_into().unwrap()) as usize;
+        let line = take(&mut bytes, count * 8)
+            .chunks_exact(8)
+            .map(|p| {
+                let lon = i32::from_le_bytes(p[..4].try_into().unwrap());
+                let lat = i32::from_le_bytes(p[4..].try_into().unwrap());
+                [f64::from(lon) / 1e5, f64::from(lat) / 1e5]
+            })
+            .collect();
+        lines.push((passage, line));
+    }
+    lines
+}
+
+/// Which nodes belong to the largest connected part of the graph (union-find over the edges).
+fn largest_component(nodes: usize, edges: &[(u32, u32)]) -> Vec<bool> {
+    let mut parent: Vec<u32> = (0..nodes as u32).collect();
+    fn root(parent: &mut [u32], mut node: u32) -> u32 {
+        while parent[node as usize] != node {
+            let up = parent[parent[node as usize] as usize];
+            parent[node as usize] = up;
+            node = up;
+        }
+        node
+    }
+    for &(a, b) in edges {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        parent[ra as usize] = rb;
+    }
+    let mut size = vec![0usize; nodes];
+    let roots: Vec<u32> = (0..nodes as u32).map(|n| root(&mut parent, n)).collect();
+    for &r in &roots {
+        size[r as usize] += 1;
+    }
+    let biggest = (0..nodes).max_by_key(|&r| size[r]).unwrap_or(0) as u32;
+    roots.iter().map(|&r| r == biggest).collect()
+}
+
+/// The reachable node with the largest distance.
+fn farthest(distance: &[f64]) -> u32 {
+    let (mut best, mut best_km) = (0, -1.0);
+    for (node, &km) in distance.iter().enumerate() {
+        if km.is_finite() && km > best_km {
+            (best, best_km) = (node, km);
+        }
+    }
+    best as u32
+}
 
 /// A node waiting in the search queue; the heap pops the smallest priority first.
 struct Queued {
@@ -462,6 +595,37 @@ mod tests {
         let net = network();
         assert!(net.node_count() > 9_000, "{}", net.node_count());
         assert!(net.edge_count() > 15_000, "{}", net.edge_count());
+        let (from_first, _) = net.search(0, None);
+        assert!(from_first.iter().all(|km| km.is_finite()));
+        // The Chukchi Sea lines hang on the Bering Strait only by the avoided Arctic link.
+        assert!(net.snap((-174.0, 70.0)).1 > 100.0);
+    }
+
+    #[test]
+    fn every_bend_replaces_its_straight_edge() {
+        let net = network();
+        for bend in BENDS {
+            let [(a, a_km), (b, b_km)] = bend.ends.map(|[lon, lat]| net.snap((lon, lat)));
+            // A bend whose ends are no longer network nodes (a rebuilt marnet) would be silently lost.
+            assert!(
+                a_km < 0.01 && b_km < 0.01,
+                "{:?} is not in the network",
+                bend.ends
+            );
+            let edges =
+                net.first_edge[a as usize] as usize..net.first_edge[a as usize + 1] as usize;
+            assert!(
+                !net.targets[edges].contains(&b),
+                "{:?} still straight",
+                bend.ends
+            );
+            let leg = net.route(
+                (bend.ends[0][0], bend.ends[0][1]),
+                (bend.ends[1][0], bend.ends[1][1]),
+            );
+            let [lon, lat] = bend.via[0];
+            assert!(passes_near(&leg, lon, lat, 1.0), "{:?} not bent", bend.ends);
+        }
     }
 
     #[test]
@@ -478,6 +642,24 @@ mod tests {
             "{}",
             leg.length_km
         );
+    }
+
+    #[test]
+    fn landmark_bound_keeps_paths_shortest() {
+        let net = network();
+        let n = net.node_count() as u32;
+        for i in 0..40u32 {
+            let (start, goal) = ((i * 7919) % n, (i * 104_729 + 31) % n);
+            let (plain, _) = net.search(start, None);
+            let (guided, _) = net.search(start, Some(goal));
+            let (a, b) = (plain[goal as usize], guided[goal as usize]);
+            assert!((a - b).abs() < 1e-6, "{start} -> {goal}: {a} vs {b}");
+            let bound = net.lower_bound_km(net.landmark_distances(), start, goal);
+            assert!(
+                bound <= a + 1e-6,
+                "{start} -> {goal}: bound {bound} over {a}"
+            );
+        }
     }
 
     #[test]
