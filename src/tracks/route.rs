@@ -224,11 +224,16 @@ impl SeaNetwork {
     }
 
     /// Route a leg between two `(lon, lat)` positions; a great circle (`routed: false`) when an end
-    /// is farther than [`MAX_SNAP_KM`] from the network or no path joins them.
+    /// is farther than [`MAX_SNAP_KM`] from the network, when the ends are nearer each other than
+    /// to the network, or when no path joins them.
     pub fn route(&self, from: (f64, f64), to: (f64, f64)) -> RoutedLeg {
         let (start, start_km) = self.snap(from);
         let (goal, goal_km) = self.snap(to);
-        let path = if start_km <= MAX_SNAP_KM && goal_km <= MAX_SNAP_KM {
+        // Ends nearer each other than to the network (a city and its port) are joined directly:
+        // sailing out to a sea lane and back would draw a detour no ship made.
+        let direct_km = haversine_km(from.1, from.0, to.1, to.0);
+        let at_sea = start_km <= MAX_SNAP_KM && goal_km <= MAX_SNAP_KM;
+        let path = if at_sea && direct_km >= start_km.max(goal_km) {
             self.shortest_path(start, goal)
         } else {
             None
@@ -660,6 +665,14 @@ mod tests {
                 "{start} -> {goal}: bound {bound} over {a}"
             );
         }
+    }
+
+    #[test]
+    fn ends_nearer_each_other_than_the_network_are_joined_directly() {
+        // Qingdao the city and Qingdao the port, 0.4 km apart.
+        let leg = route((120.38042, 36.06488), (120.38533, 36.06499));
+        assert!(!leg.routed);
+        assert!(leg.length_km < 1.0, "{}", leg.length_km);
     }
 
     #[test]
