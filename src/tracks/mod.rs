@@ -4,6 +4,9 @@
 //! Happened events make the travelled line; planned ones ("will sail on to") stand apart as planned
 //! waypoints and legs, never joined into what happened.
 
+mod bends;
+pub mod route;
+
 use std::collections::BTreeMap;
 
 use crate::story::{Action, Event, Leg, Modality, Story, Track, Waypoint};
@@ -59,15 +62,25 @@ pub fn build_tracks(story: &Story) -> Vec<Track> {
         if waypoints.len() < 2 {
             continue;
         }
+        place_water_waypoints(story, &mut waypoints);
         let legs = waypoints
             .windows(2)
             .enumerate()
-            .map(|(i, w)| Leg {
-                from: i,
-                to: i + 1,
-                planned: w[1].planned,
-                routed: false,
-                coordinates: great_circle(w[0].lon, w[0].lat, w[1].lon, w[1].lat),
+            .map(|(i, w)| {
+                let leg = route::route((w[0].lon, w[0].lat), (w[1].lon, w[1].lat));
+                Leg {
+                    from: i,
+                    to: i + 1,
+                    planned: w[1].planned,
+                    routed: leg.routed,
+                    // The router runs on past 180° (179 → 181); the story keeps longitudes within
+                    // ±180 and the exporters cut lines where they jump.
+                    coordinates: leg
+                        .coordinates
+                        .into_iter()
+                        .map(|[lon, lat]| [(lon + 180.0).rem_euclid(360.0) - 180.0, lat])
+                        .collect(),
+                }
             })
             .collect();
         tracks.push(Track {
@@ -78,6 +91,27 @@ pub fn build_tracks(story: &Story) -> Vec<Track> {
         });
     }
     tracks
+}
+
+/// Move each waypoint in a sea, strait or other water area from the area's label point to where the
+/// track passes through that water, given the waypoints before and after it.
+fn place_water_waypoints(story: &Story, waypoints: &mut [Waypoint]) {
+    for i in 0..waypoints.len() {
+        let Some(place) = story.place(&waypoints[i].place) else {
+            continue;
+        };
+        let Some(bbox) = place.bbox.filter(|_| place.kind.is_water()) else {
+            continue;
+        };
+        let prev = i
+            .checked_sub(1)
+            .map(|p| (waypoints[p].lon, waypoints[p].lat));
+        let next = waypoints.get(i + 1).map(|n| (n.lon, n.lat));
+        if let Some((lon, lat)) = route::water_point(bbox, (place.lon, place.lat), prev, next) {
+            waypoints[i].lon = lon;
+            waypoints[i].lat = lat;
+        }
+    }
 }
 
 fn later(a: Option<String>, b: Option<String>) -> Option<String> {
