@@ -1,0 +1,460 @@
+//! *Clause tense*: whether the clause around a temporal expression speaks of the past, the present or
+//! the future, so that a bare "Sunday" can be read as the last one or the next one.
+//!
+//! The clause is cut at hard boundaries (";", brackets, quotes, dashes, and words such as "that",
+//! "which", "when", "but") and split into segments at soft ones ("," "and" "or"). The expression's own
+//! segment is searched first, then the ones next to it, so that "left on Sunday and will sail on" keeps
+//! Sunday in the past while "On Sunday, the ministry said" still finds its verb. Within a segment the
+//! nearest cue wins, auxiliaries ("will", "had", "is sailing") before bare "-ed" words, and words before
+//! the expression before words after it, since English verbs mostly precede their time adverbials.
+
+use super::lexicon;
+use super::scan::{Kind, Token};
+use crate::story::Tense;
+
+/// How far, in tokens, a clause is searched on each side.
+const REACH: usize = 40;
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Strength {
+    /// Auxiliaries, modals, irregular past forms, "ago", "upcoming".
+    Strong,
+    /// A word ending in "-ed", which may be an adjective ("heightened tensions").
+    Medium,
+    /// "until", "soon", present-tense schedule verbs ("the talks begin").
+    Weak,
+}
+
+impl Strength {
+    fn penalty(self) -> usize {
+        match self {
+            Strength::Strong => 0,
+            Strength::Medium => 2,
+            Strength::Weak => 6,
+        }
+    }
+}
+
+/// The tense of the clause around the expression at bytes `start..end`, given the tokens of its
+/// sentence; None when no word in reach shows one.
+pub fn clause_tense(text: &str, tokens: &[Token], start: usize, end: usize) -> Option<Tense> {
+    let first = tokens.partition_point(|t| t.start < start);
+    let last = tokens.partition_point(|t| t.start < end);
+    let words = Words { text, tokens };
+    // the expression's own preposition ("before Sunday") is not a clause boundary
+    let own_prep = first
+        .checked_sub(1)
+        .filter(|&i| words.is_own_preposition(i));
+    let mut best: Option<((usize, usize, Strength), Tense)> = None;
+    let mut consider = |segment: usize, distance: usize, right: bool, i: usize| {
+        if let Some((tense, strength)) = words.evidence(i) {
+            let score = distance + strength.penalty() + if right { 2 } else { 0 };
+            let key = (segment, score, strength);
+            if best.is_none_or(|(k, _)| key < k) {
+                best = Some((key, tense));
+            }
+        }
+    };
+    let left_end = own_prep.unwrap_or(first);
+    let mut segment = 0;
+    for i in (left_end.saturating_sub(REACH)..left_end).rev() {
+        match words.boundary(i) {
+            Boundary::Hard => break,
+            Boundary::Soft => segment += 1,
+            Boundary::None => consider(segment, first - i, false, i),
+        }
+    }
+    let mut segment = 0;
+    for i in last..tokens.len().min(last + REACH) {
+        match words.boundary(i) {
+            Boundary::Hard => break,
+            Boundary::Soft => segment += 1,
+            Boundary::None => consider(segment, i + 1 - last, true, i),
+        }
+    }
+    best.map(|(_, tense)| tense)
+}
+
+enum Boundary {
+    Hard,
+    Soft,
+    None,
+}
+
+struct Words<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
+}
+
+impl Words<'_> {
+    /// The lower-cased word at token `i`, or None for numbers, symbols and long words.
+    fn lower<'b>(&self, i: usize, buf: &'b mut [u8; 12]) -> Option<&'b [u8]> {
+        let t = self.tokens.get(i)?;
+        if t.kind != Kind::Word {
+            return None;
+        }
+        lexicon::lowercase(&self.text[t.start..t.end], buf)
+    }
+
+    fn is(&self, i: usize, words: &[&[u8]]) -> bool {
+        let mut buf = [0u8; 12];
+        self.lower(i, &mut buf).is_some_and(|w| words.contains(&w))
+    }
+
+    fn is_own_preposition(&self, i: usize) -> bool {
+        self.is(
+            i,
+            &[
+                b"on", b"in", b"at", b"since", b"until", b"till", b"by", b"from", b"before",
+                b"after", b"during", b"over", b"through", b"between", b"for", b"of",
+            ],
+        )
+    }
+
+    fn boundary(&self, i: usize) -> Boundary {
+        let t = self.tokens[i];
+        match t.kind {
+            Kind::Symbol(',') => Boundary::Soft,
+            Kind::Symbol(
+                ';' | ':' | '(' | ')' | '[' | ']' | '"' | '“' | '”' | '‘' | '«' | '»' | '—' | '–',
+            ) => Boundary::Hard,
+            // a hyphen between spaces is a dash; inside "mid-July" it joins
+            Kind::Symbol('-') if self.text.as_bytes().get(t.end) == Some(&b' ') => Boundary::Hard,
+            Kind::Word => {
+                let mut buf = [0u8; 12];
+                match self.lower(i, &mut buf) {
+                    Some(b"and" | b"or") => Boundary::Soft,
+                    Some(
+                        b"that" | b"which" | b"who" | b"whom" | b"whose" | b"while" | b"whereas"
+                        | b"although" | b"though" | b"because" | b"when" | b"where" | b"but"
+                        | b"if" | b"unless" | b"whether" | b"after" | b"before",
+                    ) => Boundary::Hard,
+                    _ => Boundary::None,
+                }
+            }
+            _ => Boundary::None,
+        }
+    }
+
+    /// Whether the word at `i` is followed by "to" (skipping nothing): "set to", "due to", "plans to".
+    fn followed_by(&self, i: usize, words: &[&[u8]]) -> bool {
+        self.is(i + 1, words)
+    }
+
+    /// Whether a past form at `i` is a participle or infinitive governed by an auxiliary before it
+    /// ("will be held", "is expected", "to be held"), and so says nothing of the past by itself.
+    fn governed(&self, i: usize) -> bool {
+        let mut j = i;
+        for _ in 0..3 {
+            let Some(prev) = j.checked_sub(1) else {
+                return false;
+            };
+            j = prev;
+            let mut buf = [0u8; 12];
+            match self.lower(j, &mut buf) {
+                Some(b"not" | b"also" | b"still" | b"now" | b"currently" | b"already") => {}
+                Some(
+                    b"will" | b"would" | b"shall" | b"ll" | b"be" | b"been" | b"being" | b"is"
+                    | b"are" | b"am" | b"re" | b"to" | b"can" | b"could" | b"may" | b"might"
+                    | b"must" | b"should",
+                ) => return true,
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// The tense a word shows, and how surely.
+    fn evidence(&self, i: usize) -> Option<(Tense, Strength)> {
+        use Strength::{Medium, Strong, Weak};
+        let mut buf = [0u8; 12];
+        let word = self.lower(i, &mut buf)?;
+        let to = |s: &Self| s.followed_by(i, &[b"to"]);
+        let found = match word {
+            b"will" | b"shall" | b"ll" | b"would" | b"wouldn" | b"upcoming" | b"forthcoming"
+            | b"scheduled" | b"slated" | b"tomorrow" => (Tense::Future, Strong),
+            b"won" if self.is_apostrophe(i + 1) => (Tense::Future, Strong),
+            b"going" | b"expected" | b"poised" | b"intends" | b"intend" | b"aims" | b"hopes"
+                if to(self) =>
+            {
+                (Tense::Future, Strong)
+            }
+            b"set" if to(self) => (Tense::Future, Strong),
+            b"set" if self.followed_by(i, &[b"out", b"off", b"sail"]) => (Tense::Past, Medium),
+            b"due" if self.followed_by(i, &[b"to", b"on", b"in"]) => (Tense::Future, Strong),
+            b"plan" | b"plans" | b"planned" | b"planning"
+                if self.followed_by(i, &[b"to", b"for"]) =>
+            {
+                (Tense::Future, Strong)
+            }
+            b"planned" => (Tense::Future, Weak),
+            b"soon" | b"ahead" | b"next" => (Tense::Future, Weak),
+            b"is" | b"are" | b"am" | b"re" | b"isn" | b"aren" => return self.present(i),
+            b"was" | b"were" | b"wasn" | b"weren" if to(self) => (Tense::Future, Weak),
+            b"was" | b"were" | b"wasn" | b"weren" | b"had" | b"hadn" | b"did" | b"didn"
+            | b"ago" | b"yesterday" => (Tense::Past, Strong),
+            b"has" | b"have" | b"ve" | b"hasn" | b"haven" if !to(self) => (Tense::Past, Strong),
+            b"earlier" | b"previously" | b"already" | b"recently" => (Tense::Past, Weak),
+            w if is_schedule_verb(w) && !self.governed(i) => (Tense::Present, Weak),
+            w if is_irregular_past(w) => {
+                if self.governed(i) {
+                    return None;
+                }
+                (Tense::Past, Strong)
+            }
+            w if w.len() >= 5 && w.ends_with(b"ed") && !is_ed_exception(w) => {
+                if self.governed(i) || !self.is_lowercase(i) {
+                    return None;
+                }
+                (Tense::Past, Medium)
+            }
+            _ => return None,
+        };
+        Some(found)
+    }
+
+    /// After "is"/"are": "is sailing" is the present, "is to begin" the future; "is set to" and the
+    /// like are left to the next word.
+    fn present(&self, i: usize) -> Option<(Tense, Strength)> {
+        let mut j = i + 1;
+        while self.is(j, &[b"not", b"also", b"still", b"now", b"currently"]) {
+            j += 1;
+        }
+        let mut buf = [0u8; 12];
+        match self.lower(j, &mut buf) {
+            Some(b"to") => Some((Tense::Future, Strength::Strong)),
+            Some(
+                b"set" | b"due" | b"expected" | b"scheduled" | b"slated" | b"poised" | b"going"
+                | b"planned" | b"planning",
+            ) => None,
+            Some(b"being" | b"underway") => Some((Tense::Present, Strength::Strong)),
+            Some(w) if w.len() >= 5 && w.ends_with(b"ing") && !is_ing_exception(w) => {
+                Some((Tense::Present, Strength::Strong))
+            }
+            _ => Some((Tense::Present, Strength::Weak)),
+        }
+    }
+
+    fn is_apostrophe(&self, i: usize) -> bool {
+        matches!(
+            self.tokens.get(i).map(|t| t.kind),
+            Some(Kind::Symbol('\'' | '’'))
+        )
+    }
+
+    fn is_lowercase(&self, i: usize) -> bool {
+        self.text.as_bytes()[self.tokens[i].start].is_ascii_lowercase()
+    }
+}
+
+fn is_irregular_past(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"said"
+            | b"told"
+            | b"left"
+            | b"began"
+            | b"met"
+            | b"held"
+            | b"sent"
+            | b"took"
+            | b"came"
+            | b"went"
+            | b"made"
+            | b"saw"
+            | b"gave"
+            | b"struck"
+            | b"fought"
+            | b"flew"
+            | b"ran"
+            | b"won"
+            | b"lost"
+            | b"spoke"
+            | b"wrote"
+            | b"led"
+            | b"brought"
+            | b"kept"
+            | b"became"
+            | b"sought"
+            | b"caught"
+            | b"thought"
+            | b"felt"
+            | b"stood"
+            | b"fell"
+            | b"drew"
+            | b"grew"
+            | b"knew"
+            | b"threw"
+            | b"broke"
+            | b"chose"
+            | b"got"
+            | b"paid"
+            | b"sold"
+            | b"taught"
+            | b"withdrew"
+            | b"undertook"
+            | b"oversaw"
+            | b"arose"
+            | b"drove"
+            | b"rode"
+            | b"sank"
+            | b"spent"
+            | b"built"
+            | b"heard"
+            | b"laid"
+            | b"meant"
+            | b"shot"
+            | b"swam"
+            | b"woke"
+            | b"sped"
+            | b"fled"
+            | b"dealt"
+            | b"swept"
+            | b"lent"
+            | b"bent"
+            | b"rang"
+            | b"sprang"
+            | b"hid"
+            | b"forbade"
+            | b"overtook"
+            | b"underwent"
+    )
+}
+
+/// Present-tense verbs that in news announce a schedule: "the drills begin on Monday".
+fn is_schedule_verb(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"begins"
+            | b"begin"
+            | b"starts"
+            | b"start"
+            | b"ends"
+            | b"opens"
+            | b"closes"
+            | b"runs"
+            | b"lasts"
+            | b"continues"
+            | b"resumes"
+            | b"resume"
+            | b"kicks"
+            | b"arrives"
+            | b"departs"
+            | b"leaves"
+            | b"returns"
+            | b"visits"
+            | b"holds"
+            | b"hosts"
+            | b"concludes"
+            | b"conclude"
+            | b"commences"
+            | b"commence"
+            | b"meets"
+            | b"sails"
+            | b"finishes"
+            | b"takes"
+    )
+}
+
+/// Words ending in "-ed" that are not past forms, or are mostly adjectives in news.
+fn is_ed_exception(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"need"
+            | b"speed"
+            | b"indeed"
+            | b"exceed"
+            | b"proceed"
+            | b"succeed"
+            | b"breed"
+            | b"bleed"
+            | b"united"
+            | b"armed"
+            | b"based"
+            | b"related"
+            | b"limited"
+            | b"advanced"
+            | b"guided"
+            | b"alleged"
+            | b"detailed"
+            | b"dedicated"
+            | b"concerned"
+            | b"interested"
+            | b"experienced"
+            | b"sophisticated"
+            | b"unprecedented"
+            | b"embarked"
+            | b"heightened"
+            | b"combined"
+            | b"disputed"
+            | b"contested"
+            | b"occupied"
+            | b"annexed"
+            | b"expanded"
+            | b"increased"
+            | b"renewed"
+            | b"unidentified"
+            | b"unnamed"
+    )
+}
+
+fn is_ing_exception(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"during" | b"according" | b"including" | b"morning" | b"evening" | b"nothing"
+            | b"something" | b"anything" | b"thing" | b"spring" | b"string" | b"building"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::scan::tokens_in;
+
+    fn tense_of(sentence: &str, expression: &str) -> Option<Tense> {
+        let mut tokens = Vec::new();
+        tokens_in(sentence, 0..sentence.len(), &mut tokens);
+        let start = sentence.find(expression).unwrap();
+        clause_tense(sentence, &tokens, start, start + expression.len())
+    }
+
+    #[test]
+    fn the_clause_not_the_sentence_decides() {
+        let s = "The flotilla left Qingdao on Sunday and will sail on to the Sea of Japan by Friday.";
+        assert_eq!(tense_of(s, "Sunday"), Some(Tense::Past));
+        assert_eq!(tense_of(s, "Friday"), Some(Tense::Future));
+    }
+
+    #[test]
+    fn relative_clauses_and_fronted_adverbials() {
+        let s = "The drills, which began on Monday, will last until Sunday.";
+        assert_eq!(tense_of(s, "Monday"), Some(Tense::Past));
+        assert_eq!(tense_of(s, "Sunday"), Some(Tense::Future));
+        let s = "On Saturday, the ministry said the ships will take part.";
+        assert_eq!(tense_of(s, "Saturday"), Some(Tense::Past));
+        let s = "The ministry said on Friday that the frigates would dock on Monday.";
+        assert_eq!(tense_of(s, "Friday"), Some(Tense::Past));
+        assert_eq!(tense_of(s, "Monday"), Some(Tense::Future));
+    }
+
+    #[test]
+    fn participles_after_auxiliaries_are_not_past() {
+        assert_eq!(
+            tense_of("The talks will be held on Tuesday.", "Tuesday"),
+            Some(Tense::Future)
+        );
+        assert_eq!(
+            tense_of("The summit is expected to open on Monday.", "Monday"),
+            Some(Tense::Future)
+        );
+        assert_eq!(
+            tense_of("The convoy is sailing north on Friday.", "Friday"),
+            Some(Tense::Present)
+        );
+        assert_eq!(
+            tense_of("The corvette sailed on Friday.", "Friday"),
+            Some(Tense::Past)
+        );
+        assert_eq!(tense_of("Talks on Friday.", "Friday"), None);
+    }
+}
