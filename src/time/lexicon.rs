@@ -87,6 +87,7 @@ pub enum Prep {
     Before,
     After,
     Over,
+    For,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,6 +253,7 @@ pub fn lex(word: &str) -> Lex {
         b"before" => Lex::Prep(Prep::Before),
         b"after" => Lex::Prep(Prep::After),
         b"over" => Lex::Prep(Prep::Over),
+        b"for" => Lex::Prep(Prep::For),
         _ => Lex::Other,
     }
 }
@@ -341,7 +343,10 @@ mod tests {
 
     #[test]
     fn seasons_cycle_from_spring() {
-        assert_eq!(Season::from_index(Season::Winter.index() + 1), Season::Spring);
+        assert_eq!(
+            Season::from_index(Season::Winter.index() + 1),
+            Season::Spring
+        );
         assert_eq!(Season::from_index(-1), Season::Winter);
         assert_eq!(Season::Autumn.code(), "FA");
     }

@@ -175,10 +175,9 @@ fn stands_as_dateline(head: &str, start: usize, end: usize) -> bool {
     let after = head[end..line_end].trim_start_matches([' ', ',', '\t']);
     let set_apart = after.is_empty()
         || after.starts_with(['|', '—', '–', '-', '(', '/', '·', '•'])
-        || after
-            .split(':')
-            .next()
-            .is_some_and(|h| !h.is_empty() && h.len() <= 2 && h.bytes().all(|b| b.is_ascii_digit()));
+        || after.split(':').next().is_some_and(|h| {
+            !h.is_empty() && h.len() <= 2 && h.bytes().all(|b| b.is_ascii_digit())
+        });
     set_apart && !prose_before
 }
 
@@ -300,7 +299,9 @@ mod tests {
             "2023-07-20"
         );
         assert_eq!(
-            dateline("Headline\n2023-07-20 | 06:27\nText").unwrap().to_string(),
+            dateline("Headline\n2023-07-20 | 06:27\nText")
+                .unwrap()
+                .to_string(),
             "2023-07-20"
         );
         assert_eq!(
@@ -310,7 +311,9 @@ mod tests {
             "2023-07-16"
         );
         assert_eq!(
-            dateline("By Jane Roe\nPublished on 17 July 2023\nText").unwrap().to_string(),
+            dateline("By Jane Roe\nPublished on 17 July 2023\nText")
+                .unwrap()
+                .to_string(),
             "2023-07-17"
         );
         assert!(dateline("BEIJING, July 16 (Reuters) - A flotilla set out on Sunday.").is_none());

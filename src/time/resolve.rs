@@ -5,8 +5,10 @@
 //! - A bare weekday is the most recent one on or before the anchor in a past (or tenseless) clause, the
 //!   next one on or after it in a future or present-progressive clause. "last Sunday" is strictly before,
 //!   "next Sunday" strictly after, "this Sunday" follows the tense but leans forward.
-//! - A month, or a day of a month, without a year follows the same lean; a written day may stand up to
-//!   [`GRACE_DAYS`] on the wrong side of the anchor, since datelines are often a day or two off.
+//! - A month, season, or day of a month without a year follows the same lean; a written day may stand
+//!   up to [`GRACE_DAYS`] on the wrong side of the anchor, since datelines are often a day or two off.
+//!   In a clause without tense ("Parliament votes on the deal on 9 January") it is the occurrence
+//!   nearest the anchor: unlike a weekday, a written date says a lot, and news is about now.
 //! - A year said earlier in the same sentence ("In 2022, the drills ran from July 25 to 30") frames
 //!   the yearless dates after it.
 //! - "05/06/2023" is read in the order the same document uses in its unambiguous numeric dates; else
@@ -31,10 +33,12 @@ pub enum Lean {
     Forward,
     /// In progress now: a range containing the anchor, else the next one.
     Around,
+    /// Nothing tells: a weekday looks back, since news reports what has happened; a written date or
+    /// month is the occurrence nearest the anchor.
+    Unknown,
 }
 
-/// The lean of a clause: its tense, else its preposition ("since" looks back, "until" forward),
-/// else back, since news reports what has happened.
+/// The lean of a clause: its tense, else its preposition ("since" looks back, "until" forward).
 pub fn lean(tense: Option<Tense>, since: bool, until: bool) -> Lean {
     match tense {
         _ if since => Lean::Back,
@@ -42,7 +46,7 @@ pub fn lean(tense: Option<Tense>, since: bool, until: bool) -> Lean {
         Some(Tense::Future) => Lean::Forward,
         Some(Tense::Present) => Lean::Around,
         None if until => Lean::Forward,
-        None => Lean::Back,
+        None => Lean::Unknown,
     }
 }
 
@@ -155,9 +159,15 @@ fn point(when: When, s: &Setting) -> Option<Value> {
             Some(y) => Some(Value::Season(y, season)),
             None => {
                 let current = season_index(s.anchor?);
+                let (back, ahead) = (
+                    latest_at_most(current, season),
+                    earliest_at_least(current, season),
+                );
                 let idx = match s.lean {
-                    Lean::Back => latest_at_most(current, season),
-                    Lean::Forward | Lean::Around => earliest_at_least(current, season),
+                    Lean::Back => back,
+                    Lean::Forward | Lean::Around => ahead,
+                    Lean::Unknown if ahead - current < current - back => ahead,
+                    Lean::Unknown => back,
                 };
                 Some(season_value(idx))
             }
@@ -165,7 +175,7 @@ fn point(when: When, s: &Setting) -> Option<Value> {
         When::Weekday(w) => {
             let a = s.anchor?;
             Some(Value::Day(match s.lean {
-                Lean::Back => on_or_before(a, w),
+                Lean::Back | Lean::Unknown => on_or_before(a, w),
                 Lean::Forward | Lean::Around => on_or_after(a, w),
             }))
         }
@@ -222,7 +232,9 @@ fn point(when: When, s: &Setting) -> Option<Value> {
                 Some(Shift::Next | Shift::Coming) => this_week + Duration::weeks(1),
                 Some(Shift::This) => this_week,
                 None if weekend_now => this_week,
-                None if s.lean == Lean::Back => this_week - Duration::weeks(1),
+                None if matches!(s.lean, Lean::Back | Lean::Unknown) => {
+                    this_week - Duration::weeks(1)
+                }
                 None => this_week,
             };
             Some(Value::Weekend(monday))
@@ -251,8 +263,8 @@ fn range(from: When, to: When, s: &Setting) -> Option<(Value, Value)> {
             let (start, end) = ordered_range(
                 a,
                 s.lean,
-                |at, back| day_of_year(m1, d1, at, if back { Lean::Back } else { Lean::Forward }),
-                |at, back| day_of_year(m2, d2, at, if back { Lean::Back } else { Lean::Forward }),
+                |at, lean| day_of_year(m1, d1, at, lean),
+                |at, lean| day_of_year(m2, d2, at, lean),
             )?;
             Some((Value::Day(start), Value::Day(end)))
         }
@@ -271,8 +283,8 @@ fn range(from: When, to: When, s: &Setting) -> Option<(Value, Value)> {
             let (start, end) = ordered_range(
                 a,
                 s.lean,
-                |at, back| Some(if back { on_or_before(at, w1) } else { on_or_after(at, w1) }),
-                |at, back| Some(if back { on_or_before(at, w2) } else { on_or_after(at, w2) }),
+                |at, lean| Some(weekday_from(at, w1, lean)),
+                |at, lean| Some(weekday_from(at, w2, lean)),
             )?;
             Some((Value::Day(start), Value::Day(end)))
         }
@@ -288,12 +300,11 @@ fn range(from: When, to: When, s: &Setting) -> Option<(Value, Value)> {
         ) if s.frame.is_none() => {
             let a = s.anchor?;
             let first_day = |(y, m): (i32, u32)| NaiveDate::from_ymd_opt(y, m, 1);
-            let lean_of = |back: bool| if back { Lean::Back } else { Lean::Forward };
             let (start, end) = ordered_range(
                 a,
                 s.lean,
-                |at, back| first_day(month_of(m1, at, lean_of(back))),
-                |at, back| first_day(month_of(m2, at, lean_of(back))),
+                |at, lean| first_day(month_of(m1, at, lean)),
+                |at, lean| first_day(month_of(m2, at, lean)),
             )?;
             Some((
                 Value::Month(start.year(), start.month()),
@@ -304,56 +315,87 @@ fn range(from: When, to: When, s: &Setting) -> Option<(Value, Value)> {
     }
 }
 
-/// A range of two yearless or weekly points: `first(at, back)` / `last(at, back)` give the point's
-/// occurrence on or before (`back`) or on or after `at`.
+/// A range of two yearless or weekly points: `first(at, lean)` / `last(at, lean)` give the point's
+/// occurrence on or before `at` (lean [`Lean::Back`]) or on or after it ([`Lean::Forward`]).
 ///
 /// Looking back, the range ends last on or before the anchor; looking forward, it starts first on or
-/// after it; in progress, it is the one around the anchor if there is one, else the next.
+/// after it; in progress, it is the one around the anchor if there is one, else the next; when nothing
+/// tells, whichever of the two lies nearer the anchor.
 fn ordered_range(
     anchor: NaiveDate,
     lean: Lean,
-    first: impl Fn(NaiveDate, bool) -> Option<NaiveDate>,
-    last: impl Fn(NaiveDate, bool) -> Option<NaiveDate>,
+    first: impl Fn(NaiveDate, Lean) -> Option<NaiveDate>,
+    last: impl Fn(NaiveDate, Lean) -> Option<NaiveDate>,
 ) -> Option<(NaiveDate, NaiveDate)> {
     let backward = || {
-        let end = last(anchor, true)?;
-        Some((first(end, true)?, end))
+        let end = last(anchor, Lean::Back)?;
+        Some((first(end, Lean::Back)?, end))
     };
     let forward = |from: NaiveDate| {
-        let start = first(from, false)?;
-        Some((start, last(start, false)?))
+        let start = first(from, Lean::Forward)?;
+        Some((start, last(start, Lean::Forward)?))
     };
     match lean {
         Lean::Back => backward(),
         Lean::Forward => forward(anchor),
         Lean::Around => {
-            let start = first(anchor, true)?;
-            let end = last(start, false)?;
+            let start = first(anchor, Lean::Back)?;
+            let end = last(start, Lean::Forward)?;
             if end >= anchor {
                 Some((start, end))
             } else {
                 forward(anchor)
             }
         }
+        Lean::Unknown => {
+            let distance = |(start, end): (NaiveDate, NaiveDate)| {
+                if start <= anchor && anchor <= end {
+                    0
+                } else {
+                    (start - anchor)
+                        .num_days()
+                        .abs()
+                        .min((end - anchor).num_days().abs())
+                }
+            };
+            match (backward(), forward(anchor)) {
+                (Some(b), Some(f)) if distance(f) < distance(b) => Some(f),
+                (Some(b), _) => Some(b),
+                (None, f) => f,
+            }
+        }
+    }
+}
+
+fn weekday_from(at: NaiveDate, weekday: Weekday, lean: Lean) -> NaiveDate {
+    match lean {
+        Lean::Back | Lean::Unknown => on_or_before(at, weekday),
+        Lean::Forward | Lean::Around => on_or_after(at, weekday),
     }
 }
 
 /// The year of a yearless day of a month: the one the lean points to, allowing [`GRACE_DAYS`].
 fn day_of_year(month: u32, day: u32, anchor: NaiveDate, lean: Lean) -> Option<NaiveDate> {
     let grace = Duration::days(GRACE_DAYS);
-    let candidates =
-        (anchor.year() - 1..=anchor.year() + 1).filter_map(|y| NaiveDate::from_ymd_opt(y, month, day));
+    let candidates = (anchor.year() - 1..=anchor.year() + 1)
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day));
     match lean {
         Lean::Back => candidates.filter(|d| *d <= anchor + grace).max(),
         Lean::Forward | Lean::Around => candidates.filter(|d| *d >= anchor - grace).min(),
+        Lean::Unknown => candidates.min_by_key(|d| (*d - anchor).num_days().abs()),
     }
 }
 
-/// The year of a yearless month: on or before the anchor's month looking back, on or after ahead.
+/// The year of a yearless month: on or before the anchor's month looking back, on or after ahead,
+/// else the nearest.
 fn month_of(month: u32, anchor: NaiveDate, lean: Lean) -> (i32, u32) {
+    let ahead = month as i32 - anchor.month() as i32;
     let year = match lean {
-        Lean::Back if month > anchor.month() => anchor.year() - 1,
-        Lean::Forward | Lean::Around if month < anchor.month() => anchor.year() + 1,
+        Lean::Back if ahead > 0 => anchor.year() - 1,
+        Lean::Forward | Lean::Around if ahead < 0 => anchor.year() + 1,
+        // the nearest; six months either way is taken as past
+        Lean::Unknown if ahead > 6 => anchor.year() - 1,
+        Lean::Unknown if ahead < -6 => anchor.year() + 1,
         _ => anchor.year(),
     };
     (year, month)
@@ -373,6 +415,7 @@ fn numeric(first: u32, second: u32, year: i32, s: &Setting) -> Option<NaiveDate>
     let fits = |d: NaiveDate| match s.lean {
         Lean::Back => d <= anchor + grace,
         Lean::Forward | Lean::Around => d >= anchor - grace,
+        Lean::Unknown => true,
     };
     let near = |d: NaiveDate| (d - anchor).num_days().abs() <= 31;
     match (fits(day_first), fits(month_first)) {
@@ -399,7 +442,10 @@ fn unit_offset(anchor: NaiveDate, unit: Unit, offset: i32) -> Option<Value> {
         ))),
         Unit::Month => {
             let index = anchor.year() * 12 + anchor.month0() as i32 + offset;
-            Some(Value::Month(index.div_euclid(12), index.rem_euclid(12) as u32 + 1))
+            Some(Value::Month(
+                index.div_euclid(12),
+                index.rem_euclid(12) as u32 + 1,
+            ))
         }
         Unit::Year => Some(Value::Year(anchor.year() + offset)),
         Unit::Hour => None,
@@ -486,9 +532,18 @@ mod tests {
     #[test]
     fn weekdays_on_the_anchor_day_and_around_it() {
         // 2023-07-20 is a Thursday
-        assert_eq!(value(When::Weekday(Weekday::Thu), "2023-07-20", Lean::Back), "2023-07-20");
-        assert_eq!(value(When::Weekday(Weekday::Sun), "2023-07-20", Lean::Back), "2023-07-16");
-        assert_eq!(value(When::Weekday(Weekday::Sun), "2023-07-20", Lean::Forward), "2023-07-23");
+        assert_eq!(
+            value(When::Weekday(Weekday::Thu), "2023-07-20", Lean::Back),
+            "2023-07-20"
+        );
+        assert_eq!(
+            value(When::Weekday(Weekday::Sun), "2023-07-20", Lean::Back),
+            "2023-07-16"
+        );
+        assert_eq!(
+            value(When::Weekday(Weekday::Sun), "2023-07-20", Lean::Forward),
+            "2023-07-23"
+        );
         let last_thu = When::ShiftedWeekday(Weekday::Thu, Shift::Last);
         assert_eq!(value(last_thu, "2023-07-20", Lean::Back), "2023-07-13");
         let next_fri = When::ShiftedWeekday(Weekday::Fri, Shift::Next);
@@ -513,11 +568,26 @@ mod tests {
     fn seasons_and_winter_years() {
         let this = |s| When::ShiftedSeason(s, Shift::This);
         let last = |s| When::ShiftedSeason(s, Shift::Last);
-        assert_eq!(value(this(Season::Summer), "2023-07-20", Lean::Back), "2023-SU");
-        assert_eq!(value(last(Season::Summer), "2023-07-20", Lean::Back), "2022-SU");
-        assert_eq!(value(last(Season::Summer), "2023-10-20", Lean::Back), "2023-SU");
-        assert_eq!(value(this(Season::Winter), "2024-01-15", Lean::Back), "2023-WI");
-        assert_eq!(value(last(Season::Winter), "2023-07-20", Lean::Back), "2022-WI");
+        assert_eq!(
+            value(this(Season::Summer), "2023-07-20", Lean::Back),
+            "2023-SU"
+        );
+        assert_eq!(
+            value(last(Season::Summer), "2023-07-20", Lean::Back),
+            "2022-SU"
+        );
+        assert_eq!(
+            value(last(Season::Summer), "2023-10-20", Lean::Back),
+            "2023-SU"
+        );
+        assert_eq!(
+            value(this(Season::Winter), "2024-01-15", Lean::Back),
+            "2023-WI"
+        );
+        assert_eq!(
+            value(last(Season::Winter), "2023-07-20", Lean::Back),
+            "2022-WI"
+        );
     }
 
     #[test]
@@ -546,8 +616,14 @@ mod tests {
         assert_eq!(unit_offset(a, Unit::Week, 0).unwrap().timex(), "2022-W52");
         assert_eq!(unit_offset(a, Unit::Week, 1).unwrap().timex(), "2023-W01");
         let s = setting("2023-07-19", Lean::Back);
-        assert_eq!(point(When::Weekend(None), &s).unwrap().timex(), "2023-W28-WE");
+        assert_eq!(
+            point(When::Weekend(None), &s).unwrap().timex(),
+            "2023-W28-WE"
+        );
         let s = setting("2023-07-19", Lean::Forward);
-        assert_eq!(point(When::Weekend(None), &s).unwrap().timex(), "2023-W29-WE");
+        assert_eq!(
+            point(When::Weekend(None), &s).unwrap().timex(),
+            "2023-W29-WE"
+        );
     }
 }

@@ -52,7 +52,10 @@ pub fn token_at(text: &str, mut pos: usize) -> Option<Token> {
         }
         if let Some(suffix) = bytes.get(end..end + 2) {
             let ordinal = matches!(
-                [suffix[0].to_ascii_lowercase(), suffix[1].to_ascii_lowercase()],
+                [
+                    suffix[0].to_ascii_lowercase(),
+                    suffix[1].to_ascii_lowercase()
+                ],
                 [b's', b't'] | [b'n', b'd'] | [b'r', b'd'] | [b't', b'h']
             );
             if ordinal && !bytes.get(end + 2).is_some_and(u8::is_ascii_alphanumeric) {
@@ -147,7 +150,10 @@ pub enum When {
     /// yesterday, today, tomorrow, last night.
     DayOffset(i64),
     /// "last month", "next year", "two weeks ago", "in three days".
-    UnitOffset { unit: Unit, offset: i32 },
+    UnitOffset {
+        unit: Unit,
+        offset: i32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,9 +161,15 @@ pub enum What {
     Point(When),
     Range(When, When),
     /// "the past two weeks": the stretch that ends on the article's date.
-    PastSpan { unit: Unit, count: u32 },
+    PastSpan {
+        unit: Unit,
+        count: u32,
+    },
     /// "in two weeks": a point ahead, kept only in a clause about the future (else it is a duration).
-    Ahead { unit: Unit, count: u32 },
+    Ahead {
+        unit: Unit,
+        count: u32,
+    },
     /// "in recent months", "the coming days": temporal, but no value can be anchored.
     Vague,
 }
@@ -239,22 +251,20 @@ pub fn scan(text: &str, out: &mut Vec<Found>) {
             Kind::Word => {
                 let lex = scanner.lex(t);
                 if lex.starts_expression() {
-                    scanner.from_word(t, lex, &behind)
+                    scanner.at_word(t, lex, &behind)
                 } else {
                     None
                 }
             }
-            Kind::Number => scanner.from_number(t, &behind),
+            Kind::Number => scanner.at_number(t, &behind),
             Kind::Symbol(_) => None,
         };
         match part {
             Some(p) => {
-                let prep = behind
-                    .before(p.start)
-                    .and_then(|b| match scanner.lex(b) {
-                        Lex::Prep(prep) => Some(prep),
-                        _ => None,
-                    });
+                let prep = behind.before(p.start).and_then(|b| match scanner.lex(b) {
+                    Lex::Prep(prep) => Some(prep),
+                    _ => None,
+                });
                 out.push(Found {
                     start: p.start,
                     end: p.end,
@@ -278,7 +288,8 @@ struct Scanner<'a> {
     text: &'a str,
 }
 
-/// Prepositions after which a bare month or season is a date ("in March", "since spring").
+/// Prepositions after which a bare month or season is a date ("in March", "since spring",
+/// "planned for October").
 fn is_period_cue(prep: Prep) -> bool {
     matches!(
         prep,
@@ -293,6 +304,7 @@ fn is_period_cue(prep: Prep) -> bool {
             | Prep::After
             | Prep::Between
             | Prep::Over
+            | Prep::For
     )
 }
 
@@ -432,7 +444,7 @@ impl<'a> Scanner<'a> {
             || (between && self.lex(t) == Lex::Prep(Prep::And))
     }
 
-    fn from_word(&self, t: Token, lex: Lex, behind: &Behind) -> Option<Part> {
+    fn at_word(&self, t: Token, lex: Lex, behind: &Behind) -> Option<Part> {
         let prev = behind.before(t.start);
         match lex {
             Lex::Month(m) | Lex::MonthAbbr(m) => {
@@ -445,7 +457,7 @@ impl<'a> Scanner<'a> {
                 Some(Part::point(t.start, end, When::DayOffset(offset)))
             }
             Lex::Shift(shift) => self.shift_expr(t, shift, prev),
-            Lex::Edge(modifier) => self.edge_expr(t, modifier),
+            Lex::Edge(modifier) => self.edge_expr(t, modifier, prev),
             Lex::EdgeNoun(modifier) => self.edge_noun_expr(t, modifier, prev),
             Lex::Around => self.around_expr(t),
             Lex::Unit(unit, plural) => self.unit_expr(t, unit, plural, behind),
@@ -499,7 +511,8 @@ impl<'a> Scanner<'a> {
             ));
         }
         if let Some(joiner) = next.filter(|n| self.is_range_joiner(*n, between)) {
-            if let Some((month2, end)) = self.tok(joiner.end).and_then(|n| self.month_at(n, false)) {
+            if let Some((month2, end)) = self.tok(joiner.end).and_then(|n| self.month_at(n, false))
+            {
                 let (year, end) = self.year_part(end);
                 let start_year = match year {
                     YearRef::Explicit(y) if month > month2 => YearRef::Explicit(y - 1),
@@ -552,7 +565,9 @@ impl<'a> Scanner<'a> {
         between: bool,
         month_first: bool,
     ) -> Option<(u32, u32, usize)> {
-        let joiner = self.tok(pos).filter(|j| self.is_range_joiner(*j, between))?;
+        let joiner = self
+            .tok(pos)
+            .filter(|j| self.is_range_joiner(*j, between))?;
         let n = self.tok(joiner.end)?;
         if month_first {
             if let Some(day2) = self.day_number(n) {
@@ -596,7 +611,7 @@ impl<'a> Scanner<'a> {
         )
     }
 
-    fn from_number(&self, t: Token, behind: &Behind) -> Option<Part> {
+    fn at_number(&self, t: Token, behind: &Behind) -> Option<Part> {
         let (n, digits, ordinal) = self.number(t)?;
         if digits == 4 && !ordinal {
             if let Some(part) = self.year_first_date(t, n as i32) {
@@ -642,9 +657,19 @@ impl<'a> Scanner<'a> {
             return None;
         }
         NaiveDate::from_ymd_opt(year, month, day)?;
+        let end = if with_time {
+            let time_len = bytes[d.end + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit() || matches!(b, b':' | b'.'))
+                .count();
+            let zone = usize::from(bytes.get(d.end + 1 + time_len) == Some(&b'Z'));
+            d.end + 1 + time_len + zone
+        } else {
+            d.end
+        };
         Some(Part::point(
             t.start,
-            d.end,
+            end,
             When::Date {
                 year: YearRef::Explicit(year),
                 month,
@@ -694,7 +719,8 @@ impl<'a> Scanner<'a> {
         }
         let prev = behind.before(t.start);
         let the = prev.filter(|p| self.lex(*p) == Lex::Prep(Prep::The));
-        let between = self.prep(the.map_or(prev, |p| behind.before(p.start))) == Some(Prep::Between);
+        let between =
+            self.prep(the.map_or(prev, |p| behind.before(p.start))) == Some(Prep::Between);
         let start = the.map_or(t.start, |p| p.start);
         let mut next = self.tok(t.end)?;
         if self.is_word(next, "of") {
@@ -704,7 +730,8 @@ impl<'a> Scanner<'a> {
             if day > days_in_month_max(month) {
                 return None;
             }
-            if let Some((month2, day2, end)) = self.day_range_tail(after, month, day, between, false)
+            if let Some((month2, day2, end)) =
+                self.day_range_tail(after, month, day, between, false)
             {
                 return Some(self.date_range(start, (month, day), (month2, day2), end));
             }
@@ -751,13 +778,17 @@ impl<'a> Scanner<'a> {
             }
         }
         if let Some(next) = self.tok(t.end).filter(|n| n.kind == Kind::Word) {
-            if lexicon::lowercase(self.slice(next), &mut lower).is_some_and(lexicon::is_counted_noun)
+            if lexicon::lowercase(self.slice(next), &mut lower)
+                .is_some_and(lexicon::is_counted_noun)
             {
                 return None;
             }
         }
         let between = self.prep(prev) == Some(Prep::Between);
-        if let Some(joiner) = self.tok(t.end).filter(|j| self.is_range_joiner(*j, between)) {
+        if let Some(joiner) = self
+            .tok(t.end)
+            .filter(|j| self.is_range_joiner(*j, between))
+        {
             if let Some(year2) = self.tok(joiner.end).and_then(|n| self.year_number(n)) {
                 if year2 > year {
                     return Some(Part::new(
@@ -785,14 +816,18 @@ impl<'a> Scanner<'a> {
                 }),
                 _ => None,
             };
-            if let Some(mut part) = dated.filter(|p| matches!(p.what, What::Point(When::Date { .. })))
+            if let Some(mut part) =
+                dated.filter(|p| matches!(p.what, What::Point(When::Date { .. })))
             {
                 part.start = t.start;
                 return Some(part);
             }
         }
         let between = self.prep(prev) == Some(Prep::Between);
-        if let Some(joiner) = self.tok(t.end).filter(|j| self.is_range_joiner(*j, between)) {
+        if let Some(joiner) = self
+            .tok(t.end)
+            .filter(|j| self.is_range_joiner(*j, between))
+        {
             if let Some(w2) = self.tok(joiner.end) {
                 if let Lex::Weekday(weekday2) = self.lex(w2) {
                     let end = self.part_of_day_after(w2.end).unwrap_or(w2.end);
@@ -841,8 +876,7 @@ impl<'a> Scanner<'a> {
         }
         // "the last week" is the stretch that ends now, like "the past week"
         let span_shift = matches!(shift, Shift::Past) || (the.is_some() && shift == Shift::Last);
-        let ahead_shift =
-            matches!(shift, Shift::Coming) || (the.is_some() && shift == Shift::Next);
+        let ahead_shift = matches!(shift, Shift::Coming) || (the.is_some() && shift == Shift::Next);
         let span_start = if span_shift || ahead_shift {
             the.map_or(t.start, |p| p.start)
         } else {
@@ -916,17 +950,21 @@ impl<'a> Scanner<'a> {
                     When::ShiftedWeekday(w, point_shift),
                 ))
             }
-            Lex::Month(m) if matches!(shift, Shift::This | Shift::Last | Shift::Next) => Some(
-                Part::point(t.start, next.end, When::ShiftedMonth(m, shift)),
-            ),
+            Lex::Month(m) if matches!(shift, Shift::This | Shift::Last | Shift::Next) => {
+                Some(Part::point(t.start, next.end, When::ShiftedMonth(m, shift)))
+            }
             Lex::Season(s) if shift != Shift::Coming => Some(Part::point(
                 t.start,
                 next.end,
                 When::ShiftedSeason(s, point_shift),
             )),
-            Lex::Fall if matches!(shift, Shift::This | Shift::Last | Shift::Next) => Some(
-                Part::point(t.start, next.end, When::ShiftedSeason(Season::Autumn, shift)),
-            ),
+            Lex::Fall if matches!(shift, Shift::This | Shift::Last | Shift::Next) => {
+                Some(Part::point(
+                    t.start,
+                    next.end,
+                    When::ShiftedSeason(Season::Autumn, shift),
+                ))
+            }
             Lex::PartOfDay { night } => match shift {
                 Shift::Last if night => Some(Part::point(t.start, next.end, When::DayOffset(-1))),
                 Shift::This => Some(Part::point(t.start, next.end, When::DayOffset(0))),
@@ -937,7 +975,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// "early July", "mid-2023", "late last year", "early next month", "late summer".
-    fn edge_expr(&self, t: Token, modifier: Modifier) -> Option<Part> {
+    fn edge_expr(&self, t: Token, modifier: Modifier, prev: Option<Token>) -> Option<Part> {
         let mut next = self.tok(t.end)?;
         if next.start == t.end && Self::symbol_is(next, &['-']) {
             next = self.tok(next.end)?;
@@ -947,8 +985,12 @@ impl<'a> Scanner<'a> {
                 let (year, end) = self.year_part(next.end);
                 Part::point(t.start, end, When::Month { year, month: m })
             }
+            // "in late summer", but not "an early winter"
             Lex::Season(s) => {
                 let (year, end) = self.year_part(next.end);
+                if year == YearRef::Unknown && !self.prep(prev).is_some_and(is_period_cue) {
+                    return None;
+                }
                 Part::point(t.start, end, When::Season { year, season: s })
             }
             Lex::Shift(Shift::This | Shift::Last | Shift::Next) => {
@@ -1003,11 +1045,9 @@ impl<'a> Scanner<'a> {
             Lex::Prep(Prep::The) => {
                 let unit = self.tok(target.end)?;
                 match self.lex(unit) {
-                    Lex::Unit(u @ (Unit::Week | Unit::Month | Unit::Year), false) => Part::point(
-                        the.start,
-                        unit.end,
-                        When::UnitOffset { unit: u, offset: 0 },
-                    ),
+                    Lex::Unit(u @ (Unit::Week | Unit::Month | Unit::Year), false) => {
+                        Part::point(the.start, unit.end, When::UnitOffset { unit: u, offset: 0 })
+                    }
                     _ => return None,
                 }
             }
@@ -1085,7 +1125,10 @@ impl<'a> Scanner<'a> {
         // "in two weeks' time"
         let mut end = t.end;
         if let Some(apostrophe) = next.filter(|n| Self::symbol_is(*n, &['\'', '’'])) {
-            if let Some(time) = self.tok(apostrophe.end).filter(|w| self.is_word(*w, "time")) {
+            if let Some(time) = self
+                .tok(apostrophe.end)
+                .filter(|w| self.is_word(*w, "time"))
+            {
                 end = time.end;
             }
         }
@@ -1181,7 +1224,10 @@ mod tests {
 
     #[test]
     fn years_in_names_and_counts_are_not_dates() {
-        assert_eq!(found("Vostok-2022, RIMPAC 2024, some 2000 sailors, 2000 troops"), []);
+        assert_eq!(
+            found("Vostok-2022, RIMPAC 2024, some 2000 sailors, 2000 troops"),
+            []
+        );
         assert_eq!(
             found("since 2019 and in 2021-2023")
                 .into_iter()
@@ -1195,9 +1241,15 @@ mod tests {
     fn numeric_dates_know_their_order_when_a_number_is_over_twelve() {
         let mut out = Vec::new();
         scan("20/07/2023 and 07/20/2023 and 05/06/2023", &mut out);
-        assert_eq!(out[0].what, What::Point(date(YearRef::Explicit(2023), 7, 20)));
+        assert_eq!(
+            out[0].what,
+            What::Point(date(YearRef::Explicit(2023), 7, 20))
+        );
         assert_eq!(out[0].day_first, Some(true));
-        assert_eq!(out[1].what, What::Point(date(YearRef::Explicit(2023), 7, 20)));
+        assert_eq!(
+            out[1].what,
+            What::Point(date(YearRef::Explicit(2023), 7, 20))
+        );
         assert_eq!(out[1].day_first, Some(false));
         assert_eq!(
             out[2].what,

@@ -141,8 +141,9 @@ impl Words<'_> {
         self.is(i + 1, words)
     }
 
-    /// Whether a past form at `i` is a participle or infinitive governed by an auxiliary before it
-    /// ("will be held", "is expected", "to be held"), and so says nothing of the past by itself.
+    /// Whether a past form at `i` is a participle or infinitive governed by an auxiliary or a linking
+    /// verb before it ("will be held", "is expected", "to be held", "remains closed"), or an adjective
+    /// after a determiner ("the treated water"), and so says nothing of the past by itself.
     fn governed(&self, i: usize) -> bool {
         let mut j = i;
         for _ in 0..3 {
@@ -156,7 +157,9 @@ impl Words<'_> {
                 Some(
                     b"will" | b"would" | b"shall" | b"ll" | b"be" | b"been" | b"being" | b"is"
                     | b"are" | b"am" | b"re" | b"to" | b"can" | b"could" | b"may" | b"might"
-                    | b"must" | b"should",
+                    | b"must" | b"should" | b"remain" | b"remains" | b"stay" | b"stays" | b"seem"
+                    | b"seems" | b"appear" | b"appears" | b"become" | b"becomes" | b"the" | b"a"
+                    | b"an" | b"its" | b"their" | b"his" | b"her" | b"our" | b"these" | b"those",
                 ) => return true,
                 _ => return false,
             }
@@ -174,11 +177,19 @@ impl Words<'_> {
             b"will" | b"shall" | b"ll" | b"would" | b"wouldn" | b"upcoming" | b"forthcoming"
             | b"scheduled" | b"slated" | b"tomorrow" => (Tense::Future, Strong),
             b"won" if self.is_apostrophe(i + 1) => (Tense::Future, Strong),
-            b"going" | b"expected" | b"poised" | b"intends" | b"intend" | b"aims" | b"hopes"
-                if to(self) =>
-            {
+            b"going" | b"poised" | b"intends" | b"intend" | b"aims" | b"hopes" if to(self) => {
                 (Tense::Future, Strong)
             }
+            // "is expected back by Friday", "expected to sail"; but "as expected", "than expected"
+            b"expected" if to(self) || self.governed(i) => (Tense::Future, Strong),
+            b"expected"
+                if i.checked_sub(1)
+                    .is_some_and(|j| self.is(j, &[b"as", b"than"])) =>
+            {
+                return None
+            }
+            b"expect" | b"expects" | b"forecast" | b"forecasts" | b"predict" | b"predicts"
+            | b"anticipate" | b"anticipates" => (Tense::Future, Weak),
             b"set" if to(self) => (Tense::Future, Strong),
             b"set" if self.followed_by(i, &[b"out", b"off", b"sail"]) => (Tense::Past, Medium),
             b"due" if self.followed_by(i, &[b"to", b"on", b"in"]) => (Tense::Future, Strong),
@@ -321,7 +332,8 @@ fn is_irregular_past(w: &[u8]) -> bool {
     )
 }
 
-/// Present-tense verbs that in news announce a schedule: "the drills begin on Monday".
+/// Present-tense verbs that in news announce a schedule: "the drills begin on Monday", "we sail on
+/// Monday". A base form after "will" or "to" is left to the auxiliary (see `governed`).
 fn is_schedule_verb(w: &[u8]) -> bool {
     matches!(
         w,
@@ -353,6 +365,19 @@ fn is_schedule_verb(w: &[u8]) -> bool {
             | b"sails"
             | b"finishes"
             | b"takes"
+            | b"sail"
+            | b"leave"
+            | b"arrive"
+            | b"depart"
+            | b"return"
+            | b"visit"
+            | b"hold"
+            | b"host"
+            | b"meet"
+            | b"open"
+            | b"continue"
+            | b"finish"
+            | b"kick"
     )
 }
 
@@ -401,8 +426,18 @@ fn is_ed_exception(w: &[u8]) -> bool {
 fn is_ing_exception(w: &[u8]) -> bool {
     matches!(
         w,
-        b"during" | b"according" | b"including" | b"morning" | b"evening" | b"nothing"
-            | b"something" | b"anything" | b"thing" | b"spring" | b"string" | b"building"
+        b"during"
+            | b"according"
+            | b"including"
+            | b"morning"
+            | b"evening"
+            | b"nothing"
+            | b"something"
+            | b"anything"
+            | b"thing"
+            | b"spring"
+            | b"string"
+            | b"building"
     )
 }
 
@@ -420,7 +455,8 @@ mod tests {
 
     #[test]
     fn the_clause_not_the_sentence_decides() {
-        let s = "The flotilla left Qingdao on Sunday and will sail on to the Sea of Japan by Friday.";
+        let s =
+            "The flotilla left Qingdao on Sunday and will sail on to the Sea of Japan by Friday.";
         assert_eq!(tense_of(s, "Sunday"), Some(Tense::Past));
         assert_eq!(tense_of(s, "Friday"), Some(Tense::Future));
     }
