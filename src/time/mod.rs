@@ -27,10 +27,9 @@ use chrono::NaiveDate;
 
 use crate::geoparse::PreparedText;
 use crate::story::{Granularity, Tense, TimeExpr};
-use crate::text::sentence_containing;
 use lexicon::Prep;
 use resolve::{Setting, Value};
-use scan::{Found, What, When, YearRef};
+use scan::{Found, Token, What, When, YearRef};
 
 /// A `YYYY-MM-DD` date at the start of `s` (anything after the tenth character is ignored).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -41,23 +40,26 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 pub fn find_time_expressions(prepared: &PreparedText, anchor: Option<NaiveDate>) -> Vec<TimeExpr> {
     let text = prepared.text;
     let mut found = Vec::new();
-    scan::scan(text, &mut found);
+    let mut tokens = Vec::with_capacity(text.len() / 4);
+    scan::scan(text, &mut found, &mut tokens);
     let day_first = numeric_order(&found);
     let mut out = Vec::with_capacity(found.len());
-    let mut sentence_tokens = Vec::new();
-    let mut sentence: Option<Range<usize>> = None;
+    let mut walk = Walk {
+        text,
+        sentences: &prepared.sentences,
+        tokens: &tokens,
+        sentence: 0,
+        sentence_tokens: 0..0,
+        tokens_of: None,
+        token: 0,
+        byte: 0,
+        chars: 0,
+    };
     // a year said earlier in the sentence, with the sentence's start
     let mut frame: Option<(usize, i32)> = None;
     for f in &found {
-        let range = sentence_containing(&prepared.sentences, f.start)
-            .cloned()
-            .unwrap_or(0..text.len());
-        if sentence.as_ref() != Some(&range) {
-            sentence_tokens.clear();
-            scan::tokens_in(text, range.clone(), &mut sentence_tokens);
-            sentence = Some(range.clone());
-        }
-        let tense = tense::clause_tense(text, &sentence_tokens, f.start, f.end);
+        let (range, sentence_tokens, expression_tokens) = walk.place(f.start, f.end);
+        let tense = tense::clause_tense(text, &tokens[sentence_tokens], expression_tokens);
         // "in two days" is a point ahead only when the clause speaks of what is to come
         if matches!(f.what, What::Ahead { .. })
             && !matches!(tense, Some(Tense::Future | Tense::Present))
@@ -84,8 +86,8 @@ pub fn find_time_expressions(prepared: &PreparedText, anchor: Option<NaiveDate>)
         }
         out.push(TimeExpr {
             doc: prepared.doc.to_string(),
-            start: prepared.offsets.char_at(f.start),
-            end: prepared.offsets.char_at(f.end),
+            start: walk.chars_at(f.start),
+            end: walk.chars_at(f.end),
             text: text[f.start..f.end].to_string(),
             value: resolved.map(|(v, _)| v.timex()),
             granularity: resolved.map(|(v, _)| v.granularity()),
@@ -95,6 +97,65 @@ pub fn find_time_expressions(prepared: &PreparedText, anchor: Option<NaiveDate>)
         });
     }
     out
+}
+
+/// Walks a document forward, expression by expression, to find the sentence, the tokens and the
+/// code-point offsets of each: one pass over the text instead of a search per expression.
+struct Walk<'a> {
+    text: &'a str,
+    sentences: &'a [Range<usize>],
+    tokens: &'a [Token],
+    /// Index of the sentence last placed, and the tokens of sentence `tokens_of`.
+    sentence: usize,
+    sentence_tokens: Range<usize>,
+    tokens_of: Option<usize>,
+    /// Index of the first token not before the last expression's start.
+    token: usize,
+    /// Code points before byte `byte`.
+    byte: usize,
+    chars: usize,
+}
+
+impl Walk<'_> {
+    /// For an expression at bytes `start..end` (after the last one placed): its sentence's bytes, the
+    /// sentence's tokens (an index range into all tokens) and its own tokens (an index range into the
+    /// sentence's).
+    fn place(&mut self, start: usize, end: usize) -> (Range<usize>, Range<usize>, Range<usize>) {
+        let tokens = self.tokens;
+        let from =
+            |i: usize, bound: usize| i + tokens[i..].iter().take_while(|t| t.start < bound).count();
+        while self
+            .sentences
+            .get(self.sentence)
+            .is_some_and(|r| r.end <= start)
+        {
+            self.sentence += 1;
+        }
+        let first = from(self.token, start);
+        let last = from(first, end);
+        self.token = first;
+        let range = match self.sentences.get(self.sentence) {
+            Some(r) if r.start <= start => r.clone(),
+            // outside every sentence (a text of symbols): the whole text is the clause
+            _ => return (0..self.text.len(), 0..tokens.len(), first..last),
+        };
+        if self.tokens_of != Some(self.sentence) {
+            let lo = from(self.sentence_tokens.end, range.start);
+            self.sentence_tokens = lo..from(lo, range.end);
+            self.tokens_of = Some(self.sentence);
+        }
+        let lo = self.sentence_tokens.start;
+        (range, self.sentence_tokens.clone(), first - lo..last - lo)
+    }
+
+    /// The code-point offset of byte `byte`, which must not be before the last one asked.
+    fn chars_at(&mut self, byte: usize) -> usize {
+        let skipped = &self.text.as_bytes()[self.byte..byte];
+        // every byte but UTF-8 continuation bytes starts a code point
+        self.chars += skipped.iter().filter(|&&b| (b as i8) >= -0x40).count();
+        self.byte = byte;
+        self.chars
+    }
 }
 
 /// The document's order for numeric dates, when all its unambiguous ones agree.
@@ -134,7 +195,7 @@ pub fn dateline(text: &str) -> Option<NaiveDate> {
     }
     let head = &text[..cut];
     let mut found = Vec::new();
-    scan::scan(head, &mut found);
+    scan::scan(head, &mut found, &mut Vec::new());
     found.iter().find_map(|f| match f.what {
         What::Point(When::Date {
             year: YearRef::Explicit(year),

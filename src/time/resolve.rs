@@ -76,20 +76,38 @@ impl Value {
 
     /// The TIMEX3 value: `2023-07-16`, `2023-W29`, `2023-W29-WE`, `2023-07`, `2023-SU`, `2023`.
     pub fn timex(self) -> String {
+        // written by hand: `format!` costs more than the rest of an expression's normalisation
+        let mut s = String::with_capacity(11);
         match self {
-            Value::Day(d) => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
-            Value::Week(monday) => {
-                let w = monday.iso_week();
-                format!("{:04}-W{:02}", w.year(), w.week())
+            Value::Day(d) => {
+                push_number(&mut s, d.year(), 4);
+                s.push('-');
+                push_number(&mut s, d.month() as i32, 2);
+                s.push('-');
+                push_number(&mut s, d.day() as i32, 2);
             }
-            Value::Weekend(monday) => {
+            Value::Week(monday) | Value::Weekend(monday) => {
                 let w = monday.iso_week();
-                format!("{:04}-W{:02}-WE", w.year(), w.week())
+                push_number(&mut s, w.year(), 4);
+                s.push_str("-W");
+                push_number(&mut s, w.week() as i32, 2);
+                if matches!(self, Value::Weekend(_)) {
+                    s.push_str("-WE");
+                }
             }
-            Value::Month(y, m) => format!("{y:04}-{m:02}"),
-            Value::Season(y, s) => format!("{y:04}-{}", s.code()),
-            Value::Year(y) => format!("{y:04}"),
+            Value::Month(y, m) => {
+                push_number(&mut s, y, 4);
+                s.push('-');
+                push_number(&mut s, m as i32, 2);
+            }
+            Value::Season(y, season) => {
+                push_number(&mut s, y, 4);
+                s.push('-');
+                s.push_str(season.code());
+            }
+            Value::Year(y) => push_number(&mut s, y, 4),
         }
+        s
     }
 
     /// The year this value lies in, for framing later dates of the same sentence.
@@ -99,6 +117,22 @@ impl Value {
             Value::Month(y, _) | Value::Season(y, _) | Value::Year(y) => y,
         }
     }
+}
+
+/// Append `n` in decimal, zero-padded to `width` digits.
+fn push_number(s: &mut String, n: i32, width: usize) {
+    if n < 0 {
+        s.push('-');
+    }
+    let mut digits = [b'0'; 10];
+    let mut rest = n.unsigned_abs();
+    let mut len = 0;
+    while rest > 0 || len < width {
+        digits[len] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+    }
+    s.extend(digits[..len].iter().rev().map(|&d| d as char));
 }
 
 /// Everything the resolution of one expression may draw on besides its words.
@@ -608,6 +642,14 @@ mod tests {
         let mut known = setting("2023-07-20", Lean::Back);
         known.day_first = Some(true);
         assert_eq!(point(far, &known).unwrap().timex(), "2023-04-03");
+    }
+
+    #[test]
+    fn values_are_zero_padded() {
+        assert_eq!(Value::Day(day("0987-03-04")).timex(), "0987-03-04");
+        assert_eq!(Value::Month(12345, 11).timex(), "12345-11");
+        assert_eq!(Value::Year(-44).timex(), "-0044");
+        assert_eq!(Value::Season(2023, Season::Winter).timex(), "2023-WI");
     }
 
     #[test]

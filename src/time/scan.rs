@@ -27,6 +27,7 @@ pub struct Token {
 }
 
 /// The first token at or after byte `pos` (which must be a character boundary).
+#[inline]
 pub fn token_at(text: &str, mut pos: usize) -> Option<Token> {
     let bytes = text.as_bytes();
     loop {
@@ -96,18 +97,6 @@ pub fn token_at(text: &str, mut pos: usize) -> Option<Token> {
         end: pos + c.len_utf8(),
         kind: Kind::Symbol(c),
     })
-}
-
-/// The tokens that start within `range`, appended to `out`.
-pub fn tokens_in(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Token>) {
-    let mut pos = range.start;
-    while let Some(t) = token_at(text, pos) {
-        if t.start >= range.end {
-            break;
-        }
-        out.push(t);
-        pos = t.end;
-    }
 }
 
 /// A year as written: absent, explicit ("2023"), or relative to the article's ("March last year").
@@ -241,15 +230,15 @@ impl Part {
     }
 }
 
-/// Every temporal expression of `text`, in order, appended to `out`.
-pub fn scan(text: &str, out: &mut Vec<Found>) {
+/// Every temporal expression of `text`, in order, appended to `out`; every token to `tokens`.
+pub fn scan(text: &str, out: &mut Vec<Found>, tokens: &mut Vec<Token>) {
     let scanner = Scanner { text };
     let mut behind = Behind::default();
     let mut pos = 0;
     while let Some(t) = token_at(text, pos) {
         let part = match t.kind {
             Kind::Word => {
-                let lex = scanner.lex(t);
+                let lex = lexicon::starter(scanner.slice(t));
                 if lex.starts_expression() {
                     scanner.at_word(t, lex, &behind)
                 } else {
@@ -273,10 +262,17 @@ pub fn scan(text: &str, out: &mut Vec<Found>) {
                     prep,
                     day_first: p.day_first,
                 });
+                // the expression's own tokens (a "the" before it was pushed already)
+                let mut inner = t.start;
+                while let Some(t) = token_at(text, inner).filter(|t| t.start < p.end) {
+                    tokens.push(t);
+                    inner = t.end;
+                }
                 pos = p.end;
                 behind = Behind::default();
             }
             None => {
+                tokens.push(t);
                 behind.push(t);
                 pos = t.end;
             }
@@ -1150,7 +1146,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<(&str, What)> {
         let mut out = Vec::new();
-        scan(text, &mut out);
+        scan(text, &mut out, &mut Vec::new());
         out.into_iter()
             .map(|f| (&text[f.start..f.end], f.what))
             .collect()
@@ -1240,7 +1236,11 @@ mod tests {
     #[test]
     fn numeric_dates_know_their_order_when_a_number_is_over_twelve() {
         let mut out = Vec::new();
-        scan("20/07/2023 and 07/20/2023 and 05/06/2023", &mut out);
+        scan(
+            "20/07/2023 and 07/20/2023 and 05/06/2023",
+            &mut out,
+            &mut Vec::new(),
+        );
         assert_eq!(
             out[0].what,
             What::Point(date(YearRef::Explicit(2023), 7, 20))

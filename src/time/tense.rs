@@ -8,7 +8,9 @@
 //! nearest cue wins, auxiliaries ("will", "had", "is sailing") before bare "-ed" words, and words before
 //! the expression before words after it, since English verbs mostly precede their time adverbials.
 
-use super::lexicon;
+use std::ops::Range;
+
+use super::lexicon::{self, Cue};
 use super::scan::{Kind, Token};
 use crate::story::Tense;
 
@@ -35,19 +37,21 @@ impl Strength {
     }
 }
 
-/// The tense of the clause around the expression at bytes `start..end`, given the tokens of its
-/// sentence; None when no word in reach shows one.
-pub fn clause_tense(text: &str, tokens: &[Token], start: usize, end: usize) -> Option<Tense> {
-    let first = tokens.partition_point(|t| t.start < start);
-    let last = tokens.partition_point(|t| t.start < end);
-    let words = Words { text, tokens };
+/// The tense of the clause around an expression, given the tokens of its sentence and, as an index
+/// range into them, its own; None when no word in reach shows one.
+pub fn clause_tense(text: &str, sentence: &[Token], expression: Range<usize>) -> Option<Tense> {
+    let (first, last) = (expression.start, expression.end);
+    let words = Words {
+        text,
+        tokens: sentence,
+    };
     // the expression's own preposition ("before Sunday") is not a clause boundary
     let own_prep = first
         .checked_sub(1)
         .filter(|&i| words.is_own_preposition(i));
     let mut best: Option<((usize, usize, Strength), Tense)> = None;
-    let mut consider = |segment: usize, distance: usize, right: bool, i: usize| {
-        if let Some((tense, strength)) = words.evidence(i) {
+    let mut consider = |segment: usize, distance: usize, right: bool, i: usize, cue: Cue| {
+        if let Some((tense, strength)) = words.evidence(i, cue) {
             let score = distance + strength.penalty() + if right { 2 } else { 0 };
             let key = (segment, score, strength);
             if best.is_none_or(|(k, _)| key < k) {
@@ -58,18 +62,20 @@ pub fn clause_tense(text: &str, tokens: &[Token], start: usize, end: usize) -> O
     let left_end = own_prep.unwrap_or(first);
     let mut segment = 0;
     for i in (left_end.saturating_sub(REACH)..left_end).rev() {
-        match words.boundary(i) {
+        let cue = words.cue(i);
+        match words.boundary(i, cue) {
             Boundary::Hard => break,
             Boundary::Soft => segment += 1,
-            Boundary::None => consider(segment, first - i, false, i),
+            Boundary::None => consider(segment, first - i, false, i, cue),
         }
     }
     let mut segment = 0;
-    for i in last..tokens.len().min(last + REACH) {
-        match words.boundary(i) {
+    for i in last..sentence.len().min(last + REACH) {
+        let cue = words.cue(i);
+        match words.boundary(i, cue) {
             Boundary::Hard => break,
             Boundary::Soft => segment += 1,
-            Boundary::None => consider(segment, i + 1 - last, true, i),
+            Boundary::None => consider(segment, i + 1 - last, true, i, cue),
         }
     }
     best.map(|(_, tense)| tense)
@@ -111,7 +117,16 @@ impl Words<'_> {
         )
     }
 
-    fn boundary(&self, i: usize) -> Boundary {
+    /// What the word at `i` tells of tense; looked up only for the words a clause search reaches.
+    fn cue(&self, i: usize) -> Cue {
+        let t = self.tokens[i];
+        match t.kind {
+            Kind::Word => lexicon::word(&self.text[t.start..t.end]).cue,
+            _ => Cue::Plain,
+        }
+    }
+
+    fn boundary(&self, i: usize, cue: Cue) -> Boundary {
         let t = self.tokens[i];
         match t.kind {
             Kind::Symbol(',') => Boundary::Soft,
@@ -120,18 +135,11 @@ impl Words<'_> {
             ) => Boundary::Hard,
             // a hyphen between spaces is a dash; inside "mid-July" it joins
             Kind::Symbol('-') if self.text.as_bytes().get(t.end) == Some(&b' ') => Boundary::Hard,
-            Kind::Word => {
-                let mut buf = [0u8; 12];
-                match self.lower(i, &mut buf) {
-                    Some(b"and" | b"or") => Boundary::Soft,
-                    Some(
-                        b"that" | b"which" | b"who" | b"whom" | b"whose" | b"while" | b"whereas"
-                        | b"although" | b"though" | b"because" | b"when" | b"where" | b"but"
-                        | b"if" | b"unless" | b"whether" | b"after" | b"before",
-                    ) => Boundary::Hard,
-                    _ => Boundary::None,
-                }
-            }
+            Kind::Word => match cue {
+                Cue::SoftBoundary => Boundary::Soft,
+                Cue::HardBoundary => Boundary::Hard,
+                _ => Boundary::None,
+            },
             _ => Boundary::None,
         }
     }
@@ -168,57 +176,50 @@ impl Words<'_> {
     }
 
     /// The tense a word shows, and how surely.
-    fn evidence(&self, i: usize) -> Option<(Tense, Strength)> {
+    fn evidence(&self, i: usize, cue: Cue) -> Option<(Tense, Strength)> {
         use Strength::{Medium, Strong, Weak};
-        let mut buf = [0u8; 12];
-        let word = self.lower(i, &mut buf)?;
-        let to = |s: &Self| s.followed_by(i, &[b"to"]);
-        let found = match word {
-            b"will" | b"shall" | b"ll" | b"would" | b"wouldn" | b"upcoming" | b"forthcoming"
-            | b"scheduled" | b"slated" | b"tomorrow" => (Tense::Future, Strong),
-            b"won" if self.is_apostrophe(i + 1) => (Tense::Future, Strong),
-            b"going" | b"poised" | b"intends" | b"intend" | b"aims" | b"hopes" if to(self) => {
-                (Tense::Future, Strong)
+        let to = || self.followed_by(i, &[b"to"]);
+        let found = match cue {
+            Cue::Plain => {
+                let t = self.tokens[i];
+                let w = &self.text.as_bytes()[t.start..t.end];
+                let past_form = t.kind == Kind::Word
+                    && w.len() >= 5
+                    && w.ends_with(b"ed")
+                    && w[0].is_ascii_lowercase();
+                if !past_form || self.governed(i) {
+                    return None;
+                }
+                (Tense::Past, Medium)
             }
+            Cue::Future => (Tense::Future, Strong),
+            Cue::Won if self.is_apostrophe(i + 1) => (Tense::Future, Strong),
+            Cue::FutureBeforeTo if to() => (Tense::Future, Strong),
             // "is expected back by Friday", "expected to sail"; but "as expected", "than expected"
-            b"expected" if to(self) || self.governed(i) => (Tense::Future, Strong),
-            b"expected"
+            Cue::Expected if to() || self.governed(i) => (Tense::Future, Strong),
+            Cue::Expected
                 if i.checked_sub(1)
                     .is_some_and(|j| self.is(j, &[b"as", b"than"])) =>
             {
                 return None
             }
-            b"expect" | b"expects" | b"forecast" | b"forecasts" | b"predict" | b"predicts"
-            | b"anticipate" | b"anticipates" => (Tense::Future, Weak),
-            b"set" if to(self) => (Tense::Future, Strong),
-            b"set" if self.followed_by(i, &[b"out", b"off", b"sail"]) => (Tense::Past, Medium),
-            b"due" if self.followed_by(i, &[b"to", b"on", b"in"]) => (Tense::Future, Strong),
-            b"plan" | b"plans" | b"planned" | b"planning"
-                if self.followed_by(i, &[b"to", b"for"]) =>
-            {
+            Cue::Expected => (Tense::Past, Medium),
+            Cue::Expect => (Tense::Future, Weak),
+            Cue::Set if to() => (Tense::Future, Strong),
+            Cue::Set if self.followed_by(i, &[b"out", b"off", b"sail"]) => (Tense::Past, Medium),
+            Cue::Due if self.followed_by(i, &[b"to", b"on", b"in"]) => (Tense::Future, Strong),
+            Cue::Plan | Cue::Planned if self.followed_by(i, &[b"to", b"for"]) => {
                 (Tense::Future, Strong)
             }
-            b"planned" => (Tense::Future, Weak),
-            b"soon" | b"ahead" | b"next" => (Tense::Future, Weak),
-            b"is" | b"are" | b"am" | b"re" | b"isn" | b"aren" => return self.present(i),
-            b"was" | b"were" | b"wasn" | b"weren" if to(self) => (Tense::Future, Weak),
-            b"was" | b"were" | b"wasn" | b"weren" | b"had" | b"hadn" | b"did" | b"didn"
-            | b"ago" | b"yesterday" => (Tense::Past, Strong),
-            b"has" | b"have" | b"ve" | b"hasn" | b"haven" if !to(self) => (Tense::Past, Strong),
-            b"earlier" | b"previously" | b"already" | b"recently" => (Tense::Past, Weak),
-            w if is_schedule_verb(w) && !self.governed(i) => (Tense::Present, Weak),
-            w if is_irregular_past(w) => {
-                if self.governed(i) {
-                    return None;
-                }
-                (Tense::Past, Strong)
-            }
-            w if w.len() >= 5 && w.ends_with(b"ed") && !is_ed_exception(w) => {
-                if self.governed(i) || !self.is_lowercase(i) {
-                    return None;
-                }
-                (Tense::Past, Medium)
-            }
+            Cue::Planned => (Tense::Future, Weak),
+            Cue::Soon => (Tense::Future, Weak),
+            Cue::BeNow => return self.present(i),
+            Cue::BePast if to() => (Tense::Future, Weak),
+            Cue::BePast | Cue::Past => (Tense::Past, Strong),
+            Cue::Have if !to() => (Tense::Past, Strong),
+            Cue::Earlier => (Tense::Past, Weak),
+            Cue::Schedule if !self.governed(i) => (Tense::Present, Weak),
+            Cue::IrregularPast | Cue::Won if !self.governed(i) => (Tense::Past, Strong),
             _ => return None,
         };
         Some(found)
@@ -252,175 +253,6 @@ impl Words<'_> {
             Some(Kind::Symbol('\'' | '’'))
         )
     }
-
-    fn is_lowercase(&self, i: usize) -> bool {
-        self.text.as_bytes()[self.tokens[i].start].is_ascii_lowercase()
-    }
-}
-
-fn is_irregular_past(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"said"
-            | b"told"
-            | b"left"
-            | b"began"
-            | b"met"
-            | b"held"
-            | b"sent"
-            | b"took"
-            | b"came"
-            | b"went"
-            | b"made"
-            | b"saw"
-            | b"gave"
-            | b"struck"
-            | b"fought"
-            | b"flew"
-            | b"ran"
-            | b"won"
-            | b"lost"
-            | b"spoke"
-            | b"wrote"
-            | b"led"
-            | b"brought"
-            | b"kept"
-            | b"became"
-            | b"sought"
-            | b"caught"
-            | b"thought"
-            | b"felt"
-            | b"stood"
-            | b"fell"
-            | b"drew"
-            | b"grew"
-            | b"knew"
-            | b"threw"
-            | b"broke"
-            | b"chose"
-            | b"got"
-            | b"paid"
-            | b"sold"
-            | b"taught"
-            | b"withdrew"
-            | b"undertook"
-            | b"oversaw"
-            | b"arose"
-            | b"drove"
-            | b"rode"
-            | b"sank"
-            | b"spent"
-            | b"built"
-            | b"heard"
-            | b"laid"
-            | b"meant"
-            | b"shot"
-            | b"swam"
-            | b"woke"
-            | b"sped"
-            | b"fled"
-            | b"dealt"
-            | b"swept"
-            | b"lent"
-            | b"bent"
-            | b"rang"
-            | b"sprang"
-            | b"hid"
-            | b"forbade"
-            | b"overtook"
-            | b"underwent"
-    )
-}
-
-/// Present-tense verbs that in news announce a schedule: "the drills begin on Monday", "we sail on
-/// Monday". A base form after "will" or "to" is left to the auxiliary (see `governed`).
-fn is_schedule_verb(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"begins"
-            | b"begin"
-            | b"starts"
-            | b"start"
-            | b"ends"
-            | b"opens"
-            | b"closes"
-            | b"runs"
-            | b"lasts"
-            | b"continues"
-            | b"resumes"
-            | b"resume"
-            | b"kicks"
-            | b"arrives"
-            | b"departs"
-            | b"leaves"
-            | b"returns"
-            | b"visits"
-            | b"holds"
-            | b"hosts"
-            | b"concludes"
-            | b"conclude"
-            | b"commences"
-            | b"commence"
-            | b"meets"
-            | b"sails"
-            | b"finishes"
-            | b"takes"
-            | b"sail"
-            | b"leave"
-            | b"arrive"
-            | b"depart"
-            | b"return"
-            | b"visit"
-            | b"hold"
-            | b"host"
-            | b"meet"
-            | b"open"
-            | b"continue"
-            | b"finish"
-            | b"kick"
-    )
-}
-
-/// Words ending in "-ed" that are not past forms, or are mostly adjectives in news.
-fn is_ed_exception(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"need"
-            | b"speed"
-            | b"indeed"
-            | b"exceed"
-            | b"proceed"
-            | b"succeed"
-            | b"breed"
-            | b"bleed"
-            | b"united"
-            | b"armed"
-            | b"based"
-            | b"related"
-            | b"limited"
-            | b"advanced"
-            | b"guided"
-            | b"alleged"
-            | b"detailed"
-            | b"dedicated"
-            | b"concerned"
-            | b"interested"
-            | b"experienced"
-            | b"sophisticated"
-            | b"unprecedented"
-            | b"embarked"
-            | b"heightened"
-            | b"combined"
-            | b"disputed"
-            | b"contested"
-            | b"occupied"
-            | b"annexed"
-            | b"expanded"
-            | b"increased"
-            | b"renewed"
-            | b"unidentified"
-            | b"unnamed"
-    )
 }
 
 fn is_ing_exception(w: &[u8]) -> bool {
@@ -444,13 +276,14 @@ fn is_ing_exception(w: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::scan::tokens_in;
 
     fn tense_of(sentence: &str, expression: &str) -> Option<Tense> {
         let mut tokens = Vec::new();
-        tokens_in(sentence, 0..sentence.len(), &mut tokens);
+        crate::time::scan::scan(sentence, &mut Vec::new(), &mut tokens);
         let start = sentence.find(expression).unwrap();
-        clause_tense(sentence, &tokens, start, start + expression.len())
+        let end = start + expression.len();
+        let index = |at: usize| tokens.partition_point(|t| t.start < at);
+        clause_tense(sentence, &tokens, index(start)..index(end))
     }
 
     #[test]
