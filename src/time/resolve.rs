@@ -192,17 +192,7 @@ fn point(when: When, s: &Setting) -> Option<Value> {
         When::Season { year, season } => match explicit_year(year) {
             Some(y) => Some(Value::Season(y, season)),
             None => {
-                let current = season_index(s.anchor?);
-                let (back, ahead) = (
-                    latest_at_most(current, season),
-                    earliest_at_least(current, season),
-                );
-                let idx = match s.lean {
-                    Lean::Back => back,
-                    Lean::Forward | Lean::Around => ahead,
-                    Lean::Unknown if ahead - current < current - back => ahead,
-                    Lean::Unknown => back,
-                };
+                let idx = season_by_lean(season_index(s.anchor?), season, s.lean);
                 Some(season_value(idx))
             }
         },
@@ -245,15 +235,9 @@ fn point(when: When, s: &Setting) -> Option<Value> {
             let idx = match shift {
                 Shift::Last | Shift::Past => latest_at_most(current - 1, season),
                 Shift::Next | Shift::Coming => earliest_at_least(current + 1, season),
-                // the season of the anchor's year; winter is the one around that year's end
-                Shift::This => {
-                    let year = if season == Season::Winter && a.month() <= 2 {
-                        a.year() - 1
-                    } else {
-                        a.year()
-                    };
-                    year * 4 + season.index()
-                }
+                // the current one, or else the one the tense points to: "this winter" is the
+                // coming one in July ("will freeze") and the one just past in March ("fell")
+                Shift::This => season_by_lean(current, season, s.lean),
             };
             Some(season_value(idx))
         }
@@ -530,6 +514,20 @@ fn season_index(anchor: NaiveDate) -> i32 {
     year * 4 + season.index()
 }
 
+/// The occurrence of `season` that the lean points to from the season `current`, itself if current.
+fn season_by_lean(current: i32, season: Season, lean: Lean) -> i32 {
+    let (back, ahead) = (
+        latest_at_most(current, season),
+        earliest_at_least(current, season),
+    );
+    match lean {
+        Lean::Back => back,
+        Lean::Forward | Lean::Around => ahead,
+        Lean::Unknown if ahead - current < current - back => ahead,
+        Lean::Unknown => back,
+    }
+}
+
 fn latest_at_most(index: i32, season: Season) -> i32 {
     index - (index - season.index()).rem_euclid(4)
 }
@@ -618,6 +616,9 @@ mod tests {
             value(this(Season::Winter), "2024-01-15", Lean::Back),
             "2023-WI"
         );
+        let this_winter = |anchor, lean| value(this(Season::Winter), anchor, lean);
+        assert_eq!(this_winter("2023-07-20", Lean::Forward), "2023-WI");
+        assert_eq!(this_winter("2024-03-02", Lean::Back), "2023-WI");
         assert_eq!(
             value(last(Season::Winter), "2023-07-20", Lean::Back),
             "2022-WI"

@@ -530,7 +530,10 @@ impl<'a> Scanner<'a> {
                 ));
             }
         }
-        let cued = self.prep(prev).is_some_and(is_period_cue);
+        // "for much of July", "the rest of August"
+        let cued = self
+            .prep(prev)
+            .is_some_and(|p| is_period_cue(p) || p == Prep::Of);
         cued.then(|| {
             Part::point(
                 t.start,
