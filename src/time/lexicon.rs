@@ -3,7 +3,7 @@
 //!
 //! It also says what a word tells of its clause's tense (a [`Cue`]: "will", "had", "which"), for the
 //! same reason. Month and weekday names count only when capitalised: "may" is a verb, "May" may be a
-//! month. One hash lookup per word answers both.
+//! month. Both answers come from one hash table, behind filters that turn most words away unhashed.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -195,18 +195,6 @@ pub enum Cue {
     /// Words ending in "-ed" that are not past forms, or are mostly adjectives in news.
     NotPast,
 }
-
-/// Everything one word can mean here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Word {
-    pub lex: Lex,
-    pub cue: Cue,
-}
-
-const PLAIN: Word = Word {
-    lex: Lex::Other,
-    cue: Cue::Plain,
-};
 
 /// Temporal meanings: the word, what it means, and whether it means it only when capitalised.
 const MEANINGS: &[(&str, Lex, bool)] = &[
@@ -584,11 +572,12 @@ impl Hasher for KeyHasher {
 type Table = HashMap<u128, (Lex, bool, Cue), BuildHasherDefault<KeyHasher>>;
 
 /// The tables, and filters that turn most other words away before any hashing: for each length and
-/// first letter, the set of last letters that some word of the tables has (`any`), or some word that
-/// can begin an expression (`starters`).
+/// first letter, the set of last letters that some word with a temporal meaning has (`meanings`),
+/// some word that can begin an expression (`starters`), or some tense cue (`cues`).
 struct Lexicon {
-    any: Filter,
+    meanings: Filter,
     starters: Filter,
+    cues: Filter,
     table: Table,
 }
 
@@ -598,12 +587,13 @@ fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
         let mut table = Table::default();
-        let mut any = [[0u32; 26]; 17];
+        let mut meanings = [[0u32; 26]; 17];
         let mut starters = [[0u32; 26]; 17];
+        let mut cues = [[0u32; 26]; 17];
         for &(word, lex, proper) in MEANINGS {
             let k = key(word.as_bytes()).expect("lexicon words are short ASCII");
             table.insert(k, (lex, proper, Cue::Plain));
-            mark(&mut any, word);
+            mark(&mut meanings, word);
             if lex.starts_expression() {
                 mark(&mut starters, word);
             }
@@ -612,12 +602,13 @@ fn lexicon() -> &'static Lexicon {
             for word in words {
                 let k = key(word.as_bytes()).expect("lexicon words are short ASCII");
                 table.entry(k).or_insert((Lex::Other, false, Cue::Plain)).2 = cue;
-                mark(&mut any, word);
+                mark(&mut cues, word);
             }
         }
         Lexicon {
-            any,
+            meanings,
             starters,
+            cues,
             table,
         }
     })
@@ -644,28 +635,22 @@ fn passes(filter: &Filter, b: &[u8]) -> bool {
     }
 }
 
-fn look_up(lexicon: &Lexicon, b: &[u8]) -> Word {
-    let Some(entry) = key(b).and_then(|k| lexicon.table.get(&k)) else {
-        return PLAIN;
-    };
-    let &(lex, proper, cue) = entry;
-    Word {
-        lex: if proper && !b[0].is_ascii_uppercase() {
-            Lex::Other
-        } else {
-            lex
-        },
-        cue,
+/// The meaning and the cue of a word that passed a filter.
+fn look_up(lexicon: &Lexicon, b: &[u8]) -> (Lex, Cue) {
+    match key(b).and_then(|k| lexicon.table.get(&k)) {
+        Some(&(_, proper, cue)) if proper && !b[0].is_ascii_uppercase() => (Lex::Other, cue),
+        Some(&(lex, _, cue)) => (lex, cue),
+        None => (Lex::Other, Cue::Plain),
     }
 }
 
-/// What a word (a run of letters) can mean.
-pub fn word(word: &str) -> Word {
+/// What a word (a run of letters) can mean to a temporal expression.
+pub fn lex(word: &str) -> Lex {
     let lexicon = lexicon();
-    if passes(&lexicon.any, word.as_bytes()) {
-        look_up(lexicon, word.as_bytes())
+    if passes(&lexicon.meanings, word.as_bytes()) {
+        look_up(lexicon, word.as_bytes()).0
     } else {
-        PLAIN
+        Lex::Other
     }
 }
 
@@ -674,15 +659,20 @@ pub fn word(word: &str) -> Word {
 pub fn starter(word: &str) -> Lex {
     let lexicon = lexicon();
     if passes(&lexicon.starters, word.as_bytes()) {
-        look_up(lexicon, word.as_bytes()).lex
+        look_up(lexicon, word.as_bytes()).0
     } else {
         Lex::Other
     }
 }
 
-/// What a word can mean to a temporal expression.
-pub fn lex(w: &str) -> Lex {
-    word(w).lex
+/// What a word tells of tense, found without hashing for most words that tell nothing.
+pub fn cue(word: &str) -> Cue {
+    let lexicon = lexicon();
+    if passes(&lexicon.cues, word.as_bytes()) {
+        look_up(lexicon, word.as_bytes()).1
+    } else {
+        Cue::Plain
+    }
 }
 
 /// Words before a bare number that make it a quantity ("some 2000 sailors"), not a year.

@@ -377,6 +377,18 @@ mod tests {
                 .to_string(),
             "2023-07-17"
         );
+        assert_eq!(
+            dateline("Navies meet\nJuly 17, 2023\nThe drills began.")
+                .unwrap()
+                .to_string(),
+            "2023-07-17"
+        );
+        assert_eq!(
+            dateline("Updated: 2023-07-18 09:00 GMT\nText")
+                .unwrap()
+                .to_string(),
+            "2023-07-18"
+        );
         assert!(dateline("BEIJING, July 16 (Reuters) - A flotilla set out on Sunday.").is_none());
         assert!(dateline("On July 12, 2023, the ships left port.").is_none());
         assert!(dateline("No date here at all.").is_none());

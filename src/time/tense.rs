@@ -121,7 +121,7 @@ impl Words<'_> {
     fn cue(&self, i: usize) -> Cue {
         let t = self.tokens[i];
         match t.kind {
-            Kind::Word => lexicon::word(&self.text[t.start..t.end]).cue,
+            Kind::Word => lexicon::cue(&self.text[t.start..t.end]),
             _ => Cue::Plain,
         }
     }
