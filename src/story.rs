@@ -226,7 +226,29 @@ pub enum Granularity {
     Day,
     Week,
     Month,
+    /// A TIMEX3 season (`2023-SU`), northern-hemisphere meteorological: SP Mar–May, SU Jun–Aug,
+    /// FA Sep–Nov, WI Dec–Feb counted in the year of its December.
+    Season,
     Year,
+}
+
+/// The tense of the clause a time expression stands in, as its words tell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tense {
+    Past,
+    /// Present progressive or a present-tense schedule ("are holding talks", "the drills begin").
+    Present,
+    Future,
+}
+
+/// TIMEX3 `mod`: which part of the period is meant ("early July", "mid-2023", "late last year").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Modifier {
+    Start,
+    Mid,
+    End,
 }
 
 /// A temporal expression ("on Sunday", "earlier this month") and its normalised value.
@@ -236,9 +258,17 @@ pub struct TimeExpr {
     pub start: usize,
     pub end: usize,
     pub text: String,
-    /// TIMEX3-style value, or null when it cannot be anchored (never a guess).
+    /// TIMEX3-style value, or null when it cannot be anchored (never a guess). For a range
+    /// ("June 12 to 17", "the past week") it is the first value and `end_value` the last.
     pub value: Option<String>,
     pub granularity: Option<Granularity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modifier: Option<Modifier>,
+    /// The clause's tense when its words show one; it decided which way a bare "Sunday" was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tense: Option<Tense>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -1,336 +1,270 @@
-//! Time: finding *temporal expressions* ("on Sunday", "July 19", "last month") and normalising them to
-//! TIMEX3-style values relative to the article's date and the tense of the clause, and finding the
-//! article's own date when its metadata lacks one.
+//! Time: finding *temporal expressions* ("on Sunday", "July 19", "last month", "June 12 to 17") and
+//! normalising them to TIMEX3-style values relative to the article's date and the tense of the clause
+//! they stand in, and finding the article's own date when its metadata lacks one.
 //!
-//! A value is given only when it can be anchored; otherwise it is null — never a guess.
+//! General date parsers read "Sunday" as the next one and ignore tense; news mostly reports what has
+//! happened, so here "set out on Sunday" is the Sunday on or before the article's date while "will last
+//! until Sunday" is the one after. A value is given only when it can be anchored; otherwise it is null
+//! — never a guess.
+//!
+//! The work is split in four steps, one file each: the [`lexicon`] says what a word can mean, [`scan`]
+//! finds the expressions and what they literally say, [`tense`] reads the clause around each one, and
+//! [`resolve`] turns the two, with the article's date, into a value (its documentation lists the rules).
+//!
+//! Values: `2023-07-16` (day), `2023-W29` (ISO week), `2023-W29-WE` (a weekend), `2023-07` (month),
+//! `2023-SU` (season), `2023` (year). A range ("May 16-20", "from Thursday until Sunday", "the past
+//! week") has its first value in `value` and its last in `end_value`. "early", "mid", "late" and "the
+//! end of" give a TIMEX3 `mod` (START, MID, END) and leave the value whole.
 
-use std::sync::OnceLock;
+mod lexicon;
+mod resolve;
+mod scan;
+mod tense;
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use regex::Regex;
+use std::ops::Range;
+
+use chrono::NaiveDate;
 
 use crate::geoparse::PreparedText;
-use crate::story::{Granularity, TimeExpr};
+use crate::story::{Granularity, Tense, TimeExpr};
+use lexicon::Prep;
+use resolve::{Setting, Value};
+use scan::{Found, Token, What, When, YearRef};
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
+/// A `YYYY-MM-DD` date at the start of `s` (anything after the tenth character is ignored).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
-}
-
-fn month_number(name: &str) -> Option<u32> {
-    let lower = name.to_lowercase();
-    let lower = lower.trim_end_matches('.');
-    MONTHS
-        .iter()
-        .position(|m| *m == lower || (lower.len() >= 3 && m.starts_with(lower)))
-        .map(|i| i as u32 + 1)
-}
-
-fn weekday(name: &str) -> Option<Weekday> {
-    name.to_lowercase().parse::<Weekday>().ok()
-}
-
-fn pattern() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)";
-        let day = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?";
-        Regex::new(&format!(
-            r"(?x)
-            (?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)
-          | (?P<dmy>\b(?P<dmy_d>{day})\s+(?P<dmy_m>{month})\b(?:\s+(?P<dmy_y>\d{{4}})\b)?)
-          | (?P<mon>\b(?:(?i:in|early|mid|late|since|until|of|from|by|on|during)\s+)?(?P<mon_part>(?i:early|mid|late)[\s-]+)?(?P<mon_m>{month})(?:\s+(?P<mon_d>{day})\b)?(?:,?\s+(?P<mon_y>\d{{4}}))?\b)
-          | (?P<rel>\b(?i:(?:earlier|later)\s+)?(?P<rel_which>(?i:this|last|next|past))\s+(?P<rel_unit>(?i:week|month|year))\b)
-          | (?P<wd>\b(?P<wd_mod>(?i:last|next|this)\s+)?(?P<wd_d>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
-          | (?P<yd>\b(?i:yesterday|today)\b)
-          | (?P<yr>\b(?:19|20)\d{{2}}\b)
-            "
-        ))
-        .expect("valid time pattern")
-    })
-}
-
-/// Words in a clause that make its weekdays and bare months point forward.
-fn is_future_clause(sentence: &str) -> bool {
-    let s = sentence.to_lowercase();
-    [
-        " will ",
-        " until ",
-        " next ",
-        " due to ",
-        " scheduled ",
-        " would ",
-        " upcoming ",
-        " plans to ",
-        " is set to ",
-        " are set to ",
-    ]
-    .iter()
-    .any(|w| s.contains(w))
-}
-
-/// The clause of a sentence that holds `needle`: the stretch between commas, semicolons, dashes and
-/// joining words ("and", "but", "before"), so "left on Sunday and will sail" keeps "Sunday" in the past.
-fn clause_around<'a>(sentence: &'a str, needle: &str) -> &'a str {
-    let Some(pos) = sentence.find(needle) else {
-        return sentence;
-    };
-    let lower = sentence.to_lowercase();
-    let boundaries = [
-        ",", ";", " — ", " - ", " and ", " but ", " before ", " after ", " while ", " which ",
-    ];
-    let start = boundaries
-        .iter()
-        .filter_map(|b| lower[..pos].rfind(b).map(|i| i + b.len()))
-        .max()
-        .unwrap_or(0);
-    let end = boundaries
-        .iter()
-        .filter_map(|b| {
-            lower[pos + needle.len()..]
-                .find(b)
-                .map(|i| i + pos + needle.len())
-        })
-        .min()
-        .unwrap_or(sentence.len());
-    &sentence[start..end]
 }
 
 /// Find and normalise every temporal expression in a document, relative to `anchor` (its date).
 pub fn find_time_expressions(prepared: &PreparedText, anchor: Option<NaiveDate>) -> Vec<TimeExpr> {
     let text = prepared.text;
-    let mut out = Vec::new();
-    for caps in pattern().captures_iter(text) {
-        let whole = caps.get(0).unwrap();
-        let (mut start, end) = (whole.start(), whole.end());
-        let future = is_future_clause(&format!(
-            " {} ",
-            clause_around(prepared.sentence_at(start), &text[start..end])
-        ));
-        let (value, granularity) = if let Some(m) = caps.name("iso") {
-            (
-                parse_date(m.as_str()).map(|d| d.format("%Y-%m-%d").to_string()),
-                Some(Granularity::Day),
-            )
-        } else if caps.name("dmy").is_some() {
-            let month = month_number(&caps["dmy_m"]);
-            let day: Option<u32> = caps["dmy_d"]
-                .trim_end_matches(|c: char| c.is_alphabetic())
-                .parse()
-                .ok();
-            let year = caps
-                .name("dmy_y")
-                .and_then(|y| y.as_str().parse::<i32>().ok());
-            (
-                day_value(month, day, year, anchor, future),
-                Some(Granularity::Day),
-            )
-        } else if caps.name("mon").is_some() {
-            let m = caps.name("mon_m").unwrap();
-            let bare = caps.name("mon_d").is_none() && caps.name("mon_y").is_none();
-            // "May" alone is a verb far more often than a month
-            if bare && whole.start() == m.start() {
-                continue;
-            }
-            start = caps.name("mon_part").unwrap_or(m).start();
-            let month = month_number(m.as_str());
-            let year = caps
-                .name("mon_y")
-                .and_then(|y| y.as_str().parse::<i32>().ok());
-            match caps.name("mon_d") {
-                Some(d) => {
-                    let day: Option<u32> = d
-                        .as_str()
-                        .trim_end_matches(|c: char| c.is_alphabetic())
-                        .parse()
-                        .ok();
-                    (
-                        day_value(month, day, year, anchor, future),
-                        Some(Granularity::Day),
-                    )
-                }
-                None => (
-                    month_value(month, year, anchor, future),
-                    Some(Granularity::Month),
-                ),
-            }
-        } else if caps.name("rel").is_some() {
-            relative_value(
-                &caps["rel_which"].to_lowercase(),
-                &caps["rel_unit"].to_lowercase(),
-                anchor,
-            )
-        } else if caps.name("wd").is_some() {
-            let modifier = caps
-                .name("wd_mod")
-                .map(|m| m.as_str().trim().to_lowercase());
-            let forward = match modifier.as_deref() {
-                Some("next") => true,
-                Some("last") => false,
-                _ => future,
-            };
-            let value = weekday(&caps["wd_d"]).zip(anchor).map(|(wd, a)| {
-                nearest_weekday(a, wd, forward)
-                    .format("%Y-%m-%d")
-                    .to_string()
-            });
-            (value, Some(Granularity::Day))
-        } else if caps.name("yd").is_some() {
-            let shift = if whole.as_str().eq_ignore_ascii_case("yesterday") {
-                -1
-            } else {
-                0
-            };
-            (
-                anchor.map(|a| (a + Duration::days(shift)).format("%Y-%m-%d").to_string()),
-                Some(Granularity::Day),
-            )
-        } else if caps.name("yr").is_some() {
-            // a year glued to a name ("Interaction-2023") is part of the name
-            if text[..start].ends_with(|c: char| c == '-' || c == '/' || c.is_alphanumeric()) {
-                continue;
-            }
-            (Some(whole.as_str().to_string()), Some(Granularity::Year))
-        } else {
+    let mut found = Vec::new();
+    let mut tokens = Vec::with_capacity(text.len() / 4);
+    scan::scan(text, &mut found, &mut tokens);
+    let day_first = numeric_order(&found);
+    let mut out = Vec::with_capacity(found.len());
+    let mut walk = Walk {
+        text,
+        sentences: &prepared.sentences,
+        tokens: &tokens,
+        sentence: 0,
+        sentence_tokens: 0..0,
+        tokens_of: None,
+        token: 0,
+        byte: 0,
+        chars: 0,
+    };
+    // a year said earlier in the sentence, with the sentence's start
+    let mut frame: Option<(usize, i32)> = None;
+    for f in &found {
+        let (range, sentence_tokens, expression_tokens) = walk.place(f.start, f.end);
+        let tense = tense::clause_tense(text, &tokens[sentence_tokens], expression_tokens);
+        // "in two days" is a point ahead only when the clause speaks of what is to come
+        if matches!(f.what, What::Ahead { .. })
+            && !matches!(tense, Some(Tense::Future | Tense::Present))
+        {
             continue;
+        }
+        let setting = Setting {
+            anchor,
+            lean: resolve::lean(
+                tense,
+                f.prep == Some(Prep::Since),
+                f.prep == Some(Prep::Until),
+            ),
+            frame: frame
+                .filter(|(start, _)| *start == range.start)
+                .map(|(_, year)| year),
+            day_first,
         };
+        let resolved = resolve::resolve(&f.what, &setting);
+        if let Some((value, _)) = resolved {
+            if frames_sentence(text, f, range.start) {
+                frame = Some((range.start, value.year()));
+            }
+        }
         out.push(TimeExpr {
             doc: prepared.doc.to_string(),
-            start: prepared.offsets.char_at(start),
-            end: prepared.offsets.char_at(end),
-            text: text[start..end].to_string(),
-            granularity: value.as_ref().and(granularity),
-            value,
+            start: walk.chars_at(f.start),
+            end: walk.chars_at(f.end),
+            text: text[f.start..f.end].to_string(),
+            value: resolved.map(|(v, _)| v.timex()),
+            granularity: resolved.map(|(v, _)| v.granularity()),
+            end_value: resolved.and_then(|(_, end)| end).map(Value::timex),
+            modifier: f.modifier,
+            tense,
         });
     }
     out
 }
 
-/// A month with or without its year; a missing year comes from the anchor and the tense.
-fn month_value(
-    month: Option<u32>,
-    year: Option<i32>,
-    anchor: Option<NaiveDate>,
-    future: bool,
-) -> Option<String> {
-    let month = month?;
-    let year = match (year, anchor) {
-        (Some(y), _) => y,
-        (None, Some(a)) if !future && month > a.month() => a.year() - 1,
-        (None, Some(a)) if future && month < a.month() => a.year() + 1,
-        (None, Some(a)) => a.year(),
-        (None, None) => return None,
-    };
-    Some(format!("{year}-{month:02}"))
+/// Walks a document forward, expression by expression, to find the sentence, the tokens and the
+/// code-point offsets of each: one pass over the text instead of a search per expression.
+struct Walk<'a> {
+    text: &'a str,
+    sentences: &'a [Range<usize>],
+    tokens: &'a [Token],
+    /// Index of the sentence last placed, and the tokens of sentence `tokens_of`.
+    sentence: usize,
+    sentence_tokens: Range<usize>,
+    tokens_of: Option<usize>,
+    /// Index of the first token not before the last expression's start.
+    token: usize,
+    /// Code points before byte `byte`.
+    byte: usize,
+    chars: usize,
 }
 
-/// A day with or without its year; a missing year comes from the anchor and the tense.
-fn day_value(
-    month: Option<u32>,
-    day: Option<u32>,
-    year: Option<i32>,
-    anchor: Option<NaiveDate>,
-    future: bool,
-) -> Option<String> {
-    let (month, day) = (month?, day?);
-    let year = match (year, anchor) {
-        (Some(y), _) => y,
-        (None, Some(a)) => {
-            let this_year = NaiveDate::from_ymd_opt(a.year(), month, day)?;
-            if !future && this_year > a {
-                a.year() - 1
-            } else if future && this_year < a {
-                a.year() + 1
-            } else {
-                a.year()
-            }
+impl Walk<'_> {
+    /// For an expression at bytes `start..end` (after the last one placed): its sentence's bytes, the
+    /// sentence's tokens (an index range into all tokens) and its own tokens (an index range into the
+    /// sentence's).
+    fn place(&mut self, start: usize, end: usize) -> (Range<usize>, Range<usize>, Range<usize>) {
+        let tokens = self.tokens;
+        let from =
+            |i: usize, bound: usize| i + tokens[i..].iter().take_while(|t| t.start < bound).count();
+        while self
+            .sentences
+            .get(self.sentence)
+            .is_some_and(|r| r.end <= start)
+        {
+            self.sentence += 1;
         }
-        (None, None) => return None,
-    };
-    NaiveDate::from_ymd_opt(year, month, day).map(|d| d.format("%Y-%m-%d").to_string())
-}
+        let first = from(self.token, start);
+        let last = from(first, end);
+        self.token = first;
+        let range = match self.sentences.get(self.sentence) {
+            Some(r) if r.start <= start => r.clone(),
+            // outside every sentence (a text of symbols): the whole text is the clause
+            _ => return (0..self.text.len(), 0..tokens.len(), first..last),
+        };
+        if self.tokens_of != Some(self.sentence) {
+            let lo = from(self.sentence_tokens.end, range.start);
+            self.sentence_tokens = lo..from(lo, range.end);
+            self.tokens_of = Some(self.sentence);
+        }
+        let lo = self.sentence_tokens.start;
+        (range, self.sentence_tokens.clone(), first - lo..last - lo)
+    }
 
-fn relative_value(
-    which: &str,
-    unit: &str,
-    anchor: Option<NaiveDate>,
-) -> (Option<String>, Option<Granularity>) {
-    let Some(a) = anchor else { return (None, None) };
-    let shift = match which {
-        "last" | "past" => -1,
-        "next" => 1,
-        _ => 0,
-    };
-    match unit {
-        "year" => (
-            Some((a.year() + shift).to_string()),
-            Some(Granularity::Year),
-        ),
-        "month" => {
-            let total = a.year() * 12 + a.month0() as i32 + shift;
-            (
-                Some(format!(
-                    "{}-{:02}",
-                    total.div_euclid(12),
-                    total.rem_euclid(12) + 1
-                )),
-                Some(Granularity::Month),
-            )
-        }
-        _ => {
-            let week = (a + Duration::weeks(shift as i64)).iso_week();
-            (
-                Some(format!("{}-W{:02}", week.year(), week.week())),
-                Some(Granularity::Week),
-            )
-        }
+    /// The code-point offset of byte `byte`, which must not be before the last one asked.
+    fn chars_at(&mut self, byte: usize) -> usize {
+        let skipped = &self.text.as_bytes()[self.byte..byte];
+        // every byte but UTF-8 continuation bytes starts a code point
+        self.chars += skipped.iter().filter(|&&b| (b as i8) >= -0x40).count();
+        self.byte = byte;
+        self.chars
     }
 }
 
-/// The most recent `weekday` on or before `anchor`, or the next one on or after it.
-fn nearest_weekday(anchor: NaiveDate, weekday: Weekday, forward: bool) -> NaiveDate {
-    let from = anchor.weekday().num_days_from_monday() as i64;
-    let to = weekday.num_days_from_monday() as i64;
-    if forward {
-        anchor + Duration::days((to - from).rem_euclid(7))
-    } else {
-        anchor - Duration::days((from - to).rem_euclid(7))
-    }
+/// The document's order for numeric dates, when all its unambiguous ones agree.
+fn numeric_order(found: &[Found]) -> Option<bool> {
+    let mut orders = found.iter().filter_map(|f| f.day_first);
+    let first = orders.next()?;
+    orders.all(|o| o == first).then_some(first)
 }
 
-/// A date at the head of the article ("2023-07-20 | 06:27", "July 16, 2023 —").
+/// Whether an expression sets the year for the yearless dates after it in its sentence: a year
+/// said with "in"/"during" or opening the sentence ("In 2022, ...", "Last year, ..."), but not
+/// "since 2019" nor "last year's drills".
+fn frames_sentence(text: &str, f: &Found, sentence_start: usize) -> bool {
+    let has_year = match f.what {
+        What::Point(When::Year(_)) => true,
+        What::Point(When::UnitOffset { unit, .. }) => unit == lexicon::Unit::Year,
+        What::Point(
+            When::Month { year, .. } | When::Date { year, .. } | When::Season { year, .. },
+        ) => year != YearRef::Unknown,
+        _ => false,
+    };
+    let placed = matches!(f.prep, Some(Prep::In | Prep::During)) || f.start == sentence_start;
+    let rest = &text[f.end..];
+    let possessive = rest.starts_with("'s") || rest.starts_with("’s");
+    has_year && placed && !possessive
+}
+
+/// The article's own date when its text opens with one: a date line ("2023-07-20 | 06:27",
+/// "WASHINGTON, July 16, 2023 (Reuters) -", "Published: 17 July 2023") in its first lines.
+///
+/// Only a fully written date counts: "BEIJING, July 16 (Reuters)" has no year, so it gives None. A date
+/// in running prose ("On July 12, 2023, the ships left") is an event, not a date line.
 pub fn dateline(text: &str) -> Option<NaiveDate> {
-    let head_end = text.char_indices().nth(300).map_or(text.len(), |(i, _)| i);
-    let head = &text[..head_end];
-    let prepared = PreparedText::new("", head);
-    find_time_expressions(&prepared, None)
-        .into_iter()
-        .filter(|t| t.granularity == Some(Granularity::Day))
-        .find_map(|t| t.value.as_deref().and_then(parse_date))
+    let mut cut = text.len().min(400);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &text[..cut];
+    let mut found = Vec::new();
+    scan::scan(head, &mut found, &mut Vec::new());
+    found.iter().find_map(|f| match f.what {
+        What::Point(When::Date {
+            year: YearRef::Explicit(year),
+            month,
+            day,
+        }) if stands_as_dateline(head, f.start, f.end) => NaiveDate::from_ymd_opt(year, month, day),
+        _ => None,
+    })
 }
 
-/// When nothing states the date: no earlier than the latest fully explicit day the article reports.
-/// Only days with an explicit year count, since `times` were found without an anchor.
+/// Whether a date at `start..end` of `head` is set apart as a date line: after a label such as
+/// "Published", or alone at the end of its line, or followed by a time, a bar, a dash or a bracket.
+fn stands_as_dateline(head: &str, start: usize, end: usize) -> bool {
+    let line_start = head[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = head[end..].find('\n').map_or(head.len(), |i| end + i);
+    let before = &head[line_start..start];
+    let words: Vec<&str> = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is_label = |w: &str| {
+        ["date", "dated", "published", "updated", "posted"]
+            .iter()
+            .any(|l| w.eq_ignore_ascii_case(l))
+    };
+    let labelled = match words.as_slice() {
+        [.., on, w] if is_label(on) && w.eq_ignore_ascii_case("on") => true,
+        [.., w] => is_label(w),
+        [] => false,
+    };
+    if labelled {
+        return true;
+    }
+    let prose_before = words
+        .last()
+        .and_then(|w| w.chars().next())
+        .is_some_and(|c| c.is_lowercase());
+    let after = head[end..line_end].trim_start_matches([' ', ',', '\t']);
+    let set_apart = after.is_empty()
+        || after.starts_with(['|', '—', '–', '-', '(', '/', '·', '•'])
+        || after.split(':').next().is_some_and(|h| {
+            !h.is_empty() && h.len() <= 2 && h.bytes().all(|b| b.is_ascii_digit())
+        });
+    set_apart && !prose_before
+}
+
+/// When nothing states the article's date: no earlier than the latest fully written day (one with
+/// its year in the text) that the article reports in a clause not about the future.
 pub fn infer_publication_date(times: &[TimeExpr]) -> Option<NaiveDate> {
     times
         .iter()
         .filter(|t| t.granularity == Some(Granularity::Day))
-        .filter_map(|t| t.value.as_deref().and_then(parse_date))
+        .filter(|t| !matches!(t.tense, Some(Tense::Future)))
+        .filter(|t| has_written_year(&t.text))
+        .filter_map(|t| {
+            // of a range in progress only the start has certainly passed
+            let last = match t.tense {
+                Some(Tense::Present) => t.value.as_deref(),
+                _ => t.end_value.as_deref().or(t.value.as_deref()),
+            };
+            last.and_then(parse_date)
+        })
         .max()
+}
+
+fn has_written_year(text: &str) -> bool {
+    text.as_bytes()
+        .windows(4)
+        .any(|w| w.iter().all(u8::is_ascii_digit))
 }
 
 #[cfg(test)]
@@ -394,6 +328,30 @@ mod tests {
     }
 
     #[test]
+    fn a_year_in_the_sentence_frames_later_dates() {
+        let got = values(
+            "In 2021, the drills ran from July 25 to 30. Since 2019 they met; on July 16 they sailed.",
+            "2023-07-20",
+        );
+        let prepared = PreparedText::new("d", "In 2021, the drills ran from July 25 to 30.");
+        let range = &find_time_expressions(&prepared, parse_date("2023-07-20"))[1];
+        assert_eq!(range.end_value.as_deref(), Some("2021-07-30"));
+        assert_eq!(got[1].1.as_deref(), Some("2021-07-25"));
+        assert_eq!(got[3].1.as_deref(), Some("2023-07-16"));
+    }
+
+    #[test]
+    fn numeric_dates_follow_the_documents_own_order() {
+        let got = values(
+            "The report of 25/06/2023 was updated on 05/07/2023.",
+            "2023-09-30",
+        );
+        assert_eq!(got[1].1.as_deref(), Some("2023-07-05"));
+        let got = values("It was updated on 05/07/2023.", "2023-09-30");
+        assert_eq!(got[0].1, None);
+    }
+
+    #[test]
     fn dateline_at_the_head() {
         assert_eq!(
             dateline(" date 2023-07-20 Russia and China launch drills")
@@ -401,6 +359,50 @@ mod tests {
                 .to_string(),
             "2023-07-20"
         );
+        assert_eq!(
+            dateline("Headline\n2023-07-20 | 06:27\nText")
+                .unwrap()
+                .to_string(),
+            "2023-07-20"
+        );
+        assert_eq!(
+            dateline("WASHINGTON, July 16, 2023 (Reuters) - The navy said")
+                .unwrap()
+                .to_string(),
+            "2023-07-16"
+        );
+        assert_eq!(
+            dateline("By Jane Roe\nPublished on 17 July 2023\nText")
+                .unwrap()
+                .to_string(),
+            "2023-07-17"
+        );
+        assert_eq!(
+            dateline("Navies meet\nJuly 17, 2023\nThe drills began.")
+                .unwrap()
+                .to_string(),
+            "2023-07-17"
+        );
+        assert_eq!(
+            dateline("Updated: 2023-07-18 09:00 GMT\nText")
+                .unwrap()
+                .to_string(),
+            "2023-07-18"
+        );
+        assert!(dateline("BEIJING, July 16 (Reuters) - A flotilla set out on Sunday.").is_none());
+        assert!(dateline("On July 12, 2023, the ships left port.").is_none());
         assert!(dateline("No date here at all.").is_none());
+    }
+
+    #[test]
+    fn publication_date_is_no_earlier_than_the_latest_past_date() {
+        let text = "The frigate docked on July 12, 2023. Talks will open on August 2, 2023. \
+                    — a post, July 17, 2023";
+        let prepared = PreparedText::new("d", text);
+        let times = find_time_expressions(&prepared, None);
+        assert_eq!(
+            infer_publication_date(&times).unwrap().to_string(),
+            "2023-07-17"
+        );
     }
 }

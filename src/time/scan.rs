@@ -1,0 +1,1275 @@
+//! Scanning: where temporal expressions stand in a text and what they literally say ("last" + "month",
+//! "June 12 to 17"), before any article date or tense is known.
+//!
+//! The text is read as *tokens* — runs of letters, runs of digits, single other characters — one word
+//! at a time; only a word that can begin an expression (see [`Lex::starts_expression`]) or a number
+//! starts a small hand-written parse, so the cost is one table lookup per word.
+
+use chrono::{NaiveDate, Weekday};
+
+use super::lexicon::{self, Lex, Prep, Season, Shift, Unit};
+use crate::story::Modifier;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Word,
+    /// Digits, with an ordinal suffix when one is glued on ("19th").
+    Number,
+    Symbol(char),
+}
+
+/// A token of the text, as byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+}
+
+/// The first token at or after byte `pos` (which must be a character boundary).
+#[inline]
+pub fn token_at(text: &str, mut pos: usize) -> Option<Token> {
+    let bytes = text.as_bytes();
+    loop {
+        let b = *bytes.get(pos)?;
+        if b.is_ascii_whitespace() {
+            pos += 1;
+        } else if b < 0x80 {
+            break;
+        } else {
+            let c = text[pos..].chars().next()?;
+            if !c.is_whitespace() {
+                break;
+            }
+            pos += c.len_utf8();
+        }
+    }
+    let start = pos;
+    let b = bytes[pos];
+    if b.is_ascii_digit() {
+        let mut end = pos + 1;
+        while end < bytes.len() && bytes[end].is_ascii_digit() {
+            end += 1;
+        }
+        if let Some(suffix) = bytes.get(end..end + 2) {
+            let ordinal = matches!(
+                [
+                    suffix[0].to_ascii_lowercase(),
+                    suffix[1].to_ascii_lowercase()
+                ],
+                [b's', b't'] | [b'n', b'd'] | [b'r', b'd'] | [b't', b'h']
+            );
+            if ordinal && !bytes.get(end + 2).is_some_and(u8::is_ascii_alphanumeric) {
+                end += 2;
+            }
+        }
+        return Some(Token {
+            start,
+            end,
+            kind: Kind::Number,
+        });
+    }
+    let mut end = pos;
+    while end < bytes.len() {
+        let b = bytes[end];
+        if b.is_ascii_alphabetic() {
+            end += 1;
+        } else if b >= 0x80 {
+            let c = text[end..].chars().next()?;
+            if !c.is_alphabetic() {
+                break;
+            }
+            end += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    if end > start {
+        return Some(Token {
+            start,
+            end,
+            kind: Kind::Word,
+        });
+    }
+    let c = text[pos..].chars().next()?;
+    Some(Token {
+        start,
+        end: pos + c.len_utf8(),
+        kind: Kind::Symbol(c),
+    })
+}
+
+/// A year as written: absent, explicit ("2023"), or relative to the article's ("March last year").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearRef {
+    Unknown,
+    Explicit(i32),
+    Relative(i32),
+}
+
+/// One point or period, as said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Date {
+        year: YearRef,
+        month: u32,
+        day: u32,
+    },
+    /// "05/06/2023": day and month in an order the text alone does not settle.
+    Numeric {
+        first: u32,
+        second: u32,
+        year: i32,
+    },
+    Month {
+        year: YearRef,
+        month: u32,
+    },
+    Year(i32),
+    Season {
+        year: YearRef,
+        season: Season,
+    },
+    Weekday(Weekday),
+    ShiftedWeekday(Weekday, Shift),
+    ShiftedMonth(u32, Shift),
+    ShiftedSeason(Season, Shift),
+    /// "the weekend" (no shift: by tense), "this weekend", "last weekend".
+    Weekend(Option<Shift>),
+    /// yesterday, today, tomorrow, last night.
+    DayOffset(i64),
+    /// "last month", "next year", "two weeks ago", "in three days".
+    UnitOffset {
+        unit: Unit,
+        offset: i32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    Point(When),
+    Range(When, When),
+    /// "the past two weeks": the stretch that ends on the article's date.
+    PastSpan {
+        unit: Unit,
+        count: u32,
+    },
+    /// "in two weeks": a point ahead, kept only in a clause about the future (else it is a duration).
+    Ahead {
+        unit: Unit,
+        count: u32,
+    },
+    /// "in recent months", "the coming days": temporal, but no value can be anchored.
+    Vague,
+}
+
+/// An expression found in the text, as byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub start: usize,
+    pub end: usize,
+    pub what: What,
+    pub modifier: Option<Modifier>,
+    /// The preposition right before the expression ("since", "until").
+    pub prep: Option<Prep>,
+    /// For an unambiguous numeric date with `/` or `-`: whether it was written day first.
+    pub day_first: Option<bool>,
+}
+
+/// The last tokens read before the current one, for cues such as "in" or "the".
+#[derive(Default, Clone, Copy)]
+struct Behind {
+    /// Most recent first.
+    tokens: [Option<Token>; 3],
+}
+
+impl Behind {
+    fn push(&mut self, t: Token) {
+        self.tokens = [Some(t), self.tokens[0], self.tokens[1]];
+    }
+
+    /// The token just before byte `at`.
+    fn before(&self, at: usize) -> Option<Token> {
+        self.tokens.iter().flatten().find(|t| t.end <= at).copied()
+    }
+}
+
+/// A parse result before it becomes a [`Found`]: what, where it starts and ends, and its `mod`.
+struct Part {
+    start: usize,
+    end: usize,
+    what: What,
+    modifier: Option<Modifier>,
+    day_first: Option<bool>,
+}
+
+impl Part {
+    fn point(start: usize, end: usize, when: When) -> Part {
+        Part {
+            start,
+            end,
+            what: What::Point(when),
+            modifier: None,
+            day_first: None,
+        }
+    }
+
+    fn new(start: usize, end: usize, what: What) -> Part {
+        Part {
+            start,
+            end,
+            what,
+            modifier: None,
+            day_first: None,
+        }
+    }
+
+    fn with_modifier(mut self, modifier: Option<Modifier>) -> Part {
+        self.modifier = modifier;
+        self
+    }
+}
+
+/// Every temporal expression of `text`, in order, appended to `out`; every token to `tokens`.
+pub fn scan(text: &str, out: &mut Vec<Found>, tokens: &mut Vec<Token>) {
+    let scanner = Scanner { text };
+    let mut behind = Behind::default();
+    let mut pos = 0;
+    while let Some(t) = token_at(text, pos) {
+        let part = match t.kind {
+            Kind::Word => {
+                let lex = lexicon::starter(scanner.slice(t));
+                if lex.starts_expression() {
+                    scanner.at_word(t, lex, &behind)
+                } else {
+                    None
+                }
+            }
+            Kind::Number => scanner.at_number(t, &behind),
+            Kind::Symbol(_) => None,
+        };
+        match part {
+            Some(p) => {
+                let prep = behind.before(p.start).and_then(|b| match scanner.lex(b) {
+                    Lex::Prep(prep) => Some(prep),
+                    _ => None,
+                });
+                out.push(Found {
+                    start: p.start,
+                    end: p.end,
+                    what: p.what,
+                    modifier: p.modifier,
+                    prep,
+                    day_first: p.day_first,
+                });
+                // the expression's own tokens (a "the" before it was pushed already)
+                let mut inner = t.start;
+                while let Some(t) = token_at(text, inner).filter(|t| t.start < p.end) {
+                    tokens.push(t);
+                    inner = t.end;
+                }
+                pos = p.end;
+                behind = Behind::default();
+            }
+            None => {
+                tokens.push(t);
+                behind.push(t);
+                pos = t.end;
+            }
+        }
+    }
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+}
+
+/// Prepositions after which a bare month or season is a date ("in March", "since spring",
+/// "planned for October").
+fn is_period_cue(prep: Prep) -> bool {
+    matches!(
+        prep,
+        Prep::In
+            | Prep::Since
+            | Prep::Until
+            | Prep::By
+            | Prep::From
+            | Prep::Through
+            | Prep::During
+            | Prep::Before
+            | Prep::After
+            | Prep::Between
+            | Prep::Over
+            | Prep::For
+    )
+}
+
+fn days_in_month_max(month: u32) -> u32 {
+    match month {
+        2 => 29,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl<'a> Scanner<'a> {
+    fn tok(&self, pos: usize) -> Option<Token> {
+        token_at(self.text, pos)
+    }
+
+    fn slice(&self, t: Token) -> &'a str {
+        &self.text[t.start..t.end]
+    }
+
+    fn lex(&self, t: Token) -> Lex {
+        match t.kind {
+            Kind::Word => lexicon::lex(self.slice(t)),
+            _ => Lex::Other,
+        }
+    }
+
+    fn is_word(&self, t: Token, word: &str) -> bool {
+        t.kind == Kind::Word && self.slice(t).eq_ignore_ascii_case(word)
+    }
+
+    fn prep(&self, t: Option<Token>) -> Option<Prep> {
+        match self.lex(t?) {
+            Lex::Prep(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The value of a number token, how many digits it has, and whether it carries an ordinal suffix.
+    fn number(&self, t: Token) -> Option<(u32, usize, bool)> {
+        if t.kind != Kind::Number {
+            return None;
+        }
+        let s = self.slice(t);
+        let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 4 {
+            return None;
+        }
+        Some((s[..digits].parse().ok()?, digits, digits < s.len()))
+    }
+
+    /// Whether a number stands alone: not glued to letters, nor the first part of "2,000", "1.5", "10:30".
+    fn stands_alone(&self, t: Token) -> bool {
+        let bytes = self.text.as_bytes();
+        if bytes.get(t.end).is_some_and(u8::is_ascii_alphanumeric) {
+            return false;
+        }
+        let glued_digit = matches!(bytes.get(t.end), Some(b',' | b'.' | b':' | b'/'))
+            && bytes.get(t.end + 1).is_some_and(u8::is_ascii_digit);
+        !glued_digit
+    }
+
+    /// A day of the month: one or two digits, 1 to 31.
+    fn day_number(&self, t: Token) -> Option<u32> {
+        let (n, digits, _) = self.number(t)?;
+        ((1..=31).contains(&n) && digits <= 2 && self.stands_alone(t)).then_some(n)
+    }
+
+    /// A four-digit year that stands alone.
+    fn year_number(&self, t: Token) -> Option<i32> {
+        let (n, digits, ordinal) = self.number(t)?;
+        (digits == 4 && !ordinal && (1000..=2999).contains(&n) && self.stands_alone(t))
+            .then_some(n as i32)
+    }
+
+    fn symbol_is(t: Token, set: &[char]) -> bool {
+        matches!(t.kind, Kind::Symbol(c) if set.contains(&c))
+    }
+
+    /// A month name at `t`; an abbreviation (with its optional full stop) only when `abbreviations`.
+    fn month_at(&self, t: Token, abbreviations: bool) -> Option<(u32, usize)> {
+        match self.lex(t) {
+            Lex::Month(m) => Some((m, t.end)),
+            Lex::MonthAbbr(m) if abbreviations => {
+                let end = self
+                    .tok(t.end)
+                    .filter(|d| d.start == t.end && Self::symbol_is(*d, &['.']))
+                    .map_or(t.end, |d| d.end);
+                Some((m, end))
+            }
+            _ => None,
+        }
+    }
+
+    /// An explicit year after `pos`: "2023", ", 2023", "of 2023".
+    fn year_after(&self, pos: usize) -> Option<(i32, usize)> {
+        let mut t = self.tok(pos)?;
+        if Self::symbol_is(t, &[',']) || self.is_word(t, "of") {
+            t = self.tok(t.end)?;
+        }
+        Some((self.year_number(t)?, t.end))
+    }
+
+    /// A year relative to the article's after `pos`: "last year", "of next year", "this year".
+    fn relative_year_after(&self, pos: usize) -> Option<(i32, usize)> {
+        let mut t = self.tok(pos)?;
+        if self.is_word(t, "of") {
+            t = self.tok(t.end)?;
+        }
+        let offset = match self.lex(t) {
+            Lex::Shift(Shift::Last) => -1,
+            Lex::Shift(Shift::This) => 0,
+            Lex::Shift(Shift::Next) => 1,
+            _ => return None,
+        };
+        let unit = self.tok(t.end)?;
+        (self.lex(unit) == Lex::Unit(Unit::Year, false)).then_some((offset, unit.end))
+    }
+
+    fn year_part(&self, pos: usize) -> (YearRef, usize) {
+        if let Some((y, end)) = self.year_after(pos) {
+            (YearRef::Explicit(y), end)
+        } else if let Some((offset, end)) = self.relative_year_after(pos) {
+            (YearRef::Relative(offset), end)
+        } else {
+            (YearRef::Unknown, pos)
+        }
+    }
+
+    /// A word or dash that joins the two ends of a range; "and" only after "between".
+    fn is_range_joiner(&self, t: Token, between: bool) -> bool {
+        Self::symbol_is(t, &['-', '–', '—'])
+            || matches!(
+                self.lex(t),
+                Lex::Prep(Prep::To | Prep::Through | Prep::Until)
+            )
+            || (between && self.lex(t) == Lex::Prep(Prep::And))
+    }
+
+    fn at_word(&self, t: Token, lex: Lex, behind: &Behind) -> Option<Part> {
+        let prev = behind.before(t.start);
+        match lex {
+            Lex::Month(m) | Lex::MonthAbbr(m) => {
+                self.month_expr(t, m, matches!(lex, Lex::MonthAbbr(_)), prev)
+            }
+            Lex::Weekday(w) => self.weekday_expr(t, w, prev),
+            Lex::Season(s) => self.season_expr(t, s, behind),
+            Lex::DayWord(offset) => {
+                let end = self.part_of_day_after(t.end).unwrap_or(t.end);
+                Some(Part::point(t.start, end, When::DayOffset(offset)))
+            }
+            Lex::Shift(shift) => self.shift_expr(t, shift, prev),
+            Lex::Edge(modifier) => self.edge_expr(t, modifier, prev),
+            Lex::EdgeNoun(modifier) => self.edge_noun_expr(t, modifier, prev),
+            Lex::Around => self.around_expr(t),
+            Lex::Unit(unit, plural) => self.unit_expr(t, unit, plural, behind),
+            Lex::Recent => {
+                let unit = self.tok(t.end)?;
+                matches!(self.lex(unit), Lex::Unit(_, true))
+                    .then(|| Part::new(t.start, unit.end, What::Vague))
+            }
+            _ => None,
+        }
+    }
+
+    fn part_of_day_after(&self, pos: usize) -> Option<usize> {
+        let t = self.tok(pos)?;
+        matches!(self.lex(t), Lex::PartOfDay { .. }).then_some(t.end)
+    }
+
+    /// "July 19", "July 19, 2023", "June 12 to 17", "June 28–July 3", "July 2023", "March last year",
+    /// "from March to May", and a bare "March" after a cue such as "in".
+    fn month_expr(&self, t: Token, month: u32, abbr: bool, prev: Option<Token>) -> Option<Part> {
+        let (_, after) = self.month_at(t, true)?;
+        let between = self.prep(prev) == Some(Prep::Between);
+        let next = self.tok(after);
+        if let Some(day) = next.and_then(|n| self.day_number(n)) {
+            if day > days_in_month_max(month) {
+                return None;
+            }
+            return Some(self.month_day(t.start, month, day, next?.end, between));
+        }
+        if let Some((year, end)) = self.year_after(after) {
+            return Some(Part::point(
+                t.start,
+                end,
+                When::Month {
+                    year: YearRef::Explicit(year),
+                    month,
+                },
+            ));
+        }
+        if abbr {
+            return None;
+        }
+        if let Some((offset, end)) = self.relative_year_after(after) {
+            return Some(Part::point(
+                t.start,
+                end,
+                When::Month {
+                    year: YearRef::Relative(offset),
+                    month,
+                },
+            ));
+        }
+        if let Some(joiner) = next.filter(|n| self.is_range_joiner(*n, between)) {
+            if let Some((month2, end)) = self.tok(joiner.end).and_then(|n| self.month_at(n, false))
+            {
+                let (year, end) = self.year_part(end);
+                let start_year = match year {
+                    YearRef::Explicit(y) if month > month2 => YearRef::Explicit(y - 1),
+                    other => other,
+                };
+                return Some(Part::new(
+                    t.start,
+                    end,
+                    What::Range(
+                        When::Month {
+                            year: start_year,
+                            month,
+                        },
+                        When::Month {
+                            year,
+                            month: month2,
+                        },
+                    ),
+                ));
+            }
+        }
+        // "for much of July", "the rest of August"
+        let cued = self
+            .prep(prev)
+            .is_some_and(|p| is_period_cue(p) || p == Prep::Of);
+        cued.then(|| {
+            Part::point(
+                t.start,
+                after,
+                When::Month {
+                    year: YearRef::Unknown,
+                    month,
+                },
+            )
+        })
+    }
+
+    /// The rest of a month-first date once its day is read: a range tail, then a year.
+    fn month_day(&self, start: usize, month: u32, day: u32, after: usize, between: bool) -> Part {
+        if let Some((month2, day2, end)) = self.day_range_tail(after, month, day, between, true) {
+            return self.date_range(start, (month, day), (month2, day2), end);
+        }
+        let (year, end) = self.year_part(after);
+        Part::point(start, end, When::Date { year, month, day })
+    }
+
+    /// After a first day: "-17", "to 17", "to July 3" (month first) or "to 3 July" (day first).
+    fn day_range_tail(
+        &self,
+        pos: usize,
+        month: u32,
+        day: u32,
+        between: bool,
+        month_first: bool,
+    ) -> Option<(u32, u32, usize)> {
+        let joiner = self
+            .tok(pos)
+            .filter(|j| self.is_range_joiner(*j, between))?;
+        let n = self.tok(joiner.end)?;
+        if month_first {
+            if let Some(day2) = self.day_number(n) {
+                return (day2 > day && day2 <= days_in_month_max(month))
+                    .then_some((month, day2, n.end));
+            }
+            let (month2, after) = self.month_at(n, true)?;
+            let day2 = self.day_number(self.tok(after)?)?;
+            let end = self.tok(after)?.end;
+            (month2 != month && day2 <= days_in_month_max(month2)).then_some((month2, day2, end))
+        } else {
+            let day2 = self.day_number(n)?;
+            let (month2, end) = self.month_at(self.tok(n.end)?, true)?;
+            (month2 != month && day2 <= days_in_month_max(month2)).then_some((month2, day2, end))
+        }
+    }
+
+    /// A range of two days of the year, with the year (if written) after the second.
+    fn date_range(&self, start: usize, from: (u32, u32), to: (u32, u32), after: usize) -> Part {
+        let (year, end) = self.year_part(after);
+        let start_year = match year {
+            YearRef::Explicit(y) if from > to => YearRef::Explicit(y - 1),
+            YearRef::Relative(y) if from > to => YearRef::Relative(y - 1),
+            other => other,
+        };
+        Part::new(
+            start,
+            end,
+            What::Range(
+                When::Date {
+                    year: start_year,
+                    month: from.0,
+                    day: from.1,
+                },
+                When::Date {
+                    year,
+                    month: to.0,
+                    day: to.1,
+                },
+            ),
+        )
+    }
+
+    fn at_number(&self, t: Token, behind: &Behind) -> Option<Part> {
+        let (n, digits, ordinal) = self.number(t)?;
+        if digits == 4 && !ordinal {
+            if let Some(part) = self.year_first_date(t, n as i32) {
+                return Some(part);
+            }
+            return self.year_expr(t, n as i32, behind);
+        }
+        if digits > 2 {
+            return None;
+        }
+        if !ordinal {
+            if let Some(part) = self.numeric_date(t, n) {
+                return Some(part);
+            }
+        }
+        self.day_month_expr(t, n, behind)
+    }
+
+    /// Digits glued by `sep` after `pos`: the next number token if it starts right at `pos + 1`.
+    fn glued_number(&self, pos: usize, sep: u8) -> Option<Token> {
+        if self.text.as_bytes().get(pos) != Some(&sep) {
+            return None;
+        }
+        self.tok(pos + 1)
+            .filter(|n| n.start == pos + 1 && n.kind == Kind::Number)
+    }
+
+    /// "2023-07-20", "2023/07/20".
+    fn year_first_date(&self, t: Token, year: i32) -> Option<Part> {
+        let sep = *self.text.as_bytes().get(t.end)?;
+        if sep != b'-' && sep != b'/' {
+            return None;
+        }
+        let m = self.glued_number(t.end, sep)?;
+        let d = self.glued_number(m.end, sep)?;
+        let (month, mdigits, _) = self.number(m)?;
+        let (day, ddigits, dord) = self.number(d)?;
+        // a time may follow an ISO date: "2023-07-20T06:27"
+        let bytes = self.text.as_bytes();
+        let with_time =
+            bytes.get(d.end) == Some(&b'T') && bytes.get(d.end + 1).is_some_and(u8::is_ascii_digit);
+        if mdigits > 2 || ddigits > 2 || dord || !(with_time || self.stands_alone(d)) {
+            return None;
+        }
+        NaiveDate::from_ymd_opt(year, month, day)?;
+        let end = if with_time {
+            let time_len = bytes[d.end + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit() || matches!(b, b':' | b'.'))
+                .count();
+            let zone = usize::from(bytes.get(d.end + 1 + time_len) == Some(&b'Z'));
+            d.end + 1 + time_len + zone
+        } else {
+            d.end
+        };
+        Some(Part::point(
+            t.start,
+            end,
+            When::Date {
+                year: YearRef::Explicit(year),
+                month,
+                day,
+            },
+        ))
+    }
+
+    /// "20/07/2023", "07/20/2023", "20.07.2023", "20-07-2023": the order by plausibility of the numbers.
+    fn numeric_date(&self, t: Token, first: u32) -> Option<Part> {
+        let sep = *self.text.as_bytes().get(t.end)?;
+        if !matches!(sep, b'/' | b'.' | b'-') {
+            return None;
+        }
+        let second_tok = self.glued_number(t.end, sep)?;
+        let year_tok = self.glued_number(second_tok.end, sep)?;
+        let (second, digits2, ord2) = self.number(second_tok)?;
+        let year = self.year_number(year_tok)?;
+        if digits2 > 2 || ord2 {
+            return None;
+        }
+        let valid = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).is_some();
+        let (day_first_ok, month_first_ok) = (valid(second, first), valid(first, second));
+        let (when, day_first) = match (day_first_ok, month_first_ok) {
+            (true, false) => (dmy(year, second, first), Some(true)),
+            (false, true) if sep != b'.' => (dmy(year, first, second), Some(false)),
+            (true, true) if first == second || sep == b'.' => (dmy(year, second, first), None),
+            (true, true) => (
+                When::Numeric {
+                    first,
+                    second,
+                    year,
+                },
+                None,
+            ),
+            _ => return None,
+        };
+        let mut part = Part::point(t.start, year_tok.end, when);
+        part.day_first = day_first.filter(|_| sep != b'.');
+        Some(part)
+    }
+
+    /// "9 January", "9 January 2023", "the 9th of January", "12-17 June", "28 June to 3 July 2023".
+    fn day_month_expr(&self, t: Token, day: u32, behind: &Behind) -> Option<Part> {
+        if !self.stands_alone(t) {
+            return None;
+        }
+        let prev = behind.before(t.start);
+        let the = prev.filter(|p| self.lex(*p) == Lex::Prep(Prep::The));
+        let between =
+            self.prep(the.map_or(prev, |p| behind.before(p.start))) == Some(Prep::Between);
+        let start = the.map_or(t.start, |p| p.start);
+        let mut next = self.tok(t.end)?;
+        if self.is_word(next, "of") {
+            next = self.tok(next.end)?;
+        }
+        if let Some((month, after)) = self.month_at(next, true) {
+            if day > days_in_month_max(month) {
+                return None;
+            }
+            if let Some((month2, day2, end)) =
+                self.day_range_tail(after, month, day, between, false)
+            {
+                return Some(self.date_range(start, (month, day), (month2, day2), end));
+            }
+            let (year, end) = self.year_part(after);
+            return Some(Part::point(start, end, When::Date { year, month, day }));
+        }
+        // "12-17 June", "12 to 17 June", "between 20 and 23 July"
+        if !self.is_range_joiner(next, between) {
+            return None;
+        }
+        let n2 = self.tok(next.end)?;
+        let day2 = self.day_number(n2)?;
+        let (month, after) = self.month_at(self.tok(n2.end)?, true)?;
+        if day2 <= day || day2 > days_in_month_max(month) {
+            return None;
+        }
+        Some(self.date_range(start, (month, day), (month, day2), after))
+    }
+
+    /// A bare four-digit year, unless it is part of a name ("Vostok-2022", "RIMPAC 2024") or a count.
+    fn year_expr(&self, t: Token, year: i32, behind: &Behind) -> Option<Part> {
+        if !(1900..=2099).contains(&year) || !self.stands_alone(t) {
+            return None;
+        }
+        let glued_before = self.text[..t.start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '/' | '_' | '.'));
+        if glued_before {
+            return None;
+        }
+        let prev = behind.before(t.start);
+        let mut lower = [0u8; 13];
+        if let Some(p) = prev.filter(|p| p.kind == Kind::Word) {
+            let word = self.slice(p);
+            match self.lex(p) {
+                Lex::Prep(_) | Lex::Season(_) | Lex::Edge(_) | Lex::Month(_) => {}
+                _ if word.as_bytes()[0].is_ascii_uppercase() => return None,
+                _ => {
+                    if lexicon::lowercase(word, &mut lower).is_some_and(lexicon::is_quantifier) {
+                        return None;
+                    }
+                }
+            }
+        }
+        if let Some(next) = self.tok(t.end).filter(|n| n.kind == Kind::Word) {
+            if lexicon::lowercase(self.slice(next), &mut lower)
+                .is_some_and(lexicon::is_counted_noun)
+            {
+                return None;
+            }
+        }
+        let between = self.prep(prev) == Some(Prep::Between);
+        if let Some(joiner) = self
+            .tok(t.end)
+            .filter(|j| self.is_range_joiner(*j, between))
+        {
+            if let Some(year2) = self.tok(joiner.end).and_then(|n| self.year_number(n)) {
+                if year2 > year {
+                    return Some(Part::new(
+                        t.start,
+                        self.tok(joiner.end)?.end,
+                        What::Range(When::Year(year), When::Year(year2)),
+                    ));
+                }
+            }
+        }
+        Some(Part::point(t.start, t.end, When::Year(year)))
+    }
+
+    /// "Sunday", "Sunday night", "Sunday, July 16", "from Thursday until Sunday".
+    fn weekday_expr(&self, t: Token, weekday: Weekday, prev: Option<Token>) -> Option<Part> {
+        let mut next = self.tok(t.end);
+        if let Some(comma) = next.filter(|n| Self::symbol_is(*n, &[','])) {
+            next = self.tok(comma.end);
+        }
+        if let Some(n) = next {
+            let dated = match self.lex(n) {
+                Lex::Month(m) | Lex::MonthAbbr(m) => self.month_expr(n, m, true, None),
+                _ if n.kind == Kind::Number => self.number(n).and_then(|(d, digits, _)| {
+                    (digits <= 2).then(|| self.day_month_expr(n, d, &Behind::default()))?
+                }),
+                _ => None,
+            };
+            if let Some(mut part) =
+                dated.filter(|p| matches!(p.what, What::Point(When::Date { .. })))
+            {
+                part.start = t.start;
+                return Some(part);
+            }
+        }
+        let between = self.prep(prev) == Some(Prep::Between);
+        if let Some(joiner) = self
+            .tok(t.end)
+            .filter(|j| self.is_range_joiner(*j, between))
+        {
+            if let Some(w2) = self.tok(joiner.end) {
+                if let Lex::Weekday(weekday2) = self.lex(w2) {
+                    let end = self.part_of_day_after(w2.end).unwrap_or(w2.end);
+                    return Some(Part::new(
+                        t.start,
+                        end,
+                        What::Range(When::Weekday(weekday), When::Weekday(weekday2)),
+                    ));
+                }
+            }
+        }
+        let end = self.part_of_day_after(t.end).unwrap_or(t.end);
+        Some(Part::point(t.start, end, When::Weekday(weekday)))
+    }
+
+    /// "summer 2022", "the summer of 2022", "in the summer", "during winter".
+    fn season_expr(&self, t: Token, season: Season, behind: &Behind) -> Option<Part> {
+        let prev = behind.before(t.start);
+        let the = prev.filter(|p| self.lex(*p) == Lex::Prep(Prep::The));
+        let start = the.map_or(t.start, |p| p.start);
+        let (year, end) = self.year_part(t.end);
+        if year != YearRef::Unknown {
+            return Some(Part::point(start, end, When::Season { year, season }));
+        }
+        let cue = self.prep(the.map_or(prev, |p| behind.before(p.start)));
+        cue.is_some_and(is_period_cue).then(|| {
+            Part::point(
+                start,
+                t.end,
+                When::Season {
+                    year: YearRef::Unknown,
+                    season,
+                },
+            )
+        })
+    }
+
+    /// After "this", "last", "next", "past", "coming" (and "the" before them).
+    fn shift_expr(&self, t: Token, shift: Shift, prev: Option<Token>) -> Option<Part> {
+        let the = prev.filter(|p| self.lex(*p) == Lex::Prep(Prep::The));
+        let mut shift = shift;
+        let mut next = self.tok(t.end)?;
+        if shift == Shift::This && self.lex(next) == Lex::Shift(Shift::Past) {
+            shift = Shift::Past;
+            next = self.tok(next.end)?;
+        }
+        // "the last week" is the stretch that ends now, like "the past week"
+        let span_shift = matches!(shift, Shift::Past) || (the.is_some() && shift == Shift::Last);
+        let ahead_shift = matches!(shift, Shift::Coming) || (the.is_some() && shift == Shift::Next);
+        let span_start = if span_shift || ahead_shift {
+            the.map_or(t.start, |p| p.start)
+        } else {
+            t.start
+        };
+        let offset = match shift {
+            Shift::Last | Shift::Past => -1,
+            Shift::Next | Shift::Coming => 1,
+            Shift::This => 0,
+        };
+        let point_shift = match shift {
+            Shift::Past => Shift::Last,
+            Shift::Coming => Shift::Next,
+            s => s,
+        };
+        match self.lex(next) {
+            Lex::Unit(Unit::Weekend, false) => Some(Part::point(
+                span_start,
+                next.end,
+                When::Weekend(Some(point_shift)),
+            )),
+            // "the last week of June" is June's last week, not a stretch that ends now
+            Lex::Unit(..)
+                if the.is_some()
+                    && self
+                        .tok(next.end)
+                        .is_some_and(|o| self.lex(o) == Lex::Prep(Prep::Of)) =>
+            {
+                None
+            }
+            Lex::Unit(unit, false) if unit != Unit::Hour => {
+                let what = if span_shift {
+                    What::PastSpan { unit, count: 1 }
+                } else if ahead_shift {
+                    What::Vague
+                } else {
+                    What::Point(match unit {
+                        Unit::Day => return None,
+                        _ => When::UnitOffset { unit, offset },
+                    })
+                };
+                Some(Part::new(span_start, next.end, what))
+            }
+            Lex::Unit(_, true) if span_shift || ahead_shift => {
+                Some(Part::new(span_start, next.end, What::Vague))
+            }
+            Lex::Count(_) | Lex::Few | Lex::Other if span_shift || ahead_shift => {
+                let count = match self.lex(next) {
+                    Lex::Count(n) => Some(n),
+                    Lex::Few => None,
+                    _ => Some(self.number(next)?.0).filter(|n| *n > 0 && *n < 1000),
+                };
+                let unit_tok = self.tok(next.end)?;
+                let Lex::Unit(unit, plural) = self.lex(unit_tok) else {
+                    return None;
+                };
+                if unit == Unit::Weekend || plural != (count != Some(1)) {
+                    return None;
+                }
+                let what = match count {
+                    Some(count) if span_shift => What::PastSpan { unit, count },
+                    _ => What::Vague,
+                };
+                Some(Part::new(span_start, unit_tok.end, what))
+            }
+            Lex::Weekday(w) if shift != Shift::Coming => {
+                let end = self.part_of_day_after(next.end).unwrap_or(next.end);
+                Some(Part::point(
+                    t.start,
+                    end,
+                    When::ShiftedWeekday(w, point_shift),
+                ))
+            }
+            Lex::Month(m) if matches!(shift, Shift::This | Shift::Last | Shift::Next) => {
+                Some(Part::point(t.start, next.end, When::ShiftedMonth(m, shift)))
+            }
+            Lex::Season(s) if shift != Shift::Coming => Some(Part::point(
+                t.start,
+                next.end,
+                When::ShiftedSeason(s, point_shift),
+            )),
+            Lex::Fall if matches!(shift, Shift::This | Shift::Last | Shift::Next) => {
+                Some(Part::point(
+                    t.start,
+                    next.end,
+                    When::ShiftedSeason(Season::Autumn, shift),
+                ))
+            }
+            Lex::PartOfDay { night } => match shift {
+                Shift::Last if night => Some(Part::point(t.start, next.end, When::DayOffset(-1))),
+                Shift::This => Some(Part::point(t.start, next.end, When::DayOffset(0))),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// "early July", "mid-2023", "late last year", "early next month", "late summer".
+    fn edge_expr(&self, t: Token, modifier: Modifier, prev: Option<Token>) -> Option<Part> {
+        let mut next = self.tok(t.end)?;
+        if next.start == t.end && Self::symbol_is(next, &['-']) {
+            next = self.tok(next.end)?;
+        }
+        let part = match self.lex(next) {
+            Lex::Month(m) => {
+                let (year, end) = self.year_part(next.end);
+                Part::point(t.start, end, When::Month { year, month: m })
+            }
+            // "in late summer", but not "an early winter"
+            Lex::Season(s) => {
+                let (year, end) = self.year_part(next.end);
+                if year == YearRef::Unknown && !self.prep(prev).is_some_and(is_period_cue) {
+                    return None;
+                }
+                Part::point(t.start, end, When::Season { year, season: s })
+            }
+            Lex::Shift(Shift::This | Shift::Last | Shift::Next) => {
+                let part = self.shift_expr(next, self.shift_of(next)?, None)?;
+                match part.what {
+                    What::Point(When::UnitOffset { .. } | When::ShiftedSeason(..)) => {
+                        Part::new(t.start, part.end, part.what)
+                    }
+                    _ => return None,
+                }
+            }
+            Lex::Weekday(w) => {
+                let end = self.part_of_day_after(next.end).unwrap_or(next.end);
+                return Some(Part::point(t.start, end, When::Weekday(w)));
+            }
+            _ => {
+                let year = self.year_number(next)?;
+                Part::point(t.start, next.end, When::Year(year))
+            }
+        };
+        Some(part.with_modifier(Some(modifier)))
+    }
+
+    fn shift_of(&self, t: Token) -> Option<Shift> {
+        match self.lex(t) {
+            Lex::Shift(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// "the end of July", "the beginning of next year", "the middle of the month", "the end of 2023".
+    fn edge_noun_expr(&self, t: Token, modifier: Modifier, prev: Option<Token>) -> Option<Part> {
+        let the = prev.filter(|p| self.lex(*p) == Lex::Prep(Prep::The))?;
+        let of = self.tok(t.end).filter(|o| self.is_word(*o, "of"))?;
+        let target = self.tok(of.end)?;
+        let part = match self.lex(target) {
+            Lex::Month(m) => {
+                let (year, end) = self.year_part(target.end);
+                Part::point(the.start, end, When::Month { year, month: m })
+            }
+            Lex::Season(s) => {
+                let (year, end) = self.year_part(target.end);
+                Part::point(the.start, end, When::Season { year, season: s })
+            }
+            Lex::Shift(shift @ (Shift::This | Shift::Last | Shift::Next)) => {
+                let part = self.shift_expr(target, shift, None)?;
+                if !matches!(part.what, What::Point(When::UnitOffset { .. })) {
+                    return None;
+                }
+                Part::new(the.start, part.end, part.what)
+            }
+            Lex::Prep(Prep::The) => {
+                let unit = self.tok(target.end)?;
+                match self.lex(unit) {
+                    Lex::Unit(u @ (Unit::Week | Unit::Month | Unit::Year), false) => {
+                        Part::point(the.start, unit.end, When::UnitOffset { unit: u, offset: 0 })
+                    }
+                    _ => return None,
+                }
+            }
+            _ => {
+                let year = self.year_number(target)?;
+                Part::point(the.start, target.end, When::Year(year))
+            }
+        };
+        Some(part.with_modifier(Some(modifier)))
+    }
+
+    /// "earlier this month", "later this week", "earlier today", "earlier in the year", "later in July".
+    fn around_expr(&self, t: Token) -> Option<Part> {
+        let next = self.tok(t.end)?;
+        match self.lex(next) {
+            Lex::Shift(shift @ (Shift::This | Shift::Last | Shift::Next)) => {
+                let part = self.shift_expr(next, shift, None)?;
+                match part.what {
+                    What::Point(
+                        When::UnitOffset { .. } | When::Weekend(_) | When::ShiftedSeason(..),
+                    ) => Some(Part::new(t.start, part.end, part.what)),
+                    _ => None,
+                }
+            }
+            Lex::DayWord(0) => Some(Part::point(t.start, next.end, When::DayOffset(0))),
+            Lex::Prep(Prep::In) => {
+                let target = self.tok(next.end)?;
+                if let Some((month, end)) = self.month_at(target, false) {
+                    let (year, end) = self.year_part(end);
+                    return Some(Part::point(t.start, end, When::Month { year, month }));
+                }
+                if self.lex(target) != Lex::Prep(Prep::The) {
+                    return None;
+                }
+                let unit = self.tok(target.end)?;
+                match self.lex(unit) {
+                    Lex::Unit(u @ (Unit::Week | Unit::Month | Unit::Year), false) => Some(
+                        Part::point(t.start, unit.end, When::UnitOffset { unit: u, offset: 0 }),
+                    ),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A unit word reached directly: "the weekend", "two weeks ago", "in three days", "days ago".
+    fn unit_expr(&self, t: Token, unit: Unit, plural: bool, behind: &Behind) -> Option<Part> {
+        let prev = behind.before(t.start)?;
+        if unit == Unit::Weekend {
+            return (self.lex(prev) == Lex::Prep(Prep::The))
+                .then(|| Part::point(prev.start, t.end, When::Weekend(None)));
+        }
+        let count = match self.lex(prev) {
+            Lex::Count(n) => Some(n),
+            Lex::Few => None,
+            _ => Some(self.number(prev).filter(|n| n.1 <= 3 && !n.2)?.0),
+        };
+        if plural != (count != Some(1)) || unit == Unit::Hour {
+            return None;
+        }
+        let next = self.tok(t.end);
+        if let Some(ago) = next.filter(|n| self.lex(*n) == Lex::Ago) {
+            let what = match count {
+                Some(n) => What::Point(When::UnitOffset {
+                    unit,
+                    offset: -(n as i32),
+                }),
+                None => What::Vague,
+            };
+            return Some(Part::new(prev.start, ago.end, what));
+        }
+        let in_before = self.prep(behind.before(prev.start)) == Some(Prep::In);
+        let count = count.filter(|_| in_before)?;
+        // "in two weeks' time"
+        let mut end = t.end;
+        if let Some(apostrophe) = next.filter(|n| Self::symbol_is(*n, &['\'', '’'])) {
+            if let Some(time) = self
+                .tok(apostrophe.end)
+                .filter(|w| self.is_word(*w, "time"))
+            {
+                end = time.end;
+            }
+        }
+        Some(Part::new(prev.start, end, What::Ahead { unit, count }))
+    }
+}
+
+fn dmy(year: i32, month: u32, day: u32) -> When {
+    When::Date {
+        year: YearRef::Explicit(year),
+        month,
+        day,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(&str, What)> {
+        let mut out = Vec::new();
+        scan(text, &mut out, &mut Vec::new());
+        out.into_iter()
+            .map(|f| (&text[f.start..f.end], f.what))
+            .collect()
+    }
+
+    fn date(year: YearRef, month: u32, day: u32) -> When {
+        When::Date { year, month, day }
+    }
+
+    #[test]
+    fn tokens_keep_ordinals_and_split_symbols() {
+        let text = "On 9th,\u{a0}x—2023";
+        let mut pos = 0;
+        let mut kinds = Vec::new();
+        while let Some(t) = token_at(text, pos) {
+            kinds.push((&text[t.start..t.end], t.kind));
+            pos = t.end;
+        }
+        assert_eq!(
+            kinds,
+            [
+                ("On", Kind::Word),
+                ("9th", Kind::Number),
+                (",", Kind::Symbol(',')),
+                ("x", Kind::Word),
+                ("—", Kind::Symbol('—')),
+                ("2023", Kind::Number)
+            ]
+        );
+    }
+
+    #[test]
+    fn month_day_ranges_share_month_and_year() {
+        assert_eq!(
+            found("drills from June 12 to 17, 2023 and May 16-20"),
+            [
+                (
+                    "June 12 to 17, 2023",
+                    What::Range(
+                        date(YearRef::Explicit(2023), 6, 12),
+                        date(YearRef::Explicit(2023), 6, 17)
+                    )
+                ),
+                (
+                    "May 16-20",
+                    What::Range(date(YearRef::Unknown, 5, 16), date(YearRef::Unknown, 5, 20))
+                )
+            ]
+        );
+        assert_eq!(
+            found("from 28 December to 3 January 2024")[0].1,
+            What::Range(
+                date(YearRef::Explicit(2023), 12, 28),
+                date(YearRef::Explicit(2024), 1, 3)
+            )
+        );
+    }
+
+    #[test]
+    fn and_joins_a_range_only_after_between() {
+        assert_eq!(found("between July 20 and 23")[0].0, "July 20 and 23");
+        assert_eq!(found("on July 20 and 23 ships")[0].0, "July 20");
+    }
+
+    #[test]
+    fn bare_months_need_a_cue() {
+        assert_eq!(found("Theresa May said"), []);
+        assert_eq!(found("in May the ships").len(), 1);
+        assert_eq!(found("March 2022 was cold")[0].0, "March 2022");
+    }
+
+    #[test]
+    fn years_in_names_and_counts_are_not_dates() {
+        assert_eq!(
+            found("Vostok-2022, RIMPAC 2024, some 2000 sailors, 2000 troops"),
+            []
+        );
+        assert_eq!(
+            found("since 2019 and in 2021-2023")
+                .into_iter()
+                .map(|f| f.0)
+                .collect::<Vec<_>>(),
+            ["2019", "2021-2023"]
+        );
+    }
+
+    #[test]
+    fn numeric_dates_know_their_order_when_a_number_is_over_twelve() {
+        let mut out = Vec::new();
+        scan(
+            "20/07/2023 and 07/20/2023 and 05/06/2023",
+            &mut out,
+            &mut Vec::new(),
+        );
+        assert_eq!(
+            out[0].what,
+            What::Point(date(YearRef::Explicit(2023), 7, 20))
+        );
+        assert_eq!(out[0].day_first, Some(true));
+        assert_eq!(
+            out[1].what,
+            What::Point(date(YearRef::Explicit(2023), 7, 20))
+        );
+        assert_eq!(out[1].day_first, Some(false));
+        assert_eq!(
+            out[2].what,
+            What::Point(When::Numeric {
+                first: 5,
+                second: 6,
+                year: 2023
+            })
+        );
+    }
+
+    #[test]
+    fn spans_take_the_article_where_it_belongs() {
+        let got: Vec<_> = found("over the past week, at the end of July, during the summer")
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(got, ["the past week", "the end of July", "the summer"]);
+    }
+}
