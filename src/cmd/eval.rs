@@ -56,6 +56,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     );
     for (label, s) in [
         ("given gold", &report.given_gold),
+        ("  by distance", &report.given_gold_by_distance),
         ("end to end", &report.end_to_end),
     ] {
         println!(

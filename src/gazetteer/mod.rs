@@ -101,6 +101,7 @@ mod embedded {
     pub const ALIASES: &str = include_str!("../../gazetteer/aliases.tsv");
     pub const COMMON_WORDS: &str = include_str!("../../gazetteer/data/common_words.txt");
     pub const CENTRES: &str = include_str!("../../gazetteer/centres.tsv");
+    pub const REGIONS: &str = include_str!("../../gazetteer/regions.tsv");
 }
 
 /// The gazetteer's tables as text, in the shipped formats.
@@ -115,6 +116,7 @@ pub struct Tables<'a> {
     pub common_words: &'a str,
     /// Reference points for countries and divisions, replacing computed ones.
     pub centres: &'a str,
+    pub regions: &'a str,
 }
 
 impl Gazetteer {
@@ -130,6 +132,7 @@ impl Gazetteer {
             aliases: embedded::ALIASES,
             common_words: embedded::COMMON_WORDS,
             centres: embedded::CENTRES,
+            regions: embedded::REGIONS,
         })
     }
 
@@ -150,6 +153,11 @@ impl Gazetteer {
             "landmarks and metonyms (gazetteer/landmarks.tsv)",
             "mentionmap's own table",
             tables::parse_landmarks(t.landmarks)?,
+        );
+        builder.add_layer(
+            "regions and islands (gazetteer/regions.tsv)",
+            "mentionmap's own table",
+            tables::parse_regions(t.regions)?,
         );
         builder.demonyms = tables::parse_demonyms(t.demonyms)?;
         builder.non_places = tables::parse_not_places(t.not_places)?;
@@ -372,7 +380,7 @@ pub fn importance(kind: PlaceKind, feature_code: &str, population: u64) -> f64 {
         PlaceKind::Strait | PlaceKind::Canal | PlaceKind::Gulf | PlaceKind::Channel => 0.7,
         PlaceKind::Bay | PlaceKind::Sound => 0.6,
         // A state or province name nearly always means the division, not a town named after it.
-        PlaceKind::Admin1 => 0.75,
+        PlaceKind::Admin1 => 0.8,
         PlaceKind::Landmark => 0.6,
         PlaceKind::City => {
             let capital = match feature_code {
@@ -452,6 +460,7 @@ Press TV\tmedia
             aliases: ALIASES,
             common_words: "reading\n",
             centres: "id\tname\tlat\tlon\tnote\ncountry:CN\tChina\t35\t105\t\n",
+            regions: "id\tname\tkind\tlat\tlon\tcountries\taliases\nmiddle_east\tMiddle East\tregion\t29\t41\tSA|IQ\tMideast\n",
         }
     }
 

@@ -213,6 +213,45 @@ pub(super) fn parse_landmarks(text: &str) -> Result<Vec<Entry>> {
     Ok(out)
 }
 
+/// `gazetteer/regions.tsv`: parts of continents, disputed regions and large islands.
+pub(super) fn parse_regions(text: &str) -> Result<Vec<Entry>> {
+    let t = Table::parse("regions.tsv", text, &["id", "name", "kind", "lat", "lon"])?;
+    let mut out = Vec::with_capacity(t.rows.len());
+    for (line, row) in &t.rows {
+        let kind_cell = t.cell(row, "kind");
+        let kind = PlaceKind::parse(kind_cell)
+            .filter(|k| matches!(k, PlaceKind::Region | PlaceKind::Island))
+            .with_context(|| {
+                format!("regions.tsv line {line}: kind must be region or island, not {kind_cell:?}")
+            })?;
+        let (lat, lon) = (t.number(*line, row, "lat")?, t.number(*line, row, "lon")?);
+        check_coordinates("regions.tsv", *line, lat, lon)?;
+        let near_countries: Vec<String> = split_list(t.cell(row, "countries"))
+            .map(str::to_string)
+            .collect();
+        out.push(Entry {
+            id: format!("region:{}", t.cell(row, "id")),
+            name: t.cell(row, "name").to_string(),
+            names: name_list(t.cell(row, "name"), t.cell(row, "aliases")),
+            kind,
+            // a region named by news is the region, not a town called after it
+            feature_code: "RGN".to_string(),
+            lat,
+            lon,
+            country: (near_countries.len() == 1).then(|| near_countries[0].clone()),
+            admin1: None,
+            population: 0,
+            bbox: None,
+            near_countries,
+            stands_for: None,
+            layer: "mentionmap",
+            geonameid: None,
+            importance: 0.8,
+        });
+    }
+    Ok(out)
+}
+
 /// `gazetteer/demonyms.tsv`: folded demonym -> ISO country code.
 pub(super) fn parse_demonyms(text: &str) -> Result<HashMap<String, String>> {
     let t = Table::parse("demonyms.tsv", text, &["word", "country"])?;

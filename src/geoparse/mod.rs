@@ -130,8 +130,16 @@ fn analyse(gazetteer: &Gazetteer, prepared: &PreparedText) -> Analysis {
     for t in &toponyms {
         if let Some(&top) = gazetteer.lookup_folded(&t.folded).first() {
             let e = gazetteer.entry(top);
-            if e.kind == PlaceKind::Country {
-                context.countries.extend(e.country.clone());
+            match e.kind {
+                PlaceKind::Country => context.countries.extend(e.country.clone()),
+                // a state or province named outright: its country and its towns are context
+                PlaceKind::Admin1 => {
+                    context.countries.extend(e.country.clone());
+                    context
+                        .divisions
+                        .extend(e.country.clone().zip(e.admin1.clone()));
+                }
+                _ => {}
             }
         }
     }
@@ -165,21 +173,13 @@ fn words_before(words: &[recognize::Word], first: usize) -> Vec<String> {
         .collect()
 }
 
-/// A span resolved for evaluation: its point and GeoNames id, when known.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ResolvedSpan {
-    pub lat: f64,
-    pub lon: f64,
-    pub geonameid: Option<u64>,
-}
-
 /// Resolve given spans (code-point offsets) in the context of their document: for evaluation with gold
 /// toponyms. A span naming a demonym resolves to its country.
 pub fn resolve_spans(
     gazetteer: &Gazetteer,
     prepared: &PreparedText,
     spans: &[(usize, usize)],
-) -> Vec<Option<ResolvedSpan>> {
+) -> Vec<Option<gazetteer::EntryId>> {
     let analysis = analyse(gazetteer, prepared);
     let text = prepared.text;
     let byte_of: Vec<usize> = text
@@ -224,19 +224,16 @@ pub fn resolve_spans(
         .iter()
         .map(|(folded, _, _)| {
             // a demonym tagged as a toponym ("Turkish") means its country, not a town of that name
-            let id = match gazetteer
+            match gazetteer
                 .demonym(folded)
                 .and_then(|cc| gazetteer.country(cc))
             {
-                Some(country) => country,
-                None => resolved.get(folded).and_then(|r| r.first())?.entry,
-            };
-            let e = gazetteer.entry(id);
-            Some(ResolvedSpan {
-                lat: e.lat,
-                lon: e.lon,
-                geonameid: e.geonameid,
-            })
+                Some(country) => Some(country),
+                None => resolved
+                    .get(folded)
+                    .and_then(|r| r.first())
+                    .map(|s| s.entry),
+            }
         })
         .collect()
 }

@@ -24,6 +24,8 @@ pub struct Occurrence<'a> {
 #[derive(Default)]
 pub struct DocContext {
     pub countries: BTreeSet<String>,
+    /// First-level divisions named in the document, as (country, admin1 code).
+    pub divisions: BTreeSet<(String, String)>,
 }
 
 /// A scored candidate.
@@ -99,6 +101,15 @@ fn score_candidate(
     if in_context {
         score += 0.25;
     }
+    let in_division = entry.kind != PlaceKind::Admin1
+        && entry
+            .country
+            .clone()
+            .zip(entry.admin1.clone())
+            .is_some_and(|key| context.divisions.contains(&key));
+    if in_division {
+        score += 0.2;
+    }
     // Distances say little about areas, whose points stand for wide extents.
     let is_area = matches!(
         entry.kind,
@@ -110,7 +121,7 @@ fn score_candidate(
             .map(|&(lat, lon)| crate::geo_util::haversine_km(lat, lon, entry.lat, entry.lon))
             .fold(f64::INFINITY, f64::min);
         if nearest < 500.0 {
-            score += 0.15;
+            score += 0.1;
         } else if nearest < 1500.0 {
             score += 0.05;
         }
@@ -184,6 +195,7 @@ mod tests {
         };
         let ctx = DocContext {
             countries: countries.iter().map(|s| s.to_string()).collect(),
+            ..DocContext::default()
         };
         let res = resolve_names(g, &[occ], &ctx);
         g.entry(res[name][0].entry).id.clone()
