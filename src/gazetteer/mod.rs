@@ -311,7 +311,28 @@ impl GazetteerBuilder {
         Ok(())
     }
 
-    fn build(self) -> Gazetteer {
+    fn build(mut self) -> Gazetteer {
+        // A division weighs with its country: Florida is the US state before the Puerto Rican
+        // municipality of the same name.
+        let country_population: HashMap<String, u64> = self
+            .entries
+            .iter()
+            .filter(|e| e.kind == PlaceKind::Country)
+            .filter_map(|e| Some((e.country.clone()?, e.population)))
+            .collect();
+        for e in self
+            .entries
+            .iter_mut()
+            .filter(|e| e.kind == PlaceKind::Admin1)
+        {
+            let population = e
+                .country
+                .as_ref()
+                .and_then(|c| country_population.get(c))
+                .copied()
+                .unwrap_or(1);
+            e.importance = 0.62 + 0.025 * (population.max(1) as f64).log10();
+        }
         let mut by_name: HashMap<String, Vec<EntryId>> = HashMap::new();
         let mut prefixes = HashSet::new();
         let mut countries = HashMap::new();
@@ -384,7 +405,8 @@ pub fn importance(kind: PlaceKind, feature_code: &str, population: u64) -> f64 {
         PlaceKind::Landmark => 0.6,
         PlaceKind::City => {
             let capital = match feature_code {
-                "PPLC" => 0.15,
+                // a capital is what a bare name most often means ("Washington said")
+                "PPLC" => 0.25,
                 "PPLA" => 0.05,
                 _ => 0.0,
             };
