@@ -248,14 +248,14 @@ fn read_bytes(
         f => f,
     };
     match format {
-        Format::Html => push_document(html::read_html(&text), location, default_id, ingested),
-        Format::Text => push_document(text::read_text(&text), location, default_id, ingested),
+        Format::Html => push_document(html::read_html(&text), location, None, default_id, ingested),
+        Format::Text => push_document(text::read_text(&text), location, None, default_id, ingested),
         Format::JsonLines | Format::Sniff => {
             for record in jsonl::read_json_records(&text) {
                 match record {
                     Ok((line, doc)) => {
                         let id = format!("{default_id}-{line}");
-                        push_document(Ok(doc), location, &id, ingested);
+                        push_document(Ok(doc), location, Some(line), &id, ingested);
                     }
                     Err((line, reason)) => {
                         ingested.problem(&format!("{location} line {line}"), reason)
@@ -324,24 +324,30 @@ pub(crate) struct ParsedDoc {
     pub published: Option<String>,
 }
 
+/// `line` is the record's line for JSON Lines, so problems name it.
 fn push_document(
     parsed: Result<ParsedDoc, String>,
     location: &str,
+    line: Option<usize>,
     default_id: &str,
     ingested: &mut Ingested,
 ) {
+    let place = match line {
+        Some(n) => format!("{location} line {n}"),
+        None => location.to_string(),
+    };
     let parsed = match parsed {
         Ok(p) => p,
-        Err(reason) => return ingested.problem(location, reason),
+        Err(reason) => return ingested.problem(&place, reason),
     };
     if parsed.text.trim().is_empty() {
-        return ingested.problem(location, "no article text found".into());
+        return ingested.problem(&place, "no article text found".into());
     }
     let published = match parsed.published.as_deref().map(parse_published) {
         Some(Ok(date)) => Some(date),
         Some(Err(raw)) => {
             ingested.problem(
-                location,
+                &place,
                 format!("unreadable publication date {raw:?}; treating the date as unknown"),
             );
             None
