@@ -1,20 +1,51 @@
 //! Readers for the gazetteer's tab-separated tables. Columns are found by their header name, so a table
 //! may gain columns without breaking older readers; a bad row is an error naming its line.
+//!
+//! This file is also compiled into `build.rs`, which writes the shipped tables into the built-in index.
 
-use std::collections::HashMap;
-use std::io::Read;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{bail, Context, Result};
 
-use super::{fold, importance, Entry};
-use crate::story::PlaceKind;
+use super::fold::fold;
+use super::index::{IndexWriter, Record};
+use super::rank::{importance, kind_code, layer_code, KIND_NAMES};
 
-pub(super) fn gunzip(bytes: &[u8]) -> Result<String> {
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_string(&mut text)
-        .context("cannot decompress the places table")?;
-    Ok(text)
+/// The gazetteer's tables as text, in the shipped formats.
+pub struct Tables<'a> {
+    pub places: &'a str,
+    pub marine: &'a str,
+    pub landmarks: &'a str,
+    pub demonyms: &'a str,
+    pub not_places: &'a str,
+}
+
+/// Write the place tables (places, marine areas, landmarks) into an index, one layer each.
+pub fn write_place_layers(writer: &mut IndexWriter, t: &Tables) -> Result<()> {
+    let layers = [
+        (
+            "GeoNames cities, countries, divisions; searoute ports (gazetteer/data/places.tsv.gz)",
+            "GeoNames CC BY 4.0; Natural Earth public domain; searoute Apache-2.0",
+            parse_places(t.places)?,
+        ),
+        (
+            "marine areas (gazetteer/marine.tsv)",
+            "mentionmap's own table",
+            parse_marine(t.marine)?,
+        ),
+        (
+            "landmarks and metonyms (gazetteer/landmarks.tsv)",
+            "mentionmap's own table",
+            parse_landmarks(t.landmarks)?,
+        ),
+    ];
+    for (name, licence, records) in layers {
+        writer.begin_layer(name, licence);
+        for record in &records {
+            writer.add(record)?;
+        }
+    }
+    Ok(())
 }
 
 /// A table's rows as maps from column name to cell.
@@ -45,10 +76,12 @@ impl<'a> Table<'a> {
         Ok(Table { name, header, rows })
     }
 
-    fn cell<'r>(&self, row: &'r [&'a str], col: &str) -> &'a str {
-        self.header
-            .iter()
-            .position(|h| *h == col)
+    fn column(&self, col: &str) -> Option<usize> {
+        self.header.iter().position(|h| *h == col)
+    }
+
+    fn cell(&self, row: &[&'a str], col: &str) -> &'a str {
+        self.column(col)
             .and_then(|i| row.get(i))
             .map_or("", |s| s.trim())
     }
@@ -65,6 +98,25 @@ impl<'a> Table<'a> {
                 )
             })
     }
+
+    fn coordinates(&self, line: usize, row: &[&str]) -> Result<(f64, f64)> {
+        let (lat, lon) = (
+            self.number(line, row, "lat")?,
+            self.number(line, row, "lon")?,
+        );
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            bail!(
+                "{} line {line}: coordinates out of range: lat {lat}, lon {lon}",
+                self.name
+            );
+        }
+        Ok((lat, lon))
+    }
+
+    fn kind(&self, line: usize, row: &[&str]) -> Result<u8> {
+        let cell = self.cell(row, "kind");
+        kind_code(cell).with_context(|| format!("{} line {line}: unknown kind {cell:?}", self.name))
+    }
 }
 
 fn split_list(cell: &str) -> impl Iterator<Item = &str> {
@@ -75,51 +127,39 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-/// Names: the main name first, then aliases, without repeats of the same folded form.
+/// Names: the main name first, then aliases (the index drops any that fold like an earlier one).
 fn name_list(name: &str, aliases: &str) -> Vec<String> {
-    let mut names = vec![name.to_string()];
-    let mut seen = vec![fold(name)];
-    for alias in split_list(aliases) {
-        let f = fold(alias);
-        if !seen.contains(&f) {
-            seen.push(f);
-            names.push(alias.to_string());
-        }
-    }
-    names
+    std::iter::once(name)
+        .chain(split_list(aliases))
+        .map(str::to_string)
+        .collect()
 }
 
-fn check_coordinates(table: &str, line: usize, lat: f64, lon: f64) -> Result<()> {
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        bail!("{table} line {line}: coordinates out of range: lat {lat}, lon {lon}");
-    }
-    Ok(())
+fn layer(tag: &str) -> u8 {
+    layer_code(tag).expect("layer tags are listed in rank::LAYER_TAGS")
 }
 
 /// `gazetteer/data/places.tsv.gz`: GeoNames cities, countries, divisions, and ports.
-pub(super) fn parse_places(text: &str) -> Result<Vec<Entry>> {
+pub fn parse_places(text: &str) -> Result<Vec<Record>> {
     let t = Table::parse("places.tsv", text, &["id", "name", "kind", "lat", "lon"])?;
     let mut out = Vec::with_capacity(t.rows.len());
     for (line, row) in &t.rows {
-        let kind_cell = t.cell(row, "kind");
-        let kind = PlaceKind::parse(kind_cell)
-            .with_context(|| format!("places.tsv line {line}: unknown kind {kind_cell:?}"))?;
-        let (lat, lon) = (t.number(*line, row, "lat")?, t.number(*line, row, "lon")?);
-        check_coordinates("places.tsv", *line, lat, lon)?;
+        let kind = t.kind(*line, row)?;
+        let (lat, lon) = t.coordinates(*line, row)?;
         let feature_code = t.cell(row, "feature_code").to_string();
         let population = t.cell(row, "population").parse().unwrap_or(0);
         let id = t.cell(row, "id").to_string();
-        let layer = match id.split(':').next() {
+        let source = match id.split(':').next() {
             Some("port") => "searoute",
             Some("country") => "natural-earth",
             _ => "geonames",
         };
-        out.push(Entry {
+        out.push(Record {
             names: name_list(t.cell(row, "name"), t.cell(row, "alt_names")),
-            name: t.cell(row, "name").to_string(),
             id,
             kind,
-            importance: importance(kind, &feature_code, population),
+            layer: layer(source),
+            importance: importance(KIND_NAMES[kind as usize], &feature_code, population),
             feature_code,
             lat,
             lon,
@@ -129,14 +169,13 @@ pub(super) fn parse_places(text: &str) -> Result<Vec<Entry>> {
             bbox: None,
             near_countries: Vec::new(),
             stands_for: None,
-            layer,
         });
     }
     Ok(out)
 }
 
 /// `gazetteer/marine.tsv`: the project's table of seas, straits, gulfs, bays and oceans.
-pub(super) fn parse_marine(text: &str) -> Result<Vec<Entry>> {
+pub fn parse_marine(text: &str) -> Result<Vec<Record>> {
     let t = Table::parse(
         "marine.tsv",
         text,
@@ -144,73 +183,73 @@ pub(super) fn parse_marine(text: &str) -> Result<Vec<Entry>> {
             "id", "name", "kind", "lat", "lon", "west", "south", "east", "north",
         ],
     )?;
+    const WATER: [&str; 8] = [
+        "sea", "strait", "channel", "gulf", "bay", "sound", "canal", "ocean",
+    ];
     let mut out = Vec::with_capacity(t.rows.len());
     for (line, row) in &t.rows {
         let kind_cell = t.cell(row, "kind");
-        let kind = PlaceKind::parse(kind_cell)
-            .filter(|k| k.is_water())
-            .with_context(|| format!("marine.tsv line {line}: not a marine kind: {kind_cell:?}"))?;
-        let (lat, lon) = (t.number(*line, row, "lat")?, t.number(*line, row, "lon")?);
-        check_coordinates("marine.tsv", *line, lat, lon)?;
+        if !WATER.contains(&kind_cell) {
+            bail!("marine.tsv line {line}: not a marine kind: {kind_cell:?}");
+        }
+        let kind = t.kind(*line, row)?;
+        let (lat, lon) = t.coordinates(*line, row)?;
         let bbox = [
             t.number(*line, row, "west")?,
             t.number(*line, row, "south")?,
             t.number(*line, row, "east")?,
             t.number(*line, row, "north")?,
         ];
-        out.push(Entry {
+        out.push(Record {
             id: format!("marine:{}", t.cell(row, "id")),
-            name: t.cell(row, "name").to_string(),
             names: name_list(t.cell(row, "name"), t.cell(row, "aliases")),
             kind,
+            layer: layer("mentionmap"),
             feature_code: String::new(),
             lat,
             lon,
             country: None,
             admin1: None,
             population: 0,
+            importance: importance(kind_cell, "", 0),
             bbox: Some(bbox),
             near_countries: split_list(t.cell(row, "countries"))
                 .map(str::to_string)
                 .collect(),
             stands_for: None,
-            layer: "mentionmap",
-            importance: importance(kind, "", 0),
         });
     }
     Ok(out)
 }
 
 /// `gazetteer/landmarks.tsv`: landmarks and government metonyms (the Kremlin, the Pentagon).
-pub(super) fn parse_landmarks(text: &str) -> Result<Vec<Entry>> {
+pub fn parse_landmarks(text: &str) -> Result<Vec<Record>> {
     let t = Table::parse("landmarks.tsv", text, &["id", "name", "lat", "lon"])?;
     let mut out = Vec::with_capacity(t.rows.len());
     for (line, row) in &t.rows {
-        let (lat, lon) = (t.number(*line, row, "lat")?, t.number(*line, row, "lon")?);
-        check_coordinates("landmarks.tsv", *line, lat, lon)?;
-        out.push(Entry {
+        let (lat, lon) = t.coordinates(*line, row)?;
+        out.push(Record {
             id: format!("landmark:{}", t.cell(row, "id")),
-            name: t.cell(row, "name").to_string(),
             names: name_list(t.cell(row, "name"), t.cell(row, "aliases")),
-            kind: PlaceKind::Landmark,
+            kind: kind_code("landmark").expect("landmark is a kind"),
+            layer: layer("mentionmap"),
             feature_code: String::new(),
             lat,
             lon,
             country: non_empty(t.cell(row, "country")),
             admin1: None,
             population: 0,
+            importance: importance("landmark", "", 0),
             bbox: None,
             near_countries: Vec::new(),
             stands_for: non_empty(t.cell(row, "stands_for")),
-            layer: "mentionmap",
-            importance: importance(PlaceKind::Landmark, "", 0),
         });
     }
     Ok(out)
 }
 
 /// `gazetteer/demonyms.tsv`: folded demonym -> ISO country code.
-pub(super) fn parse_demonyms(text: &str) -> Result<HashMap<String, String>> {
+pub fn parse_demonyms(text: &str) -> Result<HashMap<String, String>> {
     let t = Table::parse("demonyms.tsv", text, &["word", "country"])?;
     let mut out = HashMap::new();
     for (line, row) in &t.rows {
@@ -224,7 +263,7 @@ pub(super) fn parse_demonyms(text: &str) -> Result<HashMap<String, String>> {
 }
 
 /// `gazetteer/not_places.tsv`: folded names that block place matches they overlap.
-pub(super) fn parse_not_places(text: &str) -> Result<std::collections::HashSet<String>> {
+pub fn parse_not_places(text: &str) -> Result<HashSet<String>> {
     let t = Table::parse("not_places.tsv", text, &["name"])?;
     Ok(t.rows
         .iter()
@@ -248,5 +287,7 @@ mod tests {
         assert!(err.to_string().contains("not a marine kind"), "{err}");
         let err = parse_places("id\tname\tkind\tlat\tlon\ngn:1\tX\tcity\t95\t3\n").unwrap_err();
         assert!(err.to_string().contains("out of range"), "{err}");
+        let err = parse_places("id\tname\tkind\tlat\tlon\ngn:1\tX\ttown\t5\t3\n").unwrap_err();
+        assert!(err.to_string().contains("unknown kind"), "{err}");
     }
 }
