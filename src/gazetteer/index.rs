@@ -8,7 +8,8 @@
 //!   needs (kind, country, position, population, importance) and where its text is;
 //! - strings: per entry one tab-separated text block: id, feature code, admin1, stands-for, near
 //!   countries, bbox, then every name, the main name first;
-//! - postings: per folded name, a count and then its entries, best first, each `entry << 1 | alias`;
+//! - postings: per folded name, a count and then its entries, best first, each
+//!   `entry << 2 | redundant << 1 | alias` (see [`rank::REDUNDANT_ALIAS_KM`]);
 //! - names: an fst map from folded name to the position of its postings;
 //! - ids: an fst map from entry id (`gn:1797929`) to entry number;
 //! - meta: tab-separated lines naming the layers and notes, for `gazetteer info`.
@@ -39,8 +40,8 @@ pub const RECORD_LEN: usize = 40;
 /// Coordinates are stored as integers of 1e-7 degree (about 1 cm), which keeps the shipped 5-decimal
 /// values exact when read back.
 const COORD_SCALE: f64 = 1e7;
-/// Entry numbers share a posting word with the alias flag.
-const MAX_ENTRIES: u32 = 1 << 31;
+/// Entry numbers share a posting word with two flags.
+const MAX_ENTRIES: u32 = 1 << 30;
 /// In-memory key bytes per sorter before a sorted run is spilled (when spilling is possible).
 const NAME_KEY_BUDGET: usize = 96 << 20;
 const ID_KEY_BUDGET: usize = 32 << 20;
@@ -200,26 +201,31 @@ impl IndexWriter {
         record[12] = r.kind;
         record[13] = r.layer;
         record[14..16].copy_from_slice(&country);
-        record[16..20].copy_from_slice(&((r.lat * COORD_SCALE).round() as i32).to_le_bytes());
-        record[20..24].copy_from_slice(&((r.lon * COORD_SCALE).round() as i32).to_le_bytes());
+        let (lat, lon) = (
+            (r.lat * COORD_SCALE).round() as i32,
+            (r.lon * COORD_SCALE).round() as i32,
+        );
+        record[16..20].copy_from_slice(&lat.to_le_bytes());
+        record[20..24].copy_from_slice(&lon.to_le_bytes());
         record[24..32].copy_from_slice(&r.population.to_le_bytes());
         record[32..40].copy_from_slice(&r.importance.to_le_bytes());
         self.records.write_all(&record)?;
         self.strings.write_all(self.text.as_bytes())?;
 
         for (folded, &position) in self.folded.iter().zip(&self.kept) {
-            let alias = position > 0;
             let words = folded.split(' ').count() as u32;
             self.longest_name_words = self.longest_name_words.max(words);
-            // Byte order of the key is the order wanted: name, then best score, then entry number.
-            let score = rank::match_score(r.importance, alias);
+            // The key carries what ranking a name's entries needs, so the postings can be written from
+            // the sorted keys alone: name, entry, alias flag, kind, position, importance.
             self.key.clear();
             self.key.extend_from_slice(folded.as_bytes());
             self.key.push(0);
-            self.key
-                .extend_from_slice(&(u64::MAX - score.to_bits()).to_be_bytes());
             self.key.extend_from_slice(&entry.to_be_bytes());
-            self.key.push(u8::from(alias));
+            self.key.push(u8::from(position > 0));
+            self.key.push(r.kind);
+            self.key.extend_from_slice(&lat.to_be_bytes());
+            self.key.extend_from_slice(&lon.to_be_bytes());
+            self.key.extend_from_slice(&r.importance.to_be_bytes());
             self.names.push(&self.key, &mut self.spill)?;
         }
         self.key.clear();
@@ -239,20 +245,23 @@ impl IndexWriter {
         let mut keys = self.names.finish(&mut self.spill)?;
         let mut key = Vec::new();
         let mut name = Vec::new();
-        let mut group: Vec<u32> = Vec::new();
-        let mut flush = |name: &[u8], group: &mut Vec<u32>, postings: &mut Spool| -> Result<()> {
-            if group.is_empty() {
-                return Ok(());
-            }
-            names_fst.insert(name, postings_words)?;
-            postings.write_all(&(group.len() as u32).to_le_bytes())?;
-            for word in group.iter() {
-                postings.write_all(&word.to_le_bytes())?;
-            }
-            postings_words += 1 + group.len() as u64;
-            group.clear();
-            Ok(())
-        };
+        let mut group: Vec<NameMatch> = Vec::new();
+        let mut flush =
+            |name: &[u8], group: &mut Vec<NameMatch>, postings: &mut Spool| -> Result<()> {
+                if group.is_empty() {
+                    return Ok(());
+                }
+                rank_matches(group);
+                names_fst.insert(name, postings_words)?;
+                postings.write_all(&(group.len() as u32).to_le_bytes())?;
+                for m in group.iter() {
+                    let word = m.entry << 2 | u32::from(m.redundant) << 1 | u32::from(m.alias);
+                    postings.write_all(&word.to_le_bytes())?;
+                }
+                postings_words += 1 + group.len() as u64;
+                group.clear();
+                Ok(())
+            };
         while keys.next_into(&mut key)? {
             let split = key
                 .iter()
@@ -264,8 +273,7 @@ impl IndexWriter {
                 name.clear();
                 name.extend_from_slice(key_name);
             }
-            let entry = u32::from_be_bytes(rest[9..13].try_into()?);
-            group.push(entry << 1 | u32::from(rest[13]));
+            group.push(NameMatch::from_key(rest)?);
         }
         flush(&name, &mut group, &mut postings)?;
         let names_fst = names_fst.into_inner()?;
@@ -335,6 +343,52 @@ impl IndexWriter {
 
 fn one_line(s: &str) -> String {
     s.replace(['\t', '\n', '\r'], " ")
+}
+
+/// One entry known by a name, as the name's sorted keys describe it.
+struct NameMatch {
+    entry: u32,
+    alias: bool,
+    redundant: bool,
+    kind: u8,
+    lat: f64,
+    lon: f64,
+    importance: f64,
+}
+
+impl NameMatch {
+    /// From the part of a name key after the name and its NUL.
+    fn from_key(rest: &[u8]) -> Result<NameMatch> {
+        let field = |at: usize, len: usize| rest.get(at..at + len).context("short name key");
+        Ok(NameMatch {
+            entry: u32::from_be_bytes(field(1, 4)?.try_into()?),
+            alias: field(5, 1)?[0] == 1,
+            redundant: false,
+            kind: field(6, 1)?[0],
+            lat: f64::from(i32::from_be_bytes(field(7, 4)?.try_into()?)) / COORD_SCALE,
+            lon: f64::from(i32::from_be_bytes(field(11, 4)?.try_into()?)) / COORD_SCALE,
+            importance: f64::from_be_bytes(field(15, 8)?.try_into()?),
+        })
+    }
+
+    fn score(&self) -> f64 {
+        rank::match_score(self.importance, self.alias, self.redundant)
+    }
+}
+
+/// Mark redundant aliases, then order a name's entries best first (ties by entry number).
+fn rank_matches(group: &mut [NameMatch]) {
+    let mains: Vec<(u8, f64, f64)> = group
+        .iter()
+        .filter(|m| !m.alias)
+        .map(|m| (m.kind, m.lat, m.lon))
+        .collect();
+    for m in group.iter_mut().filter(|m| m.alias) {
+        m.redundant = mains.iter().any(|&(kind, lat, lon)| {
+            kind == m.kind && rank::within_km(lat, lon, m.lat, m.lon, rank::REDUNDANT_ALIAS_KM)
+        });
+    }
+    group.sort_by(|a, b| b.score().total_cmp(&a.score()).then(a.entry.cmp(&b.entry)));
 }
 
 /// Bytes being written: in memory, or in a temporary file when the writer may spill.
@@ -550,6 +604,22 @@ pub struct RecordView<'a> {
     pub importance: f64,
 }
 
+/// An entry found under a name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Posting {
+    pub entry: u32,
+    /// The name is one of the entry's aliases, not its main name.
+    pub alias: bool,
+    /// An alias that a nearby place of the same kind has as its main name.
+    pub redundant: bool,
+}
+
+impl Posting {
+    pub fn score(&self, importance: f64) -> f64 {
+        rank::match_score(importance, self.alias, self.redundant)
+    }
+}
+
 /// An index opened for reading.
 pub struct Index {
     blob: Blob,
@@ -645,8 +715,8 @@ impl Index {
         self.longest_name_words
     }
 
-    /// The entries known by a folded name, best first, each with whether the name is an alias.
-    pub fn postings(&self, folded: &str) -> impl Iterator<Item = (u32, bool)> + '_ {
+    /// The entries known by a folded name, best first.
+    pub fn postings(&self, folded: &str) -> impl Iterator<Item = Posting> + '_ {
         let words: &[u8] = self
             .names
             .get(folded)
@@ -660,7 +730,11 @@ impl Index {
             .unwrap_or(&[]);
         words.chunks_exact(4).map(|w| {
             let word = u32::from_le_bytes(w.try_into().unwrap());
-            (word >> 1, word & 1 == 1)
+            Posting {
+                entry: word >> 2,
+                alias: word & 1 == 1,
+                redundant: word & 2 == 2,
+            }
         })
     }
 
@@ -806,7 +880,7 @@ mod tests {
     fn records_round_trip_and_names_rank_best_first() {
         let records = vec![
             record("gn:1", &["Victoria", "Vic"], "city", 0.5),
-            record("gn:2", &["Hong Kong", "Victoria"], "city", 0.6),
+            record("gn:2", &["Hong Kong", "Victoria"], "city", 0.7),
             record(
                 "gn:3",
                 &["Victoria", "VICTORIA", "Victória", "--"],
@@ -819,9 +893,20 @@ mod tests {
         assert_eq!(index.decode(0), records[0]);
         // names folding like an earlier one, or to nothing, are dropped
         assert_eq!(index.decode(2).names, ["Victoria"]);
-        let victoria: Vec<_> = index.postings("victoria").collect();
-        // the alias match (0.6 × alias weight) falls below both main-name matches
-        assert_eq!(victoria, [(2, false), (0, false), (1, true)]);
+        let victoria: Vec<_> = index
+            .postings("victoria")
+            .map(|p| (p.entry, p.alias, p.redundant))
+            .collect();
+        // Hong Kong's alias, with a city called Victoria at the same place, falls below both main names
+        assert_eq!(
+            victoria,
+            [(2, false, false), (0, false, false), (1, true, true)]
+        );
+        let vic: Vec<_> = index
+            .postings("vic")
+            .map(|p| (p.entry, p.redundant))
+            .collect();
+        assert_eq!(vic, [(0, false)]);
         assert_eq!(index.find_id("gn:2"), Some(1));
         assert_eq!(index.find_id("gn:4"), None);
         assert!(index.has_name_or_prefix("hong"));

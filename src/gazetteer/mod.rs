@@ -75,7 +75,8 @@ pub type EntryId = u32;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
     pub entry: EntryId,
-    /// The entry's importance, times [`rank::ALIAS_WEIGHT`] when the name is only one of its aliases.
+    /// The entry's importance, less [`rank::ALIAS_PENALTY`] when the name is only one of its aliases,
+    /// halved when that alias is the main name of a place of the same kind nearby.
     pub score: f64,
     /// True when the name matched an alias rather than the main name.
     pub alias: bool,
@@ -293,7 +294,7 @@ impl Gazetteer {
             return part
                 .index
                 .postings(folded)
-                .map(|(i, _)| part.first + i)
+                .map(|p| part.first + p.entry)
                 .collect();
         }
         self.candidates_folded(folded)
@@ -312,20 +313,21 @@ impl Gazetteer {
             return part
                 .index
                 .postings(folded)
-                .map(|(i, alias)| Candidate {
-                    entry: part.first + i,
-                    score: rank::match_score(part.index.record(i).importance, alias),
-                    alias,
+                .map(|p| Candidate {
+                    entry: part.first + p.entry,
+                    score: p.score(part.index.record(p.entry).importance),
+                    alias: p.alias,
                 })
                 .collect();
         }
         let mut out: Vec<Candidate> = Vec::new();
         let mut position: HashMap<EntryId, usize> = HashMap::new();
         for (p, part) in self.parts.iter().enumerate() {
-            for (i, alias) in part.index.postings(folded) {
-                let entry = self.latest_version(p, i);
+            for posting in part.index.postings(folded) {
+                let alias = posting.alias;
+                let entry = self.latest_version(p, posting.entry);
                 let (latest, j) = self.locate(entry);
-                let score = rank::match_score(latest.index.record(j).importance, alias);
+                let score = posting.score(latest.index.record(j).importance);
                 match position.get(&entry) {
                     Some(&at) if out[at].score >= score => {}
                     Some(&at) => {

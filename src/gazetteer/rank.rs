@@ -14,12 +14,20 @@ pub const KIND_NAMES: [&str; 16] = [
 /// Where an entry came from, stored as its position in this list.
 pub const LAYER_TAGS: [&str; 4] = ["geonames", "natural-earth", "searoute", "mentionmap"];
 
-/// The share of an entry's importance that a match on one of its other names (a translation, a historic
-/// or colonial name) keeps. A share rather than a fixed deduction, so a strong place's alias still beats a
-/// weak place's main name ("Roma": Rome before Roma in Lesotho) while it loses to a fair-sized place
-/// really called that: Hong Kong has the alias "Victoria", but a bare "Victoria" means the Seychelles
-/// capital, Victoria in British Columbia or the Australian state first.
-pub const ALIAS_WEIGHT: f64 = 0.65;
+/// How much less a match on one of an entry's other names (a translation, a historic name) counts than
+/// a match on its main name: enough to put the place really called that first when the two weigh about
+/// the same, little enough that "Calcutta", "Madras", "Odessa" and "St. Petersburg" still mean Kolkata,
+/// Chennai, Odesa and Saint Petersburg rather than the small towns with those main names.
+pub const ALIAS_PENALTY: f64 = 0.02;
+
+/// An alias is *redundant* when a place of the same kind within this distance has it as its main name:
+/// that place is what the name means. Hong Kong has the alias "Victoria", and GeoNames also has Victoria,
+/// the city district of Hong Kong; a bare "Victoria" should not bring up Hong Kong as a whole, above the
+/// Seychelles capital and Victoria in British Columbia.
+pub const REDUNDANT_ALIAS_KM: f64 = 30.0;
+
+/// The share of its score a redundant alias keeps.
+pub const REDUNDANT_ALIAS_WEIGHT: f64 = 0.5;
 
 pub fn kind_code(kind: &str) -> Option<u8> {
     KIND_NAMES.iter().position(|k| *k == kind).map(|i| i as u8)
@@ -76,12 +84,29 @@ pub fn bulk_feature_importance(kind: &str, feature_code: &str, population: u64) 
 }
 
 /// The score of an entry found under one of its names.
-pub fn match_score(importance: f64, alias: bool) -> f64 {
-    if alias {
-        importance * ALIAS_WEIGHT
+pub fn match_score(importance: f64, alias: bool, redundant: bool) -> f64 {
+    let score = if alias {
+        (importance - ALIAS_PENALTY).max(0.0)
     } else {
         importance
+    };
+    if redundant {
+        score * REDUNDANT_ALIAS_WEIGHT
+    } else {
+        score
     }
+}
+
+/// True when two points are within `km` of each other (equirectangular: exact enough at tens of km).
+pub fn within_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64, km: f64) -> bool {
+    const KM_PER_DEGREE: f64 = 111.195;
+    let mut dlon = (lon1 - lon2).abs();
+    if dlon > 180.0 {
+        dlon = 360.0 - dlon;
+    }
+    let x = dlon * ((lat1 + lat2) / 2.0).to_radians().cos();
+    let y = lat1 - lat2;
+    (x * x + y * y).sqrt() * KM_PER_DEGREE <= km
 }
 
 #[cfg(test)]
@@ -100,14 +125,23 @@ mod tests {
     }
 
     #[test]
-    fn alias_matches_rank_below_main_name_matches() {
+    fn famous_aliases_beat_small_towns_but_lose_ties_and_redundancy() {
+        let odesa = importance("city", "PPL", 1_010_537);
+        let odessa_texas = importance("city", "PPL", 114_428);
+        assert!(match_score(odesa, true, false) > match_score(odessa_texas, false, false));
+        let same = importance("city", "PPL", 50_000);
+        assert!(match_score(same, true, false) < match_score(same, false, false));
         let hong_kong = importance("city", "PPLC", 7_396_076);
         let victoria_bc = importance("city", "PPL", 289_625);
-        assert!(match_score(hong_kong, true) < match_score(victoria_bc, false));
-        assert!(match_score(hong_kong, false) > match_score(victoria_bc, false));
-        let rome = importance("city", "PPLC", 2_318_895);
-        let roma_lesotho = importance("city", "PPL", 14_259);
-        assert!(match_score(rome, true) > match_score(roma_lesotho, false));
+        assert!(match_score(hong_kong, true, true) < match_score(victoria_bc, false, false));
+    }
+
+    #[test]
+    fn distances_wrap_the_antimeridian() {
+        assert!(within_km(22.2783, 114.1747, 22.2875, 114.1442, 30.0));
+        assert!(!within_km(22.2783, 114.1747, 48.4359, -123.3516, 30.0));
+        assert!(within_km(65.0, 179.9, 65.0, -179.9, 30.0));
+        assert!(!within_km(0.0, 0.0, 0.3, 0.0, 30.0));
     }
 
     #[test]
