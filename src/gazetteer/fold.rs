@@ -3,7 +3,7 @@
 //!
 //! This file is also compiled into `build.rs`, which folds the shipped names when it builds the index.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::decompose_compatible;
 
 /// Lower-case, strip diacritics, drop apostrophes, turn other punctuation into spaces, collapse spaces.
 pub fn fold(name: &str) -> String {
@@ -37,32 +37,38 @@ fn fold_ascii(name: &str, out: &mut String) {
 
 fn fold_unicode(name: &str, out: &mut String) {
     let mut pending_space = false;
-    for c in name.nfkd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
-        if matches!(c, '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´') {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            match c {
-                'ß' => out.push_str("ss"),
-                'æ' | 'Æ' => out.push_str("ae"),
-                'œ' | 'Œ' => out.push_str("oe"),
-                'ø' | 'Ø' => out.push('o'),
-                'đ' | 'Đ' => out.push('d'),
-                'ł' | 'Ł' => out.push('l'),
-                'ı' => out.push('i'),
-                'þ' | 'Þ' => out.push_str("th"),
-                _ => out.extend(c.to_lowercase()),
-            }
-        } else {
-            pending_space = true;
-        }
+    for original in name.chars() {
+        // Marks are dropped, so decomposing one character at a time gives what decomposing the whole name
+        // (NFKD) would, without its buffering: NFKD only adds the reordering of marks.
+        decompose_compatible(original, |c| push_folded(c, out, &mut pending_space));
+    }
+}
+
+fn push_folded(c: char, out: &mut String, pending_space: &mut bool) {
+    if unicode_normalization::char::is_combining_mark(c) {
+        return;
+    }
+    if matches!(c, '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´') {
+        return;
+    }
+    if !c.is_alphanumeric() {
+        *pending_space = true;
+        return;
+    }
+    if *pending_space && !out.is_empty() {
+        out.push(' ');
+    }
+    *pending_space = false;
+    match c {
+        'ß' => out.push_str("ss"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'œ' | 'Œ' => out.push_str("oe"),
+        'ø' | 'Ø' => out.push('o'),
+        'đ' | 'Đ' => out.push('d'),
+        'ł' | 'Ł' => out.push('l'),
+        'ı' => out.push('i'),
+        'þ' | 'Þ' => out.push_str("th"),
+        _ => out.extend(c.to_lowercase()),
     }
 }
 
@@ -98,5 +104,13 @@ mod tests {
             super::fold_unicode(name, &mut slow);
             assert_eq!(fold(name), slow, "{name}");
         }
+    }
+
+    #[test]
+    fn compatibility_forms_and_hangul_decompose() {
+        assert_eq!(fold("ﬁnland"), "finland"); // ligature
+        assert_eq!(fold("Ｔｏｋｙｏ"), "tokyo"); // full-width
+        assert_eq!(fold("Hà Nội"), "ha noi");
+        assert_eq!(fold("부산").chars().count(), 5); // Hangul syllables split into jamo, as NFKD does
     }
 }

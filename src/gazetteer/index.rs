@@ -3,19 +3,26 @@
 //! from the data folder) are ready as soon as they are opened: nothing is parsed at start-up.
 //!
 //! Layout, little-endian, the sections in this order after the header:
-//! - header: magic, version, entry count, longest name in words, then the offset of each section;
+//! - header: magic, version, entry count, longest name in words, hash bits, then section offsets;
 //! - records: one fixed [`RECORD_LEN`]-byte record per entry, with the numbers a ranking or a filter
 //!   needs (kind, country, position, population, importance) and where its text is;
 //! - strings: per entry one tab-separated text block: id, feature code, admin1, stands-for, near
 //!   countries, bbox, then every name, the main name first;
-//! - postings: per folded name, a count and then its entries, best first, each
-//!   `entry << 2 | redundant << 1 | alias` (see [`rank::REDUNDANT_ALIAS_KM`]);
-//! - names: an fst map from folded name to the position of its postings;
+//! - name blocks: per folded name, in byte order: its length and bytes, a count, then its entries best
+//!   first, each `entry << 2 | redundant << 1 | alias` (see [`rank::REDUNDANT_ALIAS_KM`]). The word
+//!   prefixes of multi-word names have blocks too, with no entries, so a scanner learns in one look-up
+//!   whether to read on ("sea of" before "sea of japan");
+//! - hash entries: per name block, a 32-bit fingerprint of the name's hash and the block's offset,
+//!   ordered by hash;
+//! - hash directory: for each value of the hash's top bits, where its entries start. A look-up hashes
+//!   the folded name, scans the few entries of its bucket and compares the name in the block: a
+//!   handful of memory reads, with no tree to walk;
 //! - ids: an fst map from entry id (`gn:1797929`) to entry number;
 //! - meta: tab-separated lines naming the layers and notes, for `gazetteer info`.
 //!
-//! Writing keeps memory bounded when given a place to spill: name keys are sorted in memory up to a
-//! budget, written out as sorted runs, and merged at the end, so a dump of millions of rows streams.
+//! Writing keeps memory bounded when given a place to spill: name, hash and id keys are sorted in
+//! memory up to a budget, written out as sorted runs, and merged at the end, so a dump of millions of
+//! rows streams.
 //!
 //! This file is also compiled into `build.rs`.
 
@@ -27,24 +34,29 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use fst::{IntoStreamer, Streamer};
 
 use super::fold::fold;
 use super::rank;
 
 const MAGIC: &[u8; 8] = b"MMGAZIX\0";
 const VERSION: u32 = 1;
-/// Magic, version, entries, longest name, reserved, then seven section offsets.
-const HEADER_LEN: usize = 8 + 4 * 4 + 7 * 8;
+/// Magic, version, entries, longest name, hash bits, then eight section offsets.
+const HEADER_LEN: usize = 8 + 4 * 4 + 8 * 8;
+const SECTIONS: usize = 7;
 pub const RECORD_LEN: usize = 40;
 /// Coordinates are stored as integers of 1e-7 degree (about 1 cm), which keeps the shipped 5-decimal
 /// values exact when read back.
 const COORD_SCALE: f64 = 1e7;
+/// Names per hash bucket, on average.
+const BUCKET_SIZE: u64 = 4;
+/// A hash entry: fingerprint (u32) and block offset (u64).
+const HASH_ENTRY_LEN: usize = 12;
 /// Entry numbers share a posting word with two flags.
 const MAX_ENTRIES: u32 = 1 << 30;
 /// In-memory key bytes per sorter before a sorted run is spilled (when spilling is possible).
-const NAME_KEY_BUDGET: usize = 96 << 20;
-const ID_KEY_BUDGET: usize = 32 << 20;
+const NAME_KEY_BUDGET: usize = 48 << 20;
+const ID_KEY_BUDGET: usize = 16 << 20;
+const HASH_KEY_BUDGET: usize = 16 << 20;
 
 /// One entry as it is written into an index.
 #[derive(Debug, Clone, PartialEq)]
@@ -239,29 +251,16 @@ impl IndexWriter {
 
     /// Write the finished index.
     pub fn finish(mut self, out: &mut dyn Write) -> Result<()> {
-        let mut postings = Spool::new(&mut self.spill)?;
-        let mut postings_words: u64 = 0;
-        let mut names_fst = fst::MapBuilder::new(Spool::new(&mut self.spill)?)?;
+        let mut names = NamesWriter {
+            blocks: Spool::new(&mut self.spill)?,
+            hashes: KeySorter::new(HASH_KEY_BUDGET),
+            count: 0,
+            last_key: Vec::new(),
+        };
         let mut keys = self.names.finish(&mut self.spill)?;
         let mut key = Vec::new();
         let mut name = Vec::new();
         let mut group: Vec<NameMatch> = Vec::new();
-        let mut flush =
-            |name: &[u8], group: &mut Vec<NameMatch>, postings: &mut Spool| -> Result<()> {
-                if group.is_empty() {
-                    return Ok(());
-                }
-                rank_matches(group);
-                names_fst.insert(name, postings_words)?;
-                postings.write_all(&(group.len() as u32).to_le_bytes())?;
-                for m in group.iter() {
-                    let word = m.entry << 2 | u32::from(m.redundant) << 1 | u32::from(m.alias);
-                    postings.write_all(&word.to_le_bytes())?;
-                }
-                postings_words += 1 + group.len() as u64;
-                group.clear();
-                Ok(())
-            };
         while keys.next_into(&mut key)? {
             let split = key
                 .iter()
@@ -269,14 +268,38 @@ impl IndexWriter {
                 .context("name key without end")?;
             let (key_name, rest) = key.split_at(split);
             if key_name != name.as_slice() {
-                flush(&name, &mut group, &mut postings)?;
+                names.write(&name, &mut group, &mut self.spill)?;
                 name.clear();
                 name.extend_from_slice(key_name);
             }
             group.push(NameMatch::from_key(rest)?);
         }
-        flush(&name, &mut group, &mut postings)?;
-        let names_fst = names_fst.into_inner()?;
+        names.write(&name, &mut group, &mut self.spill)?;
+        drop(keys);
+
+        // Enough top bits of the hash for about BUCKET_SIZE names per bucket.
+        let hash_bits = (names.count / BUCKET_SIZE).max(1).ilog2().clamp(1, 31);
+        let mut hash_entries = Spool::new(&mut self.spill)?;
+        let mut directory = Spool::new(&mut self.spill)?;
+        let mut next_bucket: u64 = 0;
+        let mut entry_number: u32 = 0;
+        let mut keys = names.hashes.finish(&mut self.spill)?;
+        while keys.next_into(&mut key)? {
+            let hash = u64::from_be_bytes(key[0..8].try_into()?);
+            let bucket = hash >> (64 - hash_bits);
+            while next_bucket <= bucket {
+                directory.write_all(&entry_number.to_le_bytes())?;
+                next_bucket += 1;
+            }
+            hash_entries.write_all(&(hash as u32).to_le_bytes())?;
+            hash_entries.write_all(&key[8..16])?; // block offset, already little-endian
+            entry_number += 1;
+        }
+        while next_bucket <= 1 << hash_bits {
+            directory.write_all(&entry_number.to_le_bytes())?;
+            next_bucket += 1;
+        }
+        drop(keys);
 
         let mut ids_fst = fst::MapBuilder::new(Spool::new(&mut self.spill)?)?;
         let mut keys = self.ids.finish(&mut self.spill)?;
@@ -312,8 +335,9 @@ impl IndexWriter {
         let sizes = [
             self.records.len(),
             self.strings.len(),
-            postings.len(),
-            names_fst.len(),
+            names.blocks.len(),
+            hash_entries.len(),
+            directory.len(),
             ids_fst.len(),
             meta.len() as u64,
         ];
@@ -322,7 +346,7 @@ impl IndexWriter {
         header.extend_from_slice(&VERSION.to_le_bytes());
         header.extend_from_slice(&self.entries.to_le_bytes());
         header.extend_from_slice(&self.longest_name_words.to_le_bytes());
-        header.extend_from_slice(&0u32.to_le_bytes());
+        header.extend_from_slice(&hash_bits.to_le_bytes());
         let mut offset = HEADER_LEN as u64;
         header.extend_from_slice(&offset.to_le_bytes());
         for size in sizes {
@@ -333,8 +357,9 @@ impl IndexWriter {
         out.write_all(&header)?;
         self.records.copy_into(out)?;
         self.strings.copy_into(out)?;
-        postings.copy_into(out)?;
-        names_fst.copy_into(out)?;
+        names.blocks.copy_into(out)?;
+        hash_entries.copy_into(out)?;
+        directory.copy_into(out)?;
         ids_fst.copy_into(out)?;
         out.write_all(meta.as_bytes())?;
         Ok(())
@@ -343,6 +368,79 @@ impl IndexWriter {
 
 fn one_line(s: &str) -> String {
     s.replace(['\t', '\n', '\r'], " ")
+}
+
+/// Writes the name blocks, one name at a time in byte order, and collects their hashes.
+struct NamesWriter {
+    blocks: Spool,
+    /// Keys of hash (8 bytes, big-endian, so byte order is hash order) and block offset (8 bytes).
+    hashes: KeySorter,
+    count: u64,
+    last_key: Vec<u8>,
+}
+
+impl NamesWriter {
+    /// Write a name with its entries (and the word prefixes it brings), then empty `group`.
+    fn write(
+        &mut self,
+        name: &[u8],
+        group: &mut Vec<NameMatch>,
+        spill: &mut Option<SpillFile>,
+    ) -> Result<()> {
+        if group.is_empty() {
+            return Ok(());
+        }
+        // A word prefix not written yet sorts after every name written so far (a name between it and
+        // this one would have started with it, and brought it), so the blocks stay in byte order.
+        for (at, _) in name.iter().enumerate().filter(|(_, &b)| b == b' ') {
+            if &name[..at] > self.last_key.as_slice() {
+                self.block(&name[..at], &mut [], spill)?;
+            }
+        }
+        rank_matches(group);
+        self.block(name, group, spill)?;
+        group.clear();
+        Ok(())
+    }
+
+    fn block(
+        &mut self,
+        name: &[u8],
+        group: &mut [NameMatch],
+        spill: &mut Option<SpillFile>,
+    ) -> Result<()> {
+        let len = u16::try_from(name.len()).context("a name longer than 65535 bytes")?;
+        let mut key = [0u8; 16];
+        key[0..8].copy_from_slice(&name_hash(name).to_be_bytes());
+        key[8..16].copy_from_slice(&self.blocks.len().to_le_bytes());
+        self.hashes.push(&key, spill)?;
+        self.blocks.write_all(&len.to_le_bytes())?;
+        self.blocks.write_all(name)?;
+        self.blocks.write_all(&(group.len() as u32).to_le_bytes())?;
+        for m in group.iter() {
+            let word = m.entry << 2 | u32::from(m.redundant) << 1 | u32::from(m.alias);
+            self.blocks.write_all(&word.to_le_bytes())?;
+        }
+        self.count += 1;
+        self.last_key.clear();
+        self.last_key.extend_from_slice(name);
+        Ok(())
+    }
+}
+
+/// The hash of a folded name: FNV-1a over its bytes, then a finaliser that spreads every input bit
+/// over the top bits, which choose the bucket. Fixed, so the build and the program agree.
+pub fn name_hash(name: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in name {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 /// One entry known by a name, as the name's sorted keys describe it.
@@ -627,8 +725,10 @@ pub struct Index {
     longest_name_words: u32,
     records: Range<usize>,
     strings: Range<usize>,
-    postings: Range<usize>,
-    names: fst::Map<Section>,
+    blocks: Range<usize>,
+    hash_entries: Range<usize>,
+    directory: Range<usize>,
+    hash_bits: u32,
     ids: fst::Map<Section>,
     pub layers: Vec<LayerMeta>,
     pub notes: Vec<(String, String)>,
@@ -648,33 +748,36 @@ impl Index {
         }
         let entries = u32_at(12);
         let longest_name_words = u32_at(16);
-        let offsets: Vec<u64> = (0..7).map(|i| u64_at(24 + 8 * i)).collect();
+        let hash_bits = u32_at(20);
+        let offsets: Vec<u64> = (0..=SECTIONS).map(|i| u64_at(24 + 8 * i)).collect();
         if offsets[0] != HEADER_LEN as u64
             || offsets.windows(2).any(|w| w[0] > w[1])
-            || offsets[6] != bytes.len() as u64
+            || offsets[SECTIONS] != bytes.len() as u64
         {
             bail!(
                 "index is truncated or damaged (expected {} bytes, found {})",
-                offsets[6],
+                offsets[SECTIONS],
                 bytes.len()
             );
         }
         let section = |i: usize| offsets[i] as usize..offsets[i + 1] as usize;
-        let (records, strings, postings) = (section(0), section(1), section(2));
+        let (records, strings, blocks) = (section(0), section(1), section(2));
+        let (hash_entries, directory) = (section(3), section(4));
         if records.len() != entries as usize * RECORD_LEN {
             bail!("index is damaged: record table does not match the entry count");
         }
-        let names = fst::Map::new(Section {
-            blob: blob.clone(),
-            range: section(3),
-        })
-        .context("index is damaged: name map")?;
+        if !(1..=31).contains(&hash_bits)
+            || directory.len() != ((1usize << hash_bits) + 1) * 4
+            || hash_entries.len() % HASH_ENTRY_LEN != 0
+        {
+            bail!("index is damaged: name hash table");
+        }
         let ids = fst::Map::new(Section {
             blob: blob.clone(),
-            range: section(4),
+            range: section(5),
         })
         .context("index is damaged: id map")?;
-        let meta = std::str::from_utf8(&bytes[section(5)]).context("index is damaged: meta")?;
+        let meta = std::str::from_utf8(&bytes[section(6)]).context("index is damaged: meta")?;
         let mut layers = Vec::new();
         let mut notes = Vec::new();
         for line in meta.lines() {
@@ -695,8 +798,10 @@ impl Index {
             longest_name_words,
             records,
             strings,
-            postings,
-            names,
+            blocks,
+            hash_entries,
+            directory,
+            hash_bits,
             ids,
             layers,
             notes,
@@ -715,19 +820,44 @@ impl Index {
         self.longest_name_words
     }
 
+    fn u32_at(&self, at: usize) -> u32 {
+        u32::from_le_bytes(self.bytes()[at..at + 4].try_into().unwrap())
+    }
+
+    /// Where the block of a folded name starts, if the name (or a longer name it begins) is known.
+    fn find_block(&self, folded: &str) -> Option<usize> {
+        let hash = name_hash(folded.as_bytes());
+        let bucket = (hash >> (64 - self.hash_bits)) as usize;
+        let first = self.u32_at(self.directory.start + bucket * 4) as usize;
+        let end = self.u32_at(self.directory.start + bucket * 4 + 4) as usize;
+        let bytes = self.bytes();
+        (first..end).find_map(|i| {
+            let at = self.hash_entries.start + i * HASH_ENTRY_LEN;
+            if self.u32_at(at) != hash as u32 {
+                return None;
+            }
+            let block = u64::from_le_bytes(bytes[at + 4..at + 12].try_into().unwrap()) as usize;
+            let start = self.blocks.start + block;
+            let len = u16::from_le_bytes(bytes.get(start..start + 2)?.try_into().ok()?) as usize;
+            (bytes.get(start + 2..start + 2 + len)? == folded.as_bytes()).then_some(start)
+        })
+    }
+
+    /// The entries of the block at `start`, and where the next block starts.
+    fn block_entries(&self, start: usize) -> (&[u8], usize) {
+        let bytes = self.bytes();
+        let len = u16::from_le_bytes(bytes[start..start + 2].try_into().unwrap()) as usize;
+        let count_at = start + 2 + len;
+        let count = self.u32_at(count_at) as usize;
+        let end = (count_at + 4 + count * 4).min(self.blocks.end);
+        (&bytes[count_at + 4..end], end)
+    }
+
     /// The entries known by a folded name, best first.
     pub fn postings(&self, folded: &str) -> impl Iterator<Item = Posting> + '_ {
-        let words: &[u8] = self
-            .names
-            .get(folded)
-            .and_then(|at| {
-                let start = self.postings.start + at as usize * 4;
-                let count =
-                    u32::from_le_bytes(self.bytes().get(start..start + 4)?.try_into().ok()?);
-                let end = (start + 4 + count as usize * 4).min(self.postings.end);
-                self.bytes().get(start + 4..end)
-            })
-            .unwrap_or(&[]);
+        let words = self
+            .find_block(folded)
+            .map_or(&[][..], |start| self.block_entries(start).0);
         words.chunks_exact(4).map(|w| {
             let word = u32::from_le_bytes(w.try_into().unwrap());
             Posting {
@@ -740,26 +870,20 @@ impl Index {
 
     /// True when a folded name is known, or some known name starts with it followed by a word break.
     pub fn has_name_or_prefix(&self, folded: &str) -> bool {
-        if self.names.contains_key(folded) {
-            return true;
-        }
-        let longer = format!("{folded} ");
-        let beyond = format!("{folded}!"); // '!' is the byte after ' '
-        self.names
-            .range()
-            .ge(longer)
-            .lt(beyond)
-            .into_stream()
-            .next()
-            .is_some()
+        self.find_block(folded).is_some()
     }
 
-    /// Every folded name, in byte order.
+    /// Every folded name that has entries, in byte order.
     pub fn names(&self) -> Vec<String> {
         let mut out = Vec::new();
-        let mut stream = self.names.stream();
-        while let Some((key, _)) = stream.next() {
-            out.push(String::from_utf8_lossy(key).into_owned());
+        let mut at = self.blocks.start;
+        while at < self.blocks.end {
+            let (entries, next) = self.block_entries(at);
+            if !entries.is_empty() {
+                let len = u16::from_le_bytes(self.bytes()[at..at + 2].try_into().unwrap()) as usize;
+                out.push(String::from_utf8_lossy(&self.bytes()[at + 2..at + 2 + len]).into_owned());
+            }
+            at = next;
         }
         out
     }
@@ -911,10 +1035,52 @@ mod tests {
         assert_eq!(index.find_id("gn:4"), None);
         assert!(index.has_name_or_prefix("hong"));
         assert!(!index.has_name_or_prefix("hon"));
+        assert_eq!(index.postings("hong").count(), 0);
+        assert_eq!(index.names(), ["hong kong", "vic", "victoria"]);
         assert_eq!(index.layers[0].entries, 3);
         assert_eq!(
             index.notes,
             [("source".to_string(), "unit test".to_string())]
+        );
+    }
+
+    #[test]
+    fn word_prefixes_are_keys_without_entries() {
+        let records = vec![
+            record("a", &["Sea of Japan", "Sea of Azov Gulf"], "sea", 0.8),
+            record("b", &["Sea ofx", "Sea of"], "sea", 0.8),
+            record(
+                "c",
+                &["Sea of Azov", "North Sea of Japan Basin"],
+                "sea",
+                0.8,
+            ),
+        ];
+        let index = build(&records, IndexWriter::in_memory());
+        for prefix in [
+            "sea",
+            "sea of",
+            "sea of azov",
+            "north sea of japan",
+            "north",
+        ] {
+            assert!(index.has_name_or_prefix(prefix), "{prefix}");
+        }
+        assert!(!index.has_name_or_prefix("sea of azov gulf basin"));
+        assert_eq!(index.postings("sea").count(), 0);
+        assert_eq!(
+            index
+                .postings("sea of")
+                .map(|p| p.entry)
+                .collect::<Vec<_>>(),
+            [1]
+        );
+        assert_eq!(
+            index
+                .postings("sea of azov")
+                .map(|p| p.entry)
+                .collect::<Vec<_>>(),
+            [2]
         );
     }
 

@@ -1,12 +1,13 @@
 //! The *gazetteer*: every place name mentionmap knows, offline, with what kind of place it is, where it
 //! is, and how important it is.
 //!
-//! It joins *parts*, each one binary [`index`] read in place: the built-in part, made at build time from
-//! the layers shipped under `gazetteer/` (GeoNames cities, countries, divisions and ports built by
-//! `gazetteer/build.py`, and the project's own tables of marine areas and landmarks), and the parts a user
-//! imports into the data folder (the full GeoNames dump, Natural Earth sea outlines). When a later part
-//! has an entry with the same id (`gn:1797929`, `country:CN`), that entry stands for the place: the names
-//! of every part lead to it. Demonyms are kept apart: they are evidence for a country, never a place on
+//! It joins *parts*, each one binary [`index`] read in place. The built-in part is made at build time
+//! from the layers shipped under `gazetteer/` (GeoNames cities, countries, divisions and ports built by
+//! `gazetteer/build.py`, and the project's own tables of marine areas and landmarks) and embedded in the
+//! program. A user may import the full GeoNames dump into the data folder as a second part; when it has
+//! an entry with the same id as the built-in one (`gn:1797929`, `country:CN`), that entry stands for the
+//! place and the names of both parts lead to it. Imported Natural Earth outlines replace the hand-drawn
+//! boxes of marine entries. Demonyms are kept apart: they are evidence for a country, never a place on
 //! the map.
 
 mod fold;
@@ -75,8 +76,8 @@ pub type EntryId = u32;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
     pub entry: EntryId,
-    /// The entry's importance, less [`rank::ALIAS_PENALTY`] when the name is only one of its aliases,
-    /// halved when that alias is the main name of a place of the same kind nearby.
+    /// The entry's importance, a little less when the name is only one of its aliases, and halved when
+    /// that alias is the main name of a place of the same kind nearby (see `rank.rs`).
     pub score: f64,
     /// True when the name matched an alias rather than the main name.
     pub alias: bool,
