@@ -23,7 +23,14 @@ mod rank;
 #[path = "src/gazetteer/tables.rs"]
 mod tables;
 
-fn main() -> anyhow::Result<()> {
+fn main() {
+    if let Err(e) = gazetteer_index() {
+        panic!("cannot build the gazetteer index: {e:#}");
+    }
+}
+
+/// Write OUT_DIR/gazetteer.idx from the shipped place tables.
+fn gazetteer_index() -> anyhow::Result<()> {
     for path in [
         "build.rs",
         "src/gazetteer/fold.rs",
@@ -33,23 +40,27 @@ fn main() -> anyhow::Result<()> {
         "gazetteer/data/places.tsv.gz",
         "gazetteer/marine.tsv",
         "gazetteer/landmarks.tsv",
+        "gazetteer/aliases.tsv",
+        "gazetteer/centres.tsv",
     ] {
         println!("cargo::rerun-if-changed={path}");
     }
     let mut places = String::new();
     flate2::read::GzDecoder::new(File::open("gazetteer/data/places.tsv.gz")?)
         .read_to_string(&mut places)?;
-    let marine = read("gazetteer/marine.tsv")?;
-    let landmarks = read("gazetteer/landmarks.tsv")?;
     let mut writer = index::IndexWriter::in_memory();
     tables::write_place_layers(
         &mut writer,
         &tables::Tables {
             places: &places,
-            marine: &marine,
-            landmarks: &landmarks,
+            marine: &read("gazetteer/marine.tsv")?,
+            landmarks: &read("gazetteer/landmarks.tsv")?,
+            aliases: &read("gazetteer/aliases.tsv")?,
+            centres: &read("gazetteer/centres.tsv")?,
+            // word tables, read by the program itself
             demonyms: "",
             not_places: "",
+            common_words: "",
         },
     )?;
     let out = PathBuf::from(std::env::var("OUT_DIR")?).join("gazetteer.idx");

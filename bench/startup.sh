@@ -24,7 +24,8 @@ results = json.load(open(sys.argv[1]))["results"]
 for r in results:
     print(f"{r['command']:60} median {r['median'] * 1000:7.2f} ms  (min {r['min'] * 1000:.2f}, max {r['max'] * 1000:.2f})")
 if len(results) == 2:
-    print(f"ratio (first / second): {results[0]['median'] / results[1]['median']:.3f}")
+    ratio = results[0]["median"] / results[1]["median"]
+    print(f"ratio of medians (first / second): {ratio:.4f}, i.e. {1 / ratio:.0f} times faster")
 PY
 else
     # No hyperfine: time the runs with date and take the median.

@@ -74,6 +74,7 @@ pub fn run(args: LookupArgs) -> Result<ExitCode> {
                     "bbox": e.bbox,
                     "near_countries": e.near_countries,
                     "layer": e.layer,
+                    "geonameid": e.geonameid,
                 })
             })
             .collect();

@@ -255,12 +255,13 @@ fn parse_row(line: &[u8]) -> Result<Option<Record>, String> {
         bbox: None,
         near_countries: Vec::new(),
         stands_for: None,
+        geonameid: Some(geonameid),
     }))
 }
 
 /// The story kind of a GeoNames feature, for the classes a news geoparser needs: countries, first- and
 /// second-level divisions, populated places (not historical ones), marine features, ports and naval
-/// bases, islands and named regions.
+/// bases, islands, named regions and continents.
 fn kind_of(class: &str, code: &str) -> Option<&'static str> {
     Some(match (class, code) {
         ("A", "PCLI" | "PCLD" | "PCLF" | "PCLS" | "PCLIX" | "PCL") => "country",
@@ -278,7 +279,7 @@ fn kind_of(class: &str, code: &str) -> Option<&'static str> {
         ("H", "CNLN") => "canal",
         ("H", "HBR" | "ANCH") | ("L", "PRT") | ("S", "NVB") => "port",
         ("T", "ISL" | "ISLS" | "ISLET" | "ATOL") => "island",
-        ("L", "RGN" | "RGNE") | ("T", "PEN") => "region",
+        ("L", "RGN" | "RGNE" | "CONT") | ("T", "PEN") => "region",
         _ => return None,
     })
 }
@@ -369,6 +370,7 @@ mod tests {
         assert_eq!(record.feature_code, "PPLA2");
         assert_eq!(record.admin1.as_deref(), Some("25"));
         assert_eq!(record.population, 3_718_835);
+        assert_eq!(record.geonameid, Some(1797929));
     }
 
     #[test]

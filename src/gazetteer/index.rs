@@ -6,10 +6,10 @@
 //! - header: magic, version, entry count, longest name in words, hash bits, then section offsets;
 //! - records: one fixed [`RECORD_LEN`]-byte record per entry, with the numbers a ranking or a filter
 //!   needs (kind, country, position, population, importance) and where its text is;
-//! - strings: per entry one tab-separated text block: id, feature code, admin1, stands-for, near
-//!   countries, bbox, then every name, the main name first;
+//! - strings: per entry one tab-separated text block: id, GeoNames id, feature code, admin1,
+//!   stands-for, near countries, bbox, then every name, the main name first;
 //! - name blocks: per folded name, in byte order: its length and bytes, a count, then its entries best
-//!   first, each `entry << 2 | redundant << 1 | alias` (see [`rank::REDUNDANT_ALIAS_KM`]). The word
+//!   first (see [`rank::rank_matches`]), each as `entry << 1 | alias` and its score (f32). The word
 //!   prefixes of multi-word names have blocks too, with no entries, so a scanner learns in one look-up
 //!   whether to read on ("sea of" before "sea of japan");
 //! - hash entries: per name block, a 32-bit fingerprint of the name's hash and the block's offset,
@@ -51,8 +51,8 @@ const COORD_SCALE: f64 = 1e7;
 const BUCKET_SIZE: u64 = 4;
 /// A hash entry: fingerprint (u32) and block offset (u64).
 const HASH_ENTRY_LEN: usize = 12;
-/// Entry numbers share a posting word with two flags.
-const MAX_ENTRIES: u32 = 1 << 30;
+/// Entry numbers share a posting word with the alias flag.
+const MAX_ENTRIES: u32 = 1 << 31;
 /// In-memory key bytes per sorter before a sorted run is spilled (when spilling is possible).
 const NAME_KEY_BUDGET: usize = 48 << 20;
 const ID_KEY_BUDGET: usize = 16 << 20;
@@ -78,6 +78,8 @@ pub struct Record {
     pub bbox: Option<[f64; 4]>,
     pub near_countries: Vec<String>,
     pub stands_for: Option<String>,
+    /// The GeoNames id of the same feature, when known.
+    pub geonameid: Option<u64>,
 }
 
 /// A layer of an index: a named group of entries with its licence.
@@ -177,8 +179,10 @@ impl IndexWriter {
             .bbox
             .map(|b| format!("{},{},{},{}", b[0], b[1], b[2], b[3]))
             .unwrap_or_default();
+        let geonameid = r.geonameid.map(|g| g.to_string()).unwrap_or_default();
         let fields = [
             r.id.as_str(),
+            &geonameid,
             &r.feature_code,
             r.admin1.as_deref().unwrap_or(""),
             r.stands_for.as_deref().unwrap_or(""),
@@ -227,16 +231,20 @@ impl IndexWriter {
         for (folded, &position) in self.folded.iter().zip(&self.kept) {
             let words = folded.split(' ').count() as u32;
             self.longest_name_words = self.longest_name_words.max(words);
-            // The key carries what ranking a name's entries needs, so the postings can be written from
-            // the sorted keys alone: name, entry, alias flag, kind, position, importance.
+            // The key carries what ranking a name's entries needs, so the blocks can be written from
+            // the sorted keys alone: name, entry, alias flag, kind, layer, country, position,
+            // population, importance.
             self.key.clear();
             self.key.extend_from_slice(folded.as_bytes());
             self.key.push(0);
             self.key.extend_from_slice(&entry.to_be_bytes());
             self.key.push(u8::from(position > 0));
             self.key.push(r.kind);
+            self.key.push(r.layer);
+            self.key.extend_from_slice(&country);
             self.key.extend_from_slice(&lat.to_be_bytes());
             self.key.extend_from_slice(&lon.to_be_bytes());
+            self.key.extend_from_slice(&r.population.to_be_bytes());
             self.key.extend_from_slice(&r.importance.to_be_bytes());
             self.names.push(&self.key, &mut self.spill)?;
         }
@@ -260,7 +268,7 @@ impl IndexWriter {
         let mut keys = self.names.finish(&mut self.spill)?;
         let mut key = Vec::new();
         let mut name = Vec::new();
-        let mut group: Vec<NameMatch> = Vec::new();
+        let mut group: Vec<rank::NameMatch> = Vec::new();
         while keys.next_into(&mut key)? {
             let split = key
                 .iter()
@@ -272,7 +280,7 @@ impl IndexWriter {
                 name.clear();
                 name.extend_from_slice(key_name);
             }
-            group.push(NameMatch::from_key(rest)?);
+            group.push(name_match(rest)?);
         }
         names.write(&name, &mut group, &mut self.spill)?;
         drop(keys);
@@ -384,7 +392,7 @@ impl NamesWriter {
     fn write(
         &mut self,
         name: &[u8],
-        group: &mut Vec<NameMatch>,
+        group: &mut Vec<rank::NameMatch>,
         spill: &mut Option<SpillFile>,
     ) -> Result<()> {
         if group.is_empty() {
@@ -394,10 +402,10 @@ impl NamesWriter {
         // this one would have started with it, and brought it), so the blocks stay in byte order.
         for (at, _) in name.iter().enumerate().filter(|(_, &b)| b == b' ') {
             if &name[..at] > self.last_key.as_slice() {
-                self.block(&name[..at], &mut [], spill)?;
+                self.block(&name[..at], &[], spill)?;
             }
         }
-        rank_matches(group);
+        rank::rank_matches(group);
         self.block(name, group, spill)?;
         group.clear();
         Ok(())
@@ -406,7 +414,7 @@ impl NamesWriter {
     fn block(
         &mut self,
         name: &[u8],
-        group: &mut [NameMatch],
+        group: &[rank::NameMatch],
         spill: &mut Option<SpillFile>,
     ) -> Result<()> {
         let len = u16::try_from(name.len()).context("a name longer than 65535 bytes")?;
@@ -417,9 +425,10 @@ impl NamesWriter {
         self.blocks.write_all(&len.to_le_bytes())?;
         self.blocks.write_all(name)?;
         self.blocks.write_all(&(group.len() as u32).to_le_bytes())?;
-        for m in group.iter() {
-            let word = m.entry << 2 | u32::from(m.redundant) << 1 | u32::from(m.alias);
+        for m in group {
+            let word = m.entry << 1 | u32::from(m.alias);
             self.blocks.write_all(&word.to_le_bytes())?;
+            self.blocks.write_all(&(m.score as f32).to_le_bytes())?;
         }
         self.count += 1;
         self.last_key.clear();
@@ -443,50 +452,24 @@ pub fn name_hash(name: &[u8]) -> u64 {
     h ^ (h >> 33)
 }
 
-/// One entry known by a name, as the name's sorted keys describe it.
-struct NameMatch {
-    entry: u32,
-    alias: bool,
-    redundant: bool,
-    kind: u8,
-    lat: f64,
-    lon: f64,
-    importance: f64,
-}
-
-impl NameMatch {
-    /// From the part of a name key after the name and its NUL.
-    fn from_key(rest: &[u8]) -> Result<NameMatch> {
-        let field = |at: usize, len: usize| rest.get(at..at + len).context("short name key");
-        Ok(NameMatch {
-            entry: u32::from_be_bytes(field(1, 4)?.try_into()?),
-            alias: field(5, 1)?[0] == 1,
-            redundant: false,
-            kind: field(6, 1)?[0],
-            lat: f64::from(i32::from_be_bytes(field(7, 4)?.try_into()?)) / COORD_SCALE,
-            lon: f64::from(i32::from_be_bytes(field(11, 4)?.try_into()?)) / COORD_SCALE,
-            importance: f64::from_be_bytes(field(15, 8)?.try_into()?),
-        })
-    }
-
-    fn score(&self) -> f64 {
-        rank::match_score(self.importance, self.alias, self.redundant)
-    }
-}
-
-/// Mark redundant aliases, then order a name's entries best first (ties by entry number).
-fn rank_matches(group: &mut [NameMatch]) {
-    let mains: Vec<(u8, f64, f64)> = group
-        .iter()
-        .filter(|m| !m.alias)
-        .map(|m| (m.kind, m.lat, m.lon))
-        .collect();
-    for m in group.iter_mut().filter(|m| m.alias) {
-        m.redundant = mains.iter().any(|&(kind, lat, lon)| {
-            kind == m.kind && rank::within_km(lat, lon, m.lat, m.lon, rank::REDUNDANT_ALIAS_KM)
-        });
-    }
-    group.sort_by(|a, b| b.score().total_cmp(&a.score()).then(a.entry.cmp(&b.entry)));
+/// One entry known by a name, from the part of its name key after the name and its NUL.
+fn name_match(rest: &[u8]) -> Result<rank::NameMatch> {
+    let field = |at: usize, len: usize| rest.get(at..at + len).context("short name key");
+    let coordinate = |at: usize| -> Result<f64> {
+        Ok(f64::from(i32::from_be_bytes(field(at, 4)?.try_into()?)) / COORD_SCALE)
+    };
+    Ok(rank::NameMatch {
+        entry: u32::from_be_bytes(field(1, 4)?.try_into()?),
+        alias: field(5, 1)?[0] == 1,
+        kind: field(6, 1)?[0],
+        layer: field(7, 1)?[0],
+        country: field(8, 2)?.try_into()?,
+        lat: coordinate(10)?,
+        lon: coordinate(14)?,
+        population: u64::from_be_bytes(field(18, 8)?.try_into()?),
+        importance: f64::from_be_bytes(field(26, 8)?.try_into()?),
+        score: 0.0,
+    })
 }
 
 /// Bytes being written: in memory, or in a temporary file when the writer may spill.
@@ -708,14 +691,8 @@ pub struct Posting {
     pub entry: u32,
     /// The name is one of the entry's aliases, not its main name.
     pub alias: bool,
-    /// An alias that a nearby place of the same kind has as its main name.
-    pub redundant: bool,
-}
-
-impl Posting {
-    pub fn score(&self, importance: f64) -> f64 {
-        rank::match_score(importance, self.alias, self.redundant)
-    }
+    /// Its rank among the entries of the name (see [`rank::rank_matches`]).
+    pub score: f64,
 }
 
 /// An index opened for reading.
@@ -849,7 +826,7 @@ impl Index {
         let len = u16::from_le_bytes(bytes[start..start + 2].try_into().unwrap()) as usize;
         let count_at = start + 2 + len;
         let count = self.u32_at(count_at) as usize;
-        let end = (count_at + 4 + count * 4).min(self.blocks.end);
+        let end = (count_at + 4 + count * 8).min(self.blocks.end);
         (&bytes[count_at + 4..end], end)
     }
 
@@ -858,12 +835,12 @@ impl Index {
         let words = self
             .find_block(folded)
             .map_or(&[][..], |start| self.block_entries(start).0);
-        words.chunks_exact(4).map(|w| {
-            let word = u32::from_le_bytes(w.try_into().unwrap());
+        words.chunks_exact(8).map(|w| {
+            let word = u32::from_le_bytes(w[0..4].try_into().unwrap());
             Posting {
-                entry: word >> 2,
+                entry: word >> 1,
                 alias: word & 1 == 1,
-                redundant: word & 2 == 2,
+                score: f64::from(f32::from_le_bytes(w[4..8].try_into().unwrap())),
             }
         })
     }
@@ -909,7 +886,8 @@ impl Index {
         }
     }
 
-    /// The entry's text block (id, feature code, admin1, stands-for, near countries, bbox, names).
+    /// The entry's text block (id, GeoNames id, feature code, admin1, stands-for, near countries, bbox,
+    /// names).
     pub fn text(&self, entry: u32) -> &str {
         let start = self.records.start + entry as usize * RECORD_LEN;
         let r = &self.bytes()[start..start + RECORD_LEN];
@@ -933,12 +911,13 @@ impl Index {
         let view = self.record(entry);
         let mut fields = self.text(entry).split('\t');
         let mut next = || fields.next().unwrap_or("").to_string();
-        let (id, feature_code, admin1, stands_for, near, bbox) =
-            (next(), next(), next(), next(), next(), next());
+        let (id, geonameid, feature_code) = (next(), next(), next());
+        let (admin1, stands_for, near, bbox) = (next(), next(), next(), next());
         let non_empty = |s: String| (!s.is_empty()).then_some(s);
         let bbox = parse_bbox(&bbox);
         Record {
             id,
+            geonameid: geonameid.parse().ok(),
             feature_code,
             admin1: non_empty(admin1),
             stands_for: non_empty(stands_for),
@@ -985,6 +964,7 @@ mod tests {
             bbox: Some([117.5, 22.5, 121.5, 26.0]),
             near_countries: vec!["CN".to_string(), "TW".to_string()],
             stands_for: None,
+            geonameid: Some(1797929),
         }
     }
 
@@ -1002,42 +982,42 @@ mod tests {
 
     #[test]
     fn records_round_trip_and_names_rank_best_first() {
+        let mut state = record(
+            "gn:3",
+            &["Victoria", "VICTORIA", "Victória", "--"],
+            "admin1",
+            0.55,
+        );
+        (state.lat, state.lon, state.country) = (-37.0, 144.0, Some("AU".to_string()));
         let records = vec![
             record("gn:1", &["Victoria", "Vic"], "city", 0.5),
             record("gn:2", &["Hong Kong", "Victoria"], "city", 0.7),
-            record(
-                "gn:3",
-                &["Victoria", "VICTORIA", "Victória", "--"],
-                "admin1",
-                0.55,
-            ),
+            state,
+            record("gn:4", &["Kowloon"], "admin1", 0.75),
         ];
         let index = build(&records, IndexWriter::in_memory());
-        assert_eq!(index.len(), 3);
+        assert_eq!(index.len(), 4);
         assert_eq!(index.decode(0), records[0]);
         // names folding like an earlier one, or to nothing, are dropped
         assert_eq!(index.decode(2).names, ["Victoria"]);
         let victoria: Vec<_> = index
             .postings("victoria")
-            .map(|p| (p.entry, p.alias, p.redundant))
+            .map(|p| (p.entry, p.alias, p.score as f32))
             .collect();
         // Hong Kong's alias, with a city called Victoria at the same place, falls below both main names
         assert_eq!(
             victoria,
-            [(2, false, false), (0, false, false), (1, true, true)]
+            [(2, false, 0.55), (0, false, 0.5), (1, true, 0.34)]
         );
-        let vic: Vec<_> = index
-            .postings("vic")
-            .map(|p| (p.entry, p.redundant))
-            .collect();
-        assert_eq!(vic, [(0, false)]);
+        let vic: Vec<_> = index.postings("vic").map(|p| (p.entry, p.alias)).collect();
+        assert_eq!(vic, [(0, true)]);
         assert_eq!(index.find_id("gn:2"), Some(1));
-        assert_eq!(index.find_id("gn:4"), None);
+        assert_eq!(index.find_id("gn:5"), None);
         assert!(index.has_name_or_prefix("hong"));
         assert!(!index.has_name_or_prefix("hon"));
         assert_eq!(index.postings("hong").count(), 0);
-        assert_eq!(index.names(), ["hong kong", "vic", "victoria"]);
-        assert_eq!(index.layers[0].entries, 3);
+        assert_eq!(index.names(), ["hong kong", "kowloon", "vic", "victoria"]);
+        assert_eq!(index.layers[0].entries, 4);
         assert_eq!(
             index.notes,
             [("source".to_string(), "unit test".to_string())]

@@ -56,16 +56,24 @@ pub struct Entry {
     pub names: Vec<String>,
     /// Which layer it came from: `geonames`, `natural-earth`, `searoute`, `mentionmap`.
     pub layer: &'static str,
+    /// The GeoNames id of the same feature, when known (cities, countries, continents, imported rows).
+    pub geonameid: Option<u64>,
     /// A prior between 0 and 1: how likely a bare mention of its main name means this place.
     pub importance: f64,
 }
 
 impl Entry {
-    /// The id within its own gazetteer: the part after the `prefix:`.
-    pub fn source_id(&self) -> &str {
-        self.id
-            .split_once(':')
-            .map_or(self.id.as_str(), |(_, rest)| rest)
+    /// The id within its own gazetteer: the GeoNames id for GeoNames entries, else the part after the
+    /// `prefix:`.
+    pub fn source_id(&self) -> String {
+        match self.geonameid {
+            Some(id) if self.layer == "geonames" => id.to_string(),
+            _ => self
+                .id
+                .split_once(':')
+                .map_or(self.id.as_str(), |(_, rest)| rest)
+                .to_string(),
+        }
     }
 }
 
@@ -76,8 +84,9 @@ pub type EntryId = u32;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
     pub entry: EntryId,
-    /// The entry's importance, a little less when the name is only one of its aliases, and halved when
-    /// that alias is the main name of a place of the same kind nearby (see `rank.rs`).
+    /// The entry's importance, a little less when the name is only one of its aliases, halved when that
+    /// alias is the main name of a place of the same kind nearby, and for a division named after a big
+    /// city, just below the city (see `rank.rs`).
     pub score: f64,
     /// True when the name matched an alias rather than the main name.
     pub alias: bool,
@@ -121,6 +130,9 @@ pub fn data_dir() -> Option<PathBuf> {
 static BUILT_IN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.idx"));
 const DEMONYMS: &str = include_str!("../../gazetteer/demonyms.tsv");
 const NOT_PLACES: &str = include_str!("../../gazetteer/not_places.tsv");
+/// Read again at start-up for its abbreviations; its names are already in the index.
+const ALIASES: &str = include_str!("../../gazetteer/aliases.tsv");
+const COMMON_WORDS: &str = include_str!("../../gazetteer/data/common_words.txt");
 
 pub struct Gazetteer {
     parts: Vec<Part>,
@@ -130,6 +142,10 @@ pub struct Gazetteer {
     non_places: HashSet<String>,
     /// Those names and each of their word prefixes, so a scanner knows when to stop extending.
     non_place_prefixes: HashSet<String>,
+    /// Folded postal abbreviations ("ky", "mo"): names only after "City, ".
+    abbreviations: HashSet<String>,
+    /// Lower-case English words that are also place names ("reading", "farms").
+    common_words: HashSet<String>,
     longest_name_words: usize,
     layers: Vec<LayerInfo>,
     marine_outlines: Option<natural_earth::MarineOutlines>,
@@ -159,9 +175,17 @@ impl Gazetteer {
         let mut gazetteer = Gazetteer::new(
             built_in,
             "built in",
-            tables::parse_demonyms(DEMONYMS)?,
-            tables::parse_not_places(NOT_PLACES)?,
-        );
+            &Tables {
+                places: "",
+                marine: "",
+                landmarks: "",
+                centres: "",
+                demonyms: DEMONYMS,
+                not_places: NOT_PLACES,
+                aliases: ALIASES,
+                common_words: COMMON_WORDS,
+            },
+        )?;
         if let Some(dir) = dir {
             gazetteer.add_data_dir(dir)?;
         }
@@ -174,20 +198,13 @@ impl Gazetteer {
         tables::write_place_layers(&mut writer, t)?;
         let mut bytes = Vec::new();
         writer.finish(&mut bytes)?;
-        Ok(Gazetteer::new(
-            Index::open(Arc::new(bytes))?,
-            "tables",
-            tables::parse_demonyms(t.demonyms)?,
-            tables::parse_not_places(t.not_places)?,
-        ))
+        Gazetteer::new(Index::open(Arc::new(bytes))?, "tables", t)
     }
 
-    fn new(
-        index: Index,
-        source: &str,
-        demonyms: HashMap<String, String>,
-        non_places: HashSet<String>,
-    ) -> Gazetteer {
+    /// A gazetteer of one index, with the word tables (demonyms, non-places, abbreviations, common
+    /// words) of `t`.
+    fn new(index: Index, source: &str, t: &Tables) -> Result<Gazetteer> {
+        let non_places = tables::parse_not_places(t.not_places)?;
         let mut non_place_prefixes = HashSet::new();
         let mut longest_name_words = 1;
         for folded in &non_places {
@@ -199,15 +216,27 @@ impl Gazetteer {
         }
         let mut gazetteer = Gazetteer {
             parts: Vec::new(),
-            demonyms,
+            demonyms: tables::parse_demonyms(t.demonyms)?,
             non_places,
             non_place_prefixes,
+            abbreviations: tables::parse_aliases(t.aliases)?
+                .into_iter()
+                .filter(|a| a.abbreviation)
+                .map(|a| fold(&a.name))
+                .collect(),
+            common_words: t
+                .common_words
+                .lines()
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect(),
             longest_name_words,
             layers: Vec::new(),
             marine_outlines: None,
         };
         gazetteer.add_part(index, source);
-        gazetteer
+        Ok(gazetteer)
     }
 
     fn add_part(&mut self, index: Index, source: &str) {
@@ -316,7 +345,7 @@ impl Gazetteer {
                 .postings(folded)
                 .map(|p| Candidate {
                     entry: part.first + p.entry,
-                    score: p.score(part.index.record(p.entry).importance),
+                    score: p.score,
                     alias: p.alias,
                 })
                 .collect();
@@ -325,10 +354,8 @@ impl Gazetteer {
         let mut position: HashMap<EntryId, usize> = HashMap::new();
         for (p, part) in self.parts.iter().enumerate() {
             for posting in part.index.postings(folded) {
-                let alias = posting.alias;
+                let (alias, score) = (posting.alias, posting.score);
                 let entry = self.latest_version(p, posting.entry);
-                let (latest, j) = self.locate(entry);
-                let score = posting.score(latest.index.record(j).importance);
                 match position.get(&entry) {
                     Some(&at) if out[at].score >= score => {}
                     Some(&at) => {
@@ -416,6 +443,16 @@ impl Gazetteer {
         self.non_places.contains(folded)
     }
 
+    /// True for an English common word that is also a place name ("reading", "mobile").
+    pub fn is_common_word(&self, folded: &str) -> bool {
+        self.common_words.contains(folded)
+    }
+
+    /// True for a postal-style abbreviation ("Ky.", "Mo."), which names a place only after "City, ".
+    pub fn is_abbreviation(&self, folded: &str) -> bool {
+        self.abbreviations.contains(folded)
+    }
+
     pub fn demonym_count(&self) -> usize {
         self.demonyms.len()
     }
@@ -473,6 +510,7 @@ fn entry_from_record(r: Record, outlines: Option<&natural_earth::MarineOutlines>
         near_countries: r.near_countries,
         stands_for: r.stands_for,
         names: r.names,
+        geonameid: r.geonameid,
         importance: r.importance,
     }
 }
@@ -554,21 +592,31 @@ Japanese\tJP
 American\tUS
 ";
 
+    pub const ALIASES: &str = "alias\ttarget\tkind
+U.S.\tcountry:US\talias
+Ky.\tadmin1:CN.25\tabbreviation
+";
     pub const NOT_PLACES: &str = "name\twhat
 Moscow Times\tmedia
 Global Times\tmedia
 Press TV\tmedia
 ";
 
-    pub fn small() -> Gazetteer {
-        Gazetteer::from_tables(&super::Tables {
+    pub fn tables() -> super::Tables<'static> {
+        super::Tables {
             places: PLACES,
             marine: MARINE,
             landmarks: LANDMARKS,
             demonyms: DEMONYMS,
             not_places: NOT_PLACES,
-        })
-        .unwrap()
+            aliases: ALIASES,
+            common_words: "reading\n",
+            centres: "id\tname\tlat\tlon\tnote\ncountry:CN\tChina\t35\t105\t\n",
+        }
+    }
+
+    pub fn small() -> Gazetteer {
+        Gazetteer::from_tables(&tables()).unwrap()
     }
 }
 
@@ -658,6 +706,29 @@ mod tests {
         assert_eq!(sea.bbox, Some([127.5, 33.5, 142.5, 51.5]));
         assert_eq!(sea.near_countries, ["JP", "KR", "KP", "RU"]);
         assert_eq!(g.find_id("gn:0"), None);
+    }
+
+    #[test]
+    fn aliases_name_existing_entries_and_centres_move_them() {
+        let g = test_data::small();
+        assert_eq!(g.entry(g.lookup("U.S.")[0]).id, "country:US");
+        assert!(g.is_abbreviation("ky"));
+        assert!(!g.is_abbreviation("us"));
+        assert!(g.is_common_word("reading"));
+        let china = g.entry(g.country("CN").unwrap());
+        assert_eq!((china.lat, china.lon), (35.0, 105.0));
+        let bad = Tables {
+            aliases: "alias\ttarget\tkind\nX\tgn:404\talias\n",
+            ..test_data::tables()
+        };
+        let err = Gazetteer::from_tables(&bad).err().unwrap().to_string();
+        assert!(err.contains("aliases.tsv line 2"), "{err}");
+        let bad = Tables {
+            centres: "id\tlat\tlon\ngn:404\t1\t1\n",
+            ..test_data::tables()
+        };
+        let err = Gazetteer::from_tables(&bad).err().unwrap().to_string();
+        assert!(err.contains("centres.tsv line 2"), "{err}");
     }
 
     #[test]

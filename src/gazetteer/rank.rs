@@ -23,11 +23,17 @@ pub const ALIAS_PENALTY: f64 = 0.02;
 /// An alias is *redundant* when a place of the same kind within this distance has it as its main name:
 /// that place is what the name means. Hong Kong has the alias "Victoria", and GeoNames also has Victoria,
 /// the city district of Hong Kong; a bare "Victoria" should not bring up Hong Kong as a whole, above the
-/// Seychelles capital and Victoria in British Columbia.
+/// Australian state, the Seychelles capital and Victoria in British Columbia.
 pub const REDUNDANT_ALIAS_KM: f64 = 30.0;
 
 /// The share of its score a redundant alias keeps.
 pub const REDUNDANT_ALIAS_WEIGHT: f64 = 0.5;
+
+/// A first-level division that shares its name with a city of at least this many people in the same
+/// country is named after that city (São Paulo, Rio de Janeiro, New York, Murmansk, Shanghai, Busan), and
+/// a bare name means the city more often: the division ranks right below it. Smaller towns named like a
+/// state (Florida in Uruguay, Victoria in Texas) stay below the division.
+pub const CITY_OVER_DIVISION_POPULATION: u64 = 100_000;
 
 pub fn kind_code(kind: &str) -> Option<u8> {
     KIND_NAMES.iter().position(|k| *k == kind).map(|i| i as u8)
@@ -39,20 +45,21 @@ pub fn layer_code(layer: &str) -> Option<u8> {
 
 /// Prior importance of a place, between 0 and 1, from its kind, feature code and population.
 ///
-/// Countries come first, then the hand-curated marine areas, then first-level divisions, then cities by
-/// population (a decade of population is worth 0.07, a national capital 0.15). Divisions carry no
-/// population in the shipped data, so a big city outranks the division of the same name (Beijing,
-/// Shanghai, Busan) while a division outranks a village. Ports sit below any city of their name: the
-/// city stands for the port.
+/// Countries come first, then continents and the hand-curated marine areas, then first-level divisions
+/// (a state or province name nearly always means the division, not a town named after it), then cities
+/// by population (a decade of population is worth 0.07, a national capital 0.15). A division that is
+/// really a city (Beijing, Shanghai, Busan) yields to the city by [`DIVISION_CITY_KM`]. Ports sit below
+/// any city of their name: the city stands for the port.
 pub fn importance(kind: &str, feature_code: &str, population: u64) -> f64 {
     let pop = (population.max(1) as f64).log10(); // 0 ..= ~9.2
     let score = match kind {
         "country" => 0.9 + pop / 100.0,
         "ocean" => 0.85,
+        "region" if feature_code == "CONT" => 0.85,
         "sea" => 0.8,
+        "admin1" => 0.75,
         "strait" | "canal" | "gulf" | "channel" => 0.7,
         "bay" | "sound" | "landmark" => 0.6,
-        "admin1" => 0.55 + pop / 100.0,
         "city" => {
             let seat = match feature_code {
                 "PPLC" => 0.15,
@@ -83,18 +90,77 @@ pub fn bulk_feature_importance(kind: &str, feature_code: &str, population: u64) 
     }
 }
 
-/// The score of an entry found under one of its names.
-pub fn match_score(importance: f64, alias: bool, redundant: bool) -> f64 {
-    let score = if alias {
-        (importance - ALIAS_PENALTY).max(0.0)
-    } else {
-        importance
-    };
-    if redundant {
-        score * REDUNDANT_ALIAS_WEIGHT
-    } else {
-        score
+/// One entry known by a name, with what ranking the entries of that name needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameMatch {
+    pub entry: u32,
+    /// The name is one of the entry's aliases, not its main name.
+    pub alias: bool,
+    pub kind: u8,
+    /// Position in [`LAYER_TAGS`].
+    pub layer: u8,
+    /// ISO alpha-2 as two bytes, zeros when none.
+    pub country: [u8; 2],
+    pub lat: f64,
+    pub lon: f64,
+    pub population: u64,
+    pub importance: f64,
+    /// Set by [`rank_matches`].
+    pub score: f64,
+}
+
+/// Score the entries known by one name and order them best first, ties by entry number: the entry's
+/// importance, less [`ALIAS_PENALTY`] for an alias, times [`REDUNDANT_ALIAS_WEIGHT`] for a redundant
+/// alias; an alias below any main name from the project's own tables (they list the names news uses:
+/// "White House" is the landmark, not Casablanca by translation); and a division named after a big
+/// city of its country just below that city.
+pub fn rank_matches(group: &mut [NameMatch]) {
+    for m in group.iter_mut() {
+        m.score = if m.alias {
+            (m.importance - ALIAS_PENALTY).max(0.0)
+        } else {
+            m.importance
+        };
     }
+    let mains: Vec<(u8, f64, f64)> = group
+        .iter()
+        .filter(|m| !m.alias)
+        .map(|m| (m.kind, m.lat, m.lon))
+        .collect();
+    for m in group.iter_mut().filter(|m| m.alias) {
+        let redundant = mains.iter().any(|&(kind, lat, lon)| {
+            kind == m.kind && within_km(lat, lon, m.lat, m.lon, REDUNDANT_ALIAS_KM)
+        });
+        if redundant {
+            m.score *= REDUNDANT_ALIAS_WEIGHT;
+        }
+    }
+    let curated = layer_code("mentionmap");
+    let best_curated = group
+        .iter()
+        .filter(|m| !m.alias && Some(m.layer) == curated)
+        .map(|m| m.score)
+        .reduce(f64::max);
+    if let Some(best) = best_curated {
+        for m in group.iter_mut().filter(|m| m.alias) {
+            m.score = m.score.min(best - 0.01).max(0.0);
+        }
+    }
+    let (city, admin1) = (kind_code("city"), kind_code("admin1"));
+    let big_cities: Vec<([u8; 2], f64)> = group
+        .iter()
+        .filter(|m| Some(m.kind) == city && m.population >= CITY_OVER_DIVISION_POPULATION)
+        .map(|m| (m.country, m.score))
+        .collect();
+    for m in group.iter_mut().filter(|m| Some(m.kind) == admin1) {
+        let below = big_cities
+            .iter()
+            .filter(|(country, _)| *country == m.country && *country != [0, 0])
+            .map(|&(_, score)| score - 0.01)
+            .fold(f64::INFINITY, f64::min);
+        m.score = m.score.min(below).max(0.0);
+    }
+    group.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
 }
 
 /// True when two points are within `km` of each other (equirectangular: exact enough at tens of km).
@@ -114,26 +180,93 @@ mod tests {
     use super::*;
 
     #[test]
-    fn big_cities_outrank_their_division_and_capitals_get_a_bonus() {
-        let beijing = importance("city", "PPLC", 18_960_744);
-        let beijing_division = importance("admin1", "ADM1", 0);
-        let busan = importance("city", "PPL", 3_400_000);
-        assert!(beijing > beijing_division && busan > beijing_division);
-        assert!(importance("admin1", "ADM1", 0) > importance("city", "PPL", 5_000));
+    fn divisions_outrank_towns_and_capitals_get_a_bonus() {
+        assert!(importance("admin1", "ADM1", 0) > importance("city", "PPL", 10_000_000));
+        assert!(importance("city", "PPLC", 5_000_000) > importance("admin1", "ADM1", 0));
+        assert!(importance("region", "CONT", 0) > importance("admin1", "ADM1", 0));
         assert!(importance("city", "PPLC", 20_000) > importance("city", "PPL", 20_000));
         assert!(importance("country", "PCLI", 80_000) > importance("city", "PPLC", 20_000_000));
     }
 
+    fn name_match(
+        entry: u32,
+        alias: bool,
+        kind: &str,
+        country: &str,
+        population: u64,
+    ) -> NameMatch {
+        let code = kind_code(kind).unwrap();
+        let feature = if kind == "admin1" { "ADM1" } else { "PPL" };
+        NameMatch {
+            entry,
+            alias,
+            kind: code,
+            layer: layer_code("geonames").unwrap(),
+            country: country.as_bytes().try_into().unwrap(),
+            lat: f64::from(entry), // a degree apart: never "nearby"
+            lon: 0.0,
+            population,
+            importance: importance(kind, feature, population),
+            score: 0.0,
+        }
+    }
+
+    fn order(group: &mut [NameMatch]) -> Vec<u32> {
+        rank_matches(group);
+        group.iter().map(|m| m.entry).collect()
+    }
+
     #[test]
-    fn famous_aliases_beat_small_towns_but_lose_ties_and_redundancy() {
-        let odesa = importance("city", "PPL", 1_010_537);
-        let odessa_texas = importance("city", "PPL", 114_428);
-        assert!(match_score(odesa, true, false) > match_score(odessa_texas, false, false));
-        let same = importance("city", "PPL", 50_000);
-        assert!(match_score(same, true, false) < match_score(same, false, false));
-        let hong_kong = importance("city", "PPLC", 7_396_076);
-        let victoria_bc = importance("city", "PPL", 289_625);
-        assert!(match_score(hong_kong, true, true) < match_score(victoria_bc, false, false));
+    fn famous_aliases_beat_small_towns_but_lose_ties() {
+        // "Odessa": Odesa (alias) before Odessa, Texas
+        let mut odessa = [
+            name_match(0, false, "city", "US", 114_428),
+            name_match(1, true, "city", "UA", 1_010_537),
+        ];
+        assert_eq!(order(&mut odessa), [1, 0]);
+        let mut tie = [
+            name_match(0, true, "city", "US", 50_000),
+            name_match(1, false, "city", "GB", 50_000),
+        ];
+        assert_eq!(order(&mut tie), [1, 0]);
+    }
+
+    #[test]
+    fn redundant_aliases_fall_behind() {
+        let mut victoria = [
+            name_match(0, true, "city", "HK", 7_396_076), // Hong Kong
+            name_match(1, false, "city", "HK", 956_800),  // Victoria, its district
+            name_match(2, false, "city", "CA", 289_625),  // Victoria, BC
+        ];
+        victoria[1].lat = victoria[0].lat + 0.05;
+        assert_eq!(order(&mut victoria), [1, 2, 0]);
+    }
+
+    #[test]
+    fn aliases_never_beat_a_main_name_of_the_projects_tables() {
+        let mut white_house = [
+            name_match(0, true, "city", "MA", 3_144_909), // Casablanca, by translation
+            name_match(1, false, "landmark", "US", 0),
+        ];
+        white_house[1].layer = layer_code("mentionmap").unwrap();
+        assert_eq!(order(&mut white_house), [1, 0]);
+    }
+
+    #[test]
+    fn divisions_named_after_big_cities_rank_right_below_them() {
+        let mut sao_paulo = [
+            name_match(0, false, "admin1", "BR", 0),
+            name_match(1, false, "city", "BR", 12_400_232),
+            name_match(2, false, "city", "CV", 3_198),
+        ];
+        assert_eq!(order(&mut sao_paulo), [1, 0, 2]);
+        // a small town named like the state, or a big city abroad, leaves the division first
+        let mut victoria = [
+            name_match(0, false, "city", "US", 67_574),
+            name_match(1, false, "admin1", "AU", 0),
+            name_match(2, false, "city", "CA", 289_625),
+        ];
+        assert_eq!(order(&mut victoria), [1, 2, 0]);
     }
 
     #[test]

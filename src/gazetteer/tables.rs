@@ -18,13 +18,20 @@ pub struct Tables<'a> {
     pub landmarks: &'a str,
     pub demonyms: &'a str,
     pub not_places: &'a str,
+    /// Extra names for entries, by id (`gazetteer/aliases.tsv`).
+    pub aliases: &'a str,
+    /// Lower-case English words that are also place names, one a line.
+    pub common_words: &'a str,
+    /// Reference points for countries and divisions, replacing computed ones.
+    pub centres: &'a str,
 }
 
-/// Write the place tables (places, marine areas, landmarks) into an index, one layer each.
+/// Write the place tables (places, marine areas, landmarks) into an index, one layer each, with the
+/// extra names of the alias table and the reference points of the centres table applied.
 pub fn write_place_layers(writer: &mut IndexWriter, t: &Tables) -> Result<()> {
-    let layers = [
+    let mut layers = [
         (
-            "GeoNames cities, countries, divisions; searoute ports (gazetteer/data/places.tsv.gz)",
+            "GeoNames cities, countries, divisions, continents; searoute ports (gazetteer/data/places.tsv.gz)",
             "GeoNames CC BY 4.0; Natural Earth public domain; searoute Apache-2.0",
             parse_places(t.places)?,
         ),
@@ -39,6 +46,28 @@ pub fn write_place_layers(writer: &mut IndexWriter, t: &Tables) -> Result<()> {
             parse_landmarks(t.landmarks)?,
         ),
     ];
+    let mut by_id: HashMap<String, (usize, usize)> = HashMap::new();
+    for (l, (_, _, records)) in layers.iter().enumerate() {
+        for (r, record) in records.iter().enumerate() {
+            by_id.entry(record.id.clone()).or_insert((l, r));
+        }
+    }
+    for alias in parse_aliases(t.aliases)? {
+        let Some(&(l, r)) = by_id.get(&alias.target) else {
+            bail!(
+                "aliases.tsv line {}: no gazetteer entry {:?}",
+                alias.line,
+                alias.target
+            );
+        };
+        layers[l].2[r].names.push(alias.name);
+    }
+    for (line, id, lat, lon) in parse_centres(t.centres)? {
+        let Some(&(l, r)) = by_id.get(&id) else {
+            bail!("centres.tsv line {line}: no gazetteer entry {id:?}");
+        };
+        (layers[l].2[r].lat, layers[l].2[r].lon) = (lat, lon);
+    }
     for (name, licence, records) in layers {
         writer.begin_layer(name, licence);
         for record in &records {
@@ -149,9 +178,10 @@ pub fn parse_places(text: &str) -> Result<Vec<Record>> {
         let feature_code = t.cell(row, "feature_code").to_string();
         let population = t.cell(row, "population").parse().unwrap_or(0);
         let id = t.cell(row, "id").to_string();
+        let geonameid = t.cell(row, "geonameid").parse().ok();
         let source = match id.split(':').next() {
             Some("port") => "searoute",
-            Some("country") => "natural-earth",
+            Some("country") if geonameid.is_none() => "natural-earth",
             _ => "geonames",
         };
         out.push(Record {
@@ -169,6 +199,7 @@ pub fn parse_places(text: &str) -> Result<Vec<Record>> {
             bbox: None,
             near_countries: Vec::new(),
             stands_for: None,
+            geonameid,
         });
     }
     Ok(out)
@@ -217,6 +248,7 @@ pub fn parse_marine(text: &str) -> Result<Vec<Record>> {
                 .map(str::to_string)
                 .collect(),
             stands_for: None,
+            geonameid: None,
         });
     }
     Ok(out)
@@ -243,6 +275,7 @@ pub fn parse_landmarks(text: &str) -> Result<Vec<Record>> {
             bbox: None,
             near_countries: Vec::new(),
             stands_for: non_empty(t.cell(row, "stands_for")),
+            geonameid: None,
         });
     }
     Ok(out)
@@ -270,6 +303,45 @@ pub fn parse_not_places(text: &str) -> Result<HashSet<String>> {
         .map(|(_, row)| fold(t.cell(row, "name")))
         .filter(|f| !f.is_empty())
         .collect())
+}
+
+/// A row of `gazetteer/aliases.tsv`.
+pub struct Alias {
+    pub line: usize,
+    pub name: String,
+    pub target: String,
+    /// A postal or AP-style abbreviation ("Ky."), a name only after "City, ".
+    pub abbreviation: bool,
+}
+
+/// `gazetteer/aliases.tsv`: extra names for entries, by id.
+pub fn parse_aliases(text: &str) -> Result<Vec<Alias>> {
+    let t = Table::parse("aliases.tsv", text, &["alias", "target"])?;
+    let mut out = Vec::new();
+    for (line, row) in &t.rows {
+        let kind = t.cell(row, "kind");
+        if !matches!(kind, "" | "alias" | "abbreviation") {
+            bail!("aliases.tsv line {line}: kind must be alias or abbreviation, not {kind:?}");
+        }
+        out.push(Alias {
+            line: *line,
+            name: t.cell(row, "alias").to_string(),
+            target: t.cell(row, "target").to_string(),
+            abbreviation: kind == "abbreviation",
+        });
+    }
+    Ok(out)
+}
+
+/// `gazetteer/centres.tsv`: (line, id, lat, lon) reference points.
+fn parse_centres(text: &str) -> Result<Vec<(usize, String, f64, f64)>> {
+    let t = Table::parse("centres.tsv", text, &["id", "lat", "lon"])?;
+    let mut out = Vec::with_capacity(t.rows.len());
+    for (line, row) in &t.rows {
+        let (lat, lon) = t.coordinates(*line, row)?;
+        out.push((*line, t.cell(row, "id").to_string(), lat, lon));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
