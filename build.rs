@@ -42,6 +42,7 @@ fn gazetteer_index() -> anyhow::Result<()> {
         "gazetteer/landmarks.tsv",
         "gazetteer/aliases.tsv",
         "gazetteer/centres.tsv",
+        "gazetteer/regions.tsv",
     ] {
         println!("cargo::rerun-if-changed={path}");
     }
@@ -57,6 +58,7 @@ fn gazetteer_index() -> anyhow::Result<()> {
             landmarks: &read("gazetteer/landmarks.tsv")?,
             aliases: &read("gazetteer/aliases.tsv")?,
             centres: &read("gazetteer/centres.tsv")?,
+            regions: &read("gazetteer/regions.tsv")?,
             // word tables, read by the program itself
             demonyms: "",
             not_places: "",

@@ -3,7 +3,8 @@
 //!
 //! It joins *parts*, each one binary [`index`] read in place. The built-in part is made at build time
 //! from the layers shipped under `gazetteer/` (GeoNames cities, countries, divisions and ports built by
-//! `gazetteer/build.py`, and the project's own tables of marine areas and landmarks) and embedded in the
+//! `gazetteer/build.py`, and the project's own tables of marine areas, landmarks and regions, with its
+//! alias and reference-point tables applied) and embedded in the
 //! program. A user may import the full GeoNames dump into the data folder as a second part; when it has
 //! an entry with the same id as the built-in one (`gn:1797929`, `country:CN`), that entry stands for the
 //! place and the names of both parts lead to it. Imported Natural Earth outlines replace the hand-drawn
@@ -180,6 +181,7 @@ impl Gazetteer {
                 marine: "",
                 landmarks: "",
                 centres: "",
+                regions: "",
                 demonyms: DEMONYMS,
                 not_places: NOT_PLACES,
                 aliases: ALIASES,
@@ -612,6 +614,7 @@ Press TV\tmedia
             aliases: ALIASES,
             common_words: "reading\n",
             centres: "id\tname\tlat\tlon\tnote\ncountry:CN\tChina\t35\t105\t\n",
+            regions: "id\tname\tkind\tlat\tlon\tcountries\taliases\nmiddle_east\tMiddle East\tregion\t29\t41\tSA|IQ\tMideast\n",
         }
     }
 
@@ -715,6 +718,7 @@ mod tests {
         assert!(g.is_abbreviation("ky"));
         assert!(!g.is_abbreviation("us"));
         assert!(g.is_common_word("reading"));
+        assert_eq!(g.entry(g.lookup("Mideast")[0]).id, "region:middle_east");
         let china = g.entry(g.country("CN").unwrap());
         assert_eq!((china.lat, china.lon), (35.0, 105.0));
         let bad = Tables {

@@ -45,8 +45,9 @@ pub fn layer_code(layer: &str) -> Option<u8> {
 
 /// Prior importance of a place, between 0 and 1, from its kind, feature code and population.
 ///
-/// Countries come first, then continents and the hand-curated marine areas, then first-level divisions
-/// (a state or province name nearly always means the division, not a town named after it), then cities
+/// Countries come first, then continents, the hand-curated marine areas and regions, and first-level
+/// divisions (a state or province name nearly always means the division, not a town named after it),
+/// then cities
 /// by population (a decade of population is worth 0.07, a national capital 0.15). A division that is
 /// really a city (Beijing, Shanghai, Busan) yields to the city by [`DIVISION_CITY_KM`]. Ports sit below
 /// any city of their name: the city stands for the port.
@@ -57,7 +58,7 @@ pub fn importance(kind: &str, feature_code: &str, population: u64) -> f64 {
         "ocean" => 0.85,
         "region" if feature_code == "CONT" => 0.85,
         "sea" => 0.8,
-        "admin1" => 0.75,
+        "admin1" => 0.8,
         "strait" | "canal" | "gulf" | "channel" => 0.7,
         "bay" | "sound" | "landmark" => 0.6,
         "city" => {
@@ -75,6 +76,10 @@ pub fn importance(kind: &str, feature_code: &str, population: u64) -> f64 {
     };
     score.clamp(0.0, 1.0)
 }
+
+/// Importance of an entry of the project's table of regions and large islands (Middle East, Kashmir,
+/// Hokkaido): news names them as places, so they rank with divisions, above towns called after them.
+pub const REGION_TABLE_IMPORTANCE: f64 = 0.8;
 
 /// Importance of a physical feature (sea, bay, island, region) from a bulk source such as the full GeoNames
 /// dump. It lists hundreds of thousands of coves and islets; they must not outrank towns or the curated
@@ -109,7 +114,8 @@ pub struct NameMatch {
     pub score: f64,
 }
 
-/// Score the entries known by one name and order them best first, ties by entry number: the entry's
+/// Score the entries known by one name and order them best first, ties to the project's own tables, then
+/// by entry number: the entry's
 /// importance, less [`ALIAS_PENALTY`] for an alias, times [`REDUNDANT_ALIAS_WEIGHT`] for a redundant
 /// alias; an alias below any main name from the project's own tables (they list the names news uses:
 /// "White House" is the landmark, not Casablanca by translation); and a division named after a big
@@ -160,7 +166,14 @@ pub fn rank_matches(group: &mut [NameMatch]) {
             .fold(f64::INFINITY, f64::min);
         m.score = m.score.min(below).max(0.0);
     }
-    group.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+    // On equal scores the project's own entry comes first ("Red Sea": the sea, then the governorate).
+    let not_curated = |m: &NameMatch| Some(m.layer) != curated;
+    group.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(not_curated(a).cmp(&not_curated(b)))
+            .then(a.entry.cmp(&b.entry))
+    });
 }
 
 /// True when two points are within `km` of each other (equirectangular: exact enough at tens of km).
@@ -250,6 +263,13 @@ mod tests {
         ];
         white_house[1].layer = layer_code("mentionmap").unwrap();
         assert_eq!(order(&mut white_house), [1, 0]);
+        let mut red_sea = [
+            name_match(0, false, "admin1", "EG", 0),
+            name_match(1, false, "sea", "EG", 0),
+        ];
+        red_sea[1].layer = layer_code("mentionmap").unwrap();
+        red_sea[1].importance = red_sea[0].importance;
+        assert_eq!(order(&mut red_sea), [1, 0]);
     }
 
     #[test]

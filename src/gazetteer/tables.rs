@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 
 use super::fold::fold;
 use super::index::{IndexWriter, Record};
-use super::rank::{importance, kind_code, layer_code, KIND_NAMES};
+use super::rank::{importance, kind_code, layer_code, KIND_NAMES, REGION_TABLE_IMPORTANCE};
 
 /// The gazetteer's tables as text, in the shipped formats.
 pub struct Tables<'a> {
@@ -24,9 +24,11 @@ pub struct Tables<'a> {
     pub common_words: &'a str,
     /// Reference points for countries and divisions, replacing computed ones.
     pub centres: &'a str,
+    /// Parts of continents, disputed regions and large islands (`gazetteer/regions.tsv`).
+    pub regions: &'a str,
 }
 
-/// Write the place tables (places, marine areas, landmarks) into an index, one layer each, with the
+/// Write the place tables (places, marine areas, landmarks, regions) into an index, one layer each, with the
 /// extra names of the alias table and the reference points of the centres table applied.
 pub fn write_place_layers(writer: &mut IndexWriter, t: &Tables) -> Result<()> {
     let mut layers = [
@@ -44,6 +46,11 @@ pub fn write_place_layers(writer: &mut IndexWriter, t: &Tables) -> Result<()> {
             "landmarks and metonyms (gazetteer/landmarks.tsv)",
             "mentionmap's own table",
             parse_landmarks(t.landmarks)?,
+        ),
+        (
+            "regions and islands (gazetteer/regions.tsv)",
+            "mentionmap's own table",
+            parse_regions(t.regions)?,
         ),
     ];
     let mut by_id: HashMap<String, (usize, usize)> = HashMap::new();
@@ -281,6 +288,39 @@ pub fn parse_landmarks(text: &str) -> Result<Vec<Record>> {
     Ok(out)
 }
 
+/// `gazetteer/regions.tsv`: parts of continents, disputed regions and large islands.
+pub fn parse_regions(text: &str) -> Result<Vec<Record>> {
+    let t = Table::parse("regions.tsv", text, &["id", "name", "kind", "lat", "lon"])?;
+    let mut out = Vec::with_capacity(t.rows.len());
+    for (line, row) in &t.rows {
+        let kind_cell = t.cell(row, "kind");
+        if !matches!(kind_cell, "region" | "island") {
+            bail!("regions.tsv line {line}: kind must be region or island, not {kind_cell:?}");
+        }
+        let near_countries: Vec<String> = split_list(t.cell(row, "countries"))
+            .map(str::to_string)
+            .collect();
+        out.push(Record {
+            id: format!("region:{}", t.cell(row, "id")),
+            names: name_list(t.cell(row, "name"), t.cell(row, "aliases")),
+            kind: t.kind(*line, row)?,
+            layer: layer("mentionmap"),
+            feature_code: "RGN".to_string(),
+            lat: t.coordinates(*line, row)?.0,
+            lon: t.coordinates(*line, row)?.1,
+            country: (near_countries.len() == 1).then(|| near_countries[0].clone()),
+            admin1: None,
+            population: 0,
+            importance: REGION_TABLE_IMPORTANCE,
+            bbox: None,
+            near_countries,
+            stands_for: None,
+            geonameid: None,
+        });
+    }
+    Ok(out)
+}
+
 /// `gazetteer/demonyms.tsv`: folded demonym -> ISO country code.
 pub fn parse_demonyms(text: &str) -> Result<HashMap<String, String>> {
     let t = Table::parse("demonyms.tsv", text, &["word", "country"])?;
@@ -361,5 +401,7 @@ mod tests {
         assert!(err.to_string().contains("out of range"), "{err}");
         let err = parse_places("id\tname\tkind\tlat\tlon\ngn:1\tX\ttown\t5\t3\n").unwrap_err();
         assert!(err.to_string().contains("unknown kind"), "{err}");
+        let err = parse_regions("id\tname\tkind\tlat\tlon\nx\tX\tcity\t5\t3\n").unwrap_err();
+        assert!(err.to_string().contains("region or island"), "{err}");
     }
 }
