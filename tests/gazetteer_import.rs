@@ -1,7 +1,7 @@
 //! The optional layers a user adds: a GeoNames dump imported into the data folder (streamed, malformed
 //! rows reported, an interrupted import leaving the previous index intact) and Natural Earth sea outlines.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -197,10 +197,16 @@ fn killing_an_import_leaves_the_previous_index_intact() {
         .arg(&big)
         .env(gazetteer::DATA_DIR_ENV, data.path())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
+    // The import announces itself before it reads the first row; kill it as soon as it has.
+    let mut first_line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    assert!(first_line.contains("importing"), "{first_line}");
+    std::thread::sleep(Duration::from_millis(50));
     assert!(
         child.try_wait().unwrap().is_none(),
         "the import finished before it could be interrupted; make the file bigger"

@@ -906,7 +906,7 @@ impl Index {
         text.split_once('\t').map_or(text, |(id, _)| id)
     }
 
-    /// Decode a whole record back (for tests and inspection).
+    /// The whole entry, as it was written.
     pub fn decode(&self, entry: u32) -> Record {
         let view = self.record(entry);
         let mut fields = self.text(entry).split('\t');
