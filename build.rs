@@ -1,17 +1,81 @@
-//! Build step: packs the sea-lane network (`gazetteer/data/marnet.geojson`) into a compact binary that
-//! the router (src/tracks/route.rs) embeds. Parsing 0.7 MB of GeoJSON at every start would cost
-//! about 10 ms; reading the packed lines costs well under one.
-//!
-//! Format, little-endian, one record per line (a MultiLineString gives several): the passage tag's
-//! length in bytes (u8) and the tag (empty for none), the number of positions (u32), then each
-//! position as longitude and latitude in units of 1e-5 degree (i32 each). The file's positions have
-//! 5 decimals, so nothing is lost.
+//! Build steps: pack the sea-lane network for the router, and index the gazetteer tables.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+// The index and table modules also hold the reading side, which only the program uses.
+#[allow(dead_code)]
+#[path = "src/gazetteer/fold.rs"]
+mod fold;
+#[allow(dead_code)]
+#[path = "src/gazetteer/index.rs"]
+mod index;
+#[allow(dead_code)]
+#[path = "src/gazetteer/rank.rs"]
+mod rank;
+#[allow(dead_code)]
+#[path = "src/gazetteer/tables.rs"]
+mod tables;
+
+fn main() {
+    sea_lanes();
+    if let Err(e) = gazetteer_index() {
+        panic!("cannot build the gazetteer index: {e:#}");
+    }
+}
+
+/// Write OUT_DIR/gazetteer.idx from the shipped place tables.
+fn gazetteer_index() -> anyhow::Result<()> {
+    for path in [
+        "build.rs",
+        "src/gazetteer/fold.rs",
+        "src/gazetteer/index.rs",
+        "src/gazetteer/rank.rs",
+        "src/gazetteer/tables.rs",
+        "gazetteer/data/places.tsv.gz",
+        "gazetteer/marine.tsv",
+        "gazetteer/landmarks.tsv",
+        "gazetteer/aliases.tsv",
+        "gazetteer/centres.tsv",
+        "gazetteer/regions.tsv",
+    ] {
+        println!("cargo::rerun-if-changed={path}");
+    }
+    let mut places = String::new();
+    flate2::read::GzDecoder::new(File::open("gazetteer/data/places.tsv.gz")?)
+        .read_to_string(&mut places)?;
+    let mut writer = index::IndexWriter::in_memory();
+    tables::write_place_layers(
+        &mut writer,
+        &tables::Tables {
+            places: &places,
+            marine: &read("gazetteer/marine.tsv")?,
+            landmarks: &read("gazetteer/landmarks.tsv")?,
+            aliases: &read("gazetteer/aliases.tsv")?,
+            centres: &read("gazetteer/centres.tsv")?,
+            regions: &read("gazetteer/regions.tsv")?,
+            // word tables, read by the program itself
+            demonyms: "",
+            not_places: "",
+            common_words: "",
+        },
+    )?;
+    let out = PathBuf::from(std::env::var("OUT_DIR")?).join("gazetteer.idx");
+    let mut file = BufWriter::new(File::create(&out)?);
+    writer.finish(&mut file)?;
+    file.flush()?;
+    Ok(())
+}
+
+fn read(path: &str) -> anyhow::Result<String> {
+    std::fs::read_to_string(Path::new(path)).map_err(|e| anyhow::anyhow!("cannot read {path}: {e}"))
+}
 
 const NETWORK: &str = "gazetteer/data/marnet.geojson";
 
-fn main() {
+/// Write OUT_DIR/marnet.bin from the sea-lane network.
+fn sea_lanes() {
     println!("cargo:rerun-if-changed={NETWORK}");
     println!("cargo:rerun-if-changed=build.rs");
     let text = std::fs::read_to_string(NETWORK).expect("marnet.geojson is readable");

@@ -1,18 +1,34 @@
-//! `mentionmap lookup NAME` — the ranked gazetteer candidates for a name, as the resolver sees them
-//! before any context.
+//! `mentionmap lookup NAME [--kind KIND] [--country CC] [--json]` — the ranked gazetteer candidates for a
+//! name, as the resolver sees them before any context.
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use clap::Args;
+use serde_json::json;
 
 use super::load_gazetteer;
+use mentionmap::gazetteer::Hint;
+use mentionmap::story::PlaceKind;
 
 /// Show the ranked gazetteer candidates for a place name.
 #[derive(Args)]
 pub struct LookupArgs {
-    /// The name to look up (any case, with or without diacritics).
+    /// The name to look up (any case, with or without diacritics or punctuation).
     name: String,
+
+    /// Keep only places of this kind (country, admin1, admin2, city, port, sea, strait, channel, gulf,
+    /// bay, sound, canal, ocean, island, region, landmark).
+    #[arg(long, value_name = "KIND")]
+    kind: Option<String>,
+
+    /// Put places in (or, for seas, on the coast of) this country first (ISO 3166 alpha-2, e.g. CN).
+    #[arg(long, value_name = "CC")]
+    country: Option<String>,
+
+    /// Print the candidates as a JSON array.
+    #[arg(long)]
+    json: bool,
 
     /// Show at most this many candidates.
     #[arg(short = 'n', long, default_value_t = 10)]
@@ -20,29 +36,79 @@ pub struct LookupArgs {
 }
 
 pub fn run(args: LookupArgs) -> Result<ExitCode> {
+    let kind = match args.kind.as_deref() {
+        Some(k) => match PlaceKind::parse(&k.to_ascii_lowercase()) {
+            Some(kind) => Some(kind),
+            None => bail!("--kind {k:?}: not a place kind"),
+        },
+        None => None,
+    };
+    let country = args.country.as_deref().map(str::to_ascii_uppercase);
+    if country.as_ref().is_some_and(|c| c.len() != 2) {
+        bail!("--country expects a two-letter ISO code such as CN");
+    }
     let gazetteer = load_gazetteer()?;
-    let ids = gazetteer.lookup(&args.name);
-    if ids.is_empty() {
+    let hint = Hint {
+        country: country.as_deref(),
+        kind,
+    };
+    let candidates = gazetteer.lookup_with_hint(&args.name, &hint);
+    let shown = candidates.iter().take(args.limit);
+    if args.json {
+        let rows: Vec<_> = shown
+            .map(|c| {
+                let e = gazetteer.entry(c.entry);
+                json!({
+                    "id": e.id,
+                    "name": e.name,
+                    "kind": e.kind.as_str(),
+                    "feature_code": e.feature_code,
+                    "lat": e.lat,
+                    "lon": e.lon,
+                    "country": e.country,
+                    "admin1": e.admin1,
+                    "population": e.population,
+                    "importance": e.importance,
+                    "score": c.score,
+                    "alias": c.alias,
+                    "bbox": e.bbox,
+                    "near_countries": e.near_countries,
+                    "layer": e.layer,
+                    "geonameid": e.geonameid,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        for (rank, c) in shown.enumerate() {
+            let e = gazetteer.entry(c.entry);
+            let place = match (&e.country, &e.admin1) {
+                (Some(country), Some(admin1)) => format!("{country}.{admin1}"),
+                (Some(country), None) => country.clone(),
+                _ => e.near_countries.join(","),
+            };
+            println!(
+                "{:>2}. {:<28} {:<8} {:<5} {:<9} {:>9.4} {:>10.4}  pop {:>10}  score {:.3}{}  {}",
+                rank + 1,
+                e.name,
+                e.kind.as_str(),
+                e.feature_code,
+                place,
+                e.lat,
+                e.lon,
+                e.population,
+                c.score,
+                if c.alias { " (alias)" } else { "" },
+                e.id
+            );
+        }
+    }
+    if candidates.is_empty() {
         eprintln!(
             "mentionmap: no place called {:?} in the gazetteer",
             args.name
         );
         return Ok(ExitCode::from(1));
-    }
-    for (rank, id) in ids.iter().take(args.limit).enumerate() {
-        let e = gazetteer.entry(*id);
-        println!(
-            "{:>2}. {:<28} {:<9} {:<3} {:>9.4} {:>10.4}  pop {:>10}  importance {:.3}  {}",
-            rank + 1,
-            e.name,
-            e.kind.as_str(),
-            e.country.as_deref().unwrap_or("-"),
-            e.lat,
-            e.lon,
-            e.population,
-            e.importance,
-            e.id
-        );
     }
     Ok(ExitCode::SUCCESS)
 }

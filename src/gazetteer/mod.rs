@@ -1,21 +1,36 @@
 //! The *gazetteer*: every place name mentionmap knows, offline, with what kind of place it is, where it
 //! is, and how important it is.
 //!
-//! It joins the layers shipped under `gazetteer/` — GeoNames cities, countries, first-level divisions and
-//! ports (built by `gazetteer/build.py` from registry packages), and the project's own tables of marine
-//! areas, landmarks and demonyms — into one index keyed by folded name. Demonyms are kept apart: they are
-//! evidence for a country, never a place on the map.
+//! It joins *parts*, each one binary [`index`] read in place. The built-in part is made at build time
+//! from the layers shipped under `gazetteer/` (GeoNames cities, countries, divisions and ports built by
+//! `gazetteer/build.py`, and the project's own tables of marine areas, landmarks and regions, with its
+//! alias and reference-point tables applied) and embedded in the
+//! program. A user may import the full GeoNames dump into the data folder as a second part; when it has
+//! an entry with the same id as the built-in one (`gn:1797929`, `country:CN`), that entry stands for the
+//! place and the names of both parts lead to it. Imported Natural Earth outlines replace the hand-drawn
+//! boxes of marine entries. Demonyms are kept apart: they are evidence for a country, never a place on
+//! the map.
 
 mod fold;
+mod geonames;
+mod index;
+mod natural_earth;
+mod rank;
 mod tables;
 
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 pub use fold::fold;
+pub use geonames::{import_geonames, GeonamesImport};
+pub use natural_earth::{import_natural_earth, NaturalEarthImport};
+pub use tables::Tables;
 
 use crate::story::PlaceKind;
+use index::{Index, Record};
 
 /// One gazetteer entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +47,7 @@ pub struct Entry {
     pub country: Option<String>,
     pub admin1: Option<String>,
     pub population: u64,
-    /// West, south, east, north.
+    /// West, south, east, north; west > east when the box crosses the antimeridian.
     pub bbox: Option<[f64; 4]>,
     /// Coastal or neighbouring countries (marine areas), for disambiguation by context.
     pub near_countries: Vec<String>,
@@ -42,14 +57,15 @@ pub struct Entry {
     pub names: Vec<String>,
     /// Which layer it came from: `geonames`, `natural-earth`, `searoute`, `mentionmap`.
     pub layer: &'static str,
-    /// The GeoNames id of the same feature, when known (cities, countries, continents).
+    /// The GeoNames id of the same feature, when known (cities, countries, continents, imported rows).
     pub geonameid: Option<u64>,
-    /// A prior between 0 and 1: how likely a bare mention of one of its names means this place.
+    /// A prior between 0 and 1: how likely a bare mention of its main name means this place.
     pub importance: f64,
 }
 
 impl Entry {
-    /// The id within its own gazetteer: the part after the `prefix:`.
+    /// The id within its own gazetteer: the GeoNames id for GeoNames entries, else the part after the
+    /// `prefix:`.
     pub fn source_id(&self) -> String {
         match self.geonameid {
             Some(id) if self.layer == "geonames" => id.to_string(),
@@ -62,146 +78,357 @@ impl Entry {
     }
 }
 
-/// Index into [`Gazetteer::entries`].
+/// Number of an entry across all parts of a [`Gazetteer`].
 pub type EntryId = u32;
+
+/// One entry found for a name, with the score that ranks it among the others found for that name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    pub entry: EntryId,
+    /// The entry's importance, a little less when the name is only one of its aliases, halved when that
+    /// alias is the main name of a place of the same kind nearby, and for a division named after a big
+    /// city, just below the city (see `rank.rs`).
+    pub score: f64,
+    /// True when the name matched an alias rather than the main name.
+    pub alias: bool,
+}
+
+/// What a caller knows beyond the name: `kind` keeps only places of that kind; `country` (ISO alpha-2)
+/// moves the places in, or on the coast of, that country to the front, keeping the others after them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hint<'a> {
+    pub country: Option<&'a str>,
+    pub kind: Option<PlaceKind>,
+}
 
 /// A loaded layer and how many entries it gave, for `gazetteer info`.
 #[derive(Debug, Clone)]
 pub struct LayerInfo {
     pub name: String,
     pub entries: usize,
-    pub licence: &'static str,
+    pub licence: String,
+    /// Where it was loaded from: `built in`, or a file in the data folder.
+    pub source: String,
+    /// Facts recorded when it was made (source file, import time, rows read and skipped).
+    pub notes: Vec<(String, String)>,
 }
 
+/// Environment variable naming the data folder, instead of the platform's (`~/.local/share/mentionmap`).
+pub const DATA_DIR_ENV: &str = "MENTIONMAP_DATA_DIR";
+/// The imported GeoNames part, in the data folder.
+pub const GEONAMES_INDEX_FILE: &str = "geonames.idx";
+
+/// The folder where imported layers live: `$MENTIONMAP_DATA_DIR`, else the platform data folder
+/// (`$XDG_DATA_HOME/mentionmap` or `~/.local/share/mentionmap` on Linux).
+pub fn data_dir() -> Option<PathBuf> {
+    match std::env::var_os(DATA_DIR_ENV) {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => dirs::data_dir().map(|d| d.join("mentionmap")),
+    }
+}
+
+/// The built-in index, written by `build.rs` from the shipped tables.
+static BUILT_IN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.idx"));
+const DEMONYMS: &str = include_str!("../../gazetteer/demonyms.tsv");
+const NOT_PLACES: &str = include_str!("../../gazetteer/not_places.tsv");
+/// Read again at start-up for its abbreviations; its names are already in the index.
+const ALIASES: &str = include_str!("../../gazetteer/aliases.tsv");
+const COMMON_WORDS: &str = include_str!("../../gazetteer/data/common_words.txt");
+
 pub struct Gazetteer {
-    entries: Vec<Entry>,
-    by_name: HashMap<String, Vec<EntryId>>,
-    /// Folded multi-word names and each of their word prefixes, so a scanner knows when to stop extending.
-    prefixes: HashSet<String>,
+    parts: Vec<Part>,
     /// Folded demonym -> ISO country code.
     demonyms: HashMap<String, String>,
     /// Folded names of outlets, ships, organisations and events that contain place names.
     non_places: HashSet<String>,
+    /// Those names and each of their word prefixes, so a scanner knows when to stop extending.
+    non_place_prefixes: HashSet<String>,
     /// Folded postal abbreviations ("ky", "mo"): names only after "City, ".
     abbreviations: HashSet<String>,
     /// Lower-case English words that are also place names ("reading", "farms").
     common_words: HashSet<String>,
-    countries: HashMap<String, EntryId>,
-    layers: Vec<LayerInfo>,
     longest_name_words: usize,
+    layers: Vec<LayerInfo>,
+    marine_outlines: Option<natural_earth::MarineOutlines>,
 }
 
-/// The shipped layers, embedded in the binary so a fresh clone works with no setup.
-mod embedded {
-    pub const PLACES_GZ: &[u8] = include_bytes!("../../gazetteer/data/places.tsv.gz");
-    pub const MARINE: &str = include_str!("../../gazetteer/marine.tsv");
-    pub const LANDMARKS: &str = include_str!("../../gazetteer/landmarks.tsv");
-    pub const DEMONYMS: &str = include_str!("../../gazetteer/demonyms.tsv");
-    pub const NOT_PLACES: &str = include_str!("../../gazetteer/not_places.tsv");
-    pub const ALIASES: &str = include_str!("../../gazetteer/aliases.tsv");
-    pub const COMMON_WORDS: &str = include_str!("../../gazetteer/data/common_words.txt");
-    pub const CENTRES: &str = include_str!("../../gazetteer/centres.tsv");
-    pub const REGIONS: &str = include_str!("../../gazetteer/regions.tsv");
-}
-
-/// The gazetteer's tables as text, in the shipped formats.
-pub struct Tables<'a> {
-    pub places: &'a str,
-    pub marine: &'a str,
-    pub landmarks: &'a str,
-    pub demonyms: &'a str,
-    pub not_places: &'a str,
-    pub aliases: &'a str,
-    /// Lower-case English words that are also place names, one a line.
-    pub common_words: &'a str,
-    /// Reference points for countries and divisions, replacing computed ones.
-    pub centres: &'a str,
-    pub regions: &'a str,
+/// One index and the range of entry numbers it holds.
+struct Part {
+    index: Index,
+    first: EntryId,
+    cache: EntryCache,
 }
 
 impl Gazetteer {
-    /// The default gazetteer: everything shipped under `gazetteer/`.
+    /// The default gazetteer: the built-in one plus whatever the user imported into the data folder.
     pub fn load_default() -> Result<Gazetteer> {
-        let places = tables::gunzip(embedded::PLACES_GZ)?;
-        Gazetteer::from_tables(&Tables {
-            places: &places,
-            marine: embedded::MARINE,
-            landmarks: embedded::LANDMARKS,
-            demonyms: embedded::DEMONYMS,
-            not_places: embedded::NOT_PLACES,
-            aliases: embedded::ALIASES,
-            common_words: embedded::COMMON_WORDS,
-            centres: embedded::CENTRES,
-            regions: embedded::REGIONS,
-        })
+        Gazetteer::load_with_data_dir(data_dir().as_deref())
+    }
+
+    /// Only what ships with the program, whatever the data folder holds.
+    pub fn load_built_in() -> Result<Gazetteer> {
+        Gazetteer::load_with_data_dir(None)
+    }
+
+    /// The built-in gazetteer plus the layers imported into `dir`, if any.
+    pub fn load_with_data_dir(dir: Option<&Path>) -> Result<Gazetteer> {
+        let built_in = Index::open(Arc::new(BUILT_IN)).context("the built-in index")?;
+        let mut gazetteer = Gazetteer::new(
+            built_in,
+            "built in",
+            &Tables {
+                places: "",
+                marine: "",
+                landmarks: "",
+                centres: "",
+                regions: "",
+                demonyms: DEMONYMS,
+                not_places: NOT_PLACES,
+                aliases: ALIASES,
+                common_words: COMMON_WORDS,
+            },
+        )?;
+        if let Some(dir) = dir {
+            gazetteer.add_data_dir(dir)?;
+        }
+        Ok(gazetteer)
     }
 
     /// A gazetteer from tables given as text, in the shipped formats.
     pub fn from_tables(t: &Tables) -> Result<Gazetteer> {
-        let mut builder = GazetteerBuilder::default();
-        builder.add_layer(
-            "GeoNames cities, countries, divisions; searoute ports (gazetteer/data/places.tsv.gz)",
-            "GeoNames CC BY 4.0; Natural Earth public domain; searoute Apache-2.0",
-            tables::parse_places(t.places)?,
-        );
-        builder.add_layer(
-            "marine areas (gazetteer/marine.tsv)",
-            "mentionmap's own table",
-            tables::parse_marine(t.marine)?,
-        );
-        builder.add_layer(
-            "landmarks and metonyms (gazetteer/landmarks.tsv)",
-            "mentionmap's own table",
-            tables::parse_landmarks(t.landmarks)?,
-        );
-        builder.add_layer(
-            "regions and islands (gazetteer/regions.tsv)",
-            "mentionmap's own table",
-            tables::parse_regions(t.regions)?,
-        );
-        builder.demonyms = tables::parse_demonyms(t.demonyms)?;
-        builder.non_places = tables::parse_not_places(t.not_places)?;
-        builder.add_aliases(tables::parse_aliases(t.aliases)?)?;
-        builder.move_to_centres(tables::parse_centres(t.centres)?)?;
-        let mut gazetteer = builder.build();
-        gazetteer.common_words = t
-            .common_words
-            .lines()
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect();
+        let mut writer = index::IndexWriter::in_memory();
+        tables::write_place_layers(&mut writer, t)?;
+        let mut bytes = Vec::new();
+        writer.finish(&mut bytes)?;
+        Gazetteer::new(Index::open(Arc::new(bytes))?, "tables", t)
+    }
+
+    /// A gazetteer of one index, with the word tables (demonyms, non-places, abbreviations, common
+    /// words) of `t`.
+    fn new(index: Index, source: &str, t: &Tables) -> Result<Gazetteer> {
+        let non_places = tables::parse_not_places(t.not_places)?;
+        let mut non_place_prefixes = HashSet::new();
+        let mut longest_name_words = 1;
+        for folded in &non_places {
+            let words: Vec<&str> = folded.split(' ').collect();
+            longest_name_words = longest_name_words.max(words.len());
+            for n in 1..=words.len() {
+                non_place_prefixes.insert(words[..n].join(" "));
+            }
+        }
+        let mut gazetteer = Gazetteer {
+            parts: Vec::new(),
+            demonyms: tables::parse_demonyms(t.demonyms)?,
+            non_places,
+            non_place_prefixes,
+            abbreviations: tables::parse_aliases(t.aliases)?
+                .into_iter()
+                .filter(|a| a.abbreviation)
+                .map(|a| fold(&a.name))
+                .collect(),
+            common_words: t
+                .common_words
+                .lines()
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect(),
+            longest_name_words,
+            layers: Vec::new(),
+            marine_outlines: None,
+        };
+        gazetteer.add_part(index, source);
         Ok(gazetteer)
     }
 
-    pub fn entry(&self, id: EntryId) -> &Entry {
-        &self.entries[id as usize]
+    fn add_part(&mut self, index: Index, source: &str) {
+        for layer in &index.layers {
+            self.layers.push(LayerInfo {
+                name: layer.name.clone(),
+                entries: layer.entries,
+                licence: layer.licence.clone(),
+                source: source.to_string(),
+                notes: index.notes.clone(),
+            });
+        }
+        self.longest_name_words = self
+            .longest_name_words
+            .max(index.longest_name_words() as usize);
+        let first = self.len() as EntryId;
+        self.parts.push(Part {
+            cache: EntryCache::new(index.len()),
+            index,
+            first,
+        });
     }
 
+    fn add_data_dir(&mut self, dir: &Path) -> Result<()> {
+        let path = dir.join(GEONAMES_INDEX_FILE);
+        if path.exists() {
+            let index = open_mapped(&path).with_context(|| {
+                format!(
+                    "cannot read the imported GeoNames layer {} (import it again, or delete it)",
+                    path.display()
+                )
+            })?;
+            self.add_part(index, &path.display().to_string());
+        }
+        if let Some(outlines) = natural_earth::MarineOutlines::load(dir)? {
+            self.layers.push(outlines.layer_info());
+            self.marine_outlines = Some(outlines);
+        }
+        Ok(())
+    }
+
+    /// The entry with this number; decoded on first use and kept.
+    pub fn entry(&self, id: EntryId) -> &Entry {
+        let (part, i) = self.locate(id);
+        part.cache.get_or_decode(i, || {
+            entry_from_record(part.index.decode(i), self.marine_outlines.as_ref())
+        })
+    }
+
+    fn locate(&self, id: EntryId) -> (&Part, u32) {
+        let part = self
+            .parts
+            .iter()
+            .rev()
+            .find(|p| id >= p.first)
+            .expect("the first part starts at entry 0");
+        assert!(
+            id - part.first < part.index.len(),
+            "no gazetteer entry {id}"
+        );
+        (part, id - part.first)
+    }
+
+    /// Entries in all parts; a place both built in and imported counts twice.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.parts.iter().map(|p| p.index.len() as usize).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     pub fn layers(&self) -> &[LayerInfo] {
         &self.layers
     }
 
-    /// Entries known by this name (any spelling that folds the same), most important first.
+    /// Entries known by this name (any spelling that folds the same), best first.
     pub fn lookup(&self, name: &str) -> Vec<EntryId> {
         self.lookup_folded(&fold(name))
     }
 
     pub fn lookup_folded(&self, folded: &str) -> Vec<EntryId> {
-        self.by_name.get(folded).cloned().unwrap_or_default()
+        if let [part] = self.parts.as_slice() {
+            // One part: its postings are already in order.
+            return part
+                .index
+                .postings(folded)
+                .map(|p| part.first + p.entry)
+                .collect();
+        }
+        self.candidates_folded(folded)
+            .into_iter()
+            .map(|c| c.entry)
+            .collect()
+    }
+
+    /// Entries known by this name, best first, with their scores.
+    pub fn candidates(&self, name: &str) -> Vec<Candidate> {
+        self.candidates_folded(&fold(name))
+    }
+
+    pub fn candidates_folded(&self, folded: &str) -> Vec<Candidate> {
+        if let [part] = self.parts.as_slice() {
+            return part
+                .index
+                .postings(folded)
+                .map(|p| Candidate {
+                    entry: part.first + p.entry,
+                    score: p.score,
+                    alias: p.alias,
+                })
+                .collect();
+        }
+        let mut out: Vec<Candidate> = Vec::new();
+        let mut position: HashMap<EntryId, usize> = HashMap::new();
+        for (p, part) in self.parts.iter().enumerate() {
+            for posting in part.index.postings(folded) {
+                let (alias, score) = (posting.alias, posting.score);
+                let entry = self.latest_version(p, posting.entry);
+                match position.get(&entry) {
+                    Some(&at) if out[at].score >= score => {}
+                    Some(&at) => {
+                        out[at] = Candidate {
+                            entry,
+                            score,
+                            alias,
+                        }
+                    }
+                    None => {
+                        position.insert(entry, out.len());
+                        out.push(Candidate {
+                            entry,
+                            score,
+                            alias,
+                        });
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        out
+    }
+
+    /// The entry that stands for entry `i` of part `p`: the one with its id in the latest part.
+    fn latest_version(&self, p: usize, i: u32) -> EntryId {
+        let id = self.parts[p].index.id(i);
+        self.parts[p + 1..]
+            .iter()
+            .rev()
+            .find_map(|later| later.index.find_id(id).map(|j| later.first + j))
+            .unwrap_or(self.parts[p].first + i)
+    }
+
+    /// Candidates for a name, narrowed and reordered by what the caller knows (see [`Hint`]).
+    pub fn lookup_with_hint(&self, name: &str, hint: &Hint) -> Vec<Candidate> {
+        let mut candidates = self.candidates(name);
+        if let Some(kind) = hint.kind {
+            candidates.retain(|c| self.kind_of(c.entry) == kind);
+        }
+        if let Some(country) = hint.country {
+            // A stable sort keeps the score order within each group.
+            candidates.sort_by_key(|c| !self.is_in_country(c.entry, country));
+        }
+        candidates
+    }
+
+    fn kind_of(&self, id: EntryId) -> PlaceKind {
+        let (part, i) = self.locate(id);
+        kind_from_code(part.index.record(i).kind)
+    }
+
+    fn is_in_country(&self, id: EntryId, iso2: &str) -> bool {
+        let (part, i) = self.locate(id);
+        match part.index.record(i).country {
+            Some(country) => country.eq_ignore_ascii_case(iso2),
+            None => self
+                .entry(id)
+                .near_countries
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(iso2)),
+        }
     }
 
     /// True when some name starts with these folded words (or is them).
     pub fn is_name_prefix(&self, folded: &str) -> bool {
-        self.prefixes.contains(folded)
+        self.non_place_prefixes.contains(folded)
+            || self
+                .parts
+                .iter()
+                .any(|p| p.index.has_name_or_prefix(folded))
     }
 
     pub fn longest_name_words(&self) -> usize {
@@ -234,190 +461,95 @@ impl Gazetteer {
 
     /// The entry of a country by ISO code.
     pub fn country(&self, iso2: &str) -> Option<EntryId> {
-        self.countries.get(iso2).copied()
+        self.find_id(&format!("country:{iso2}"))
     }
 
-    /// Entry by story id (`gn:1797929`).
+    /// Entry by story id (`gn:1797929`); the latest part that has the id wins.
     pub fn find_id(&self, id: &str) -> Option<EntryId> {
-        self.entries
+        self.parts
             .iter()
-            .position(|e| e.id == id)
-            .map(|i| i as EntryId)
+            .rev()
+            .find_map(|p| p.index.find_id(id).map(|i| p.first + i))
+    }
+
+    /// The real outline of a marine area, when Natural Earth outlines were imported.
+    pub fn outline(&self, id: EntryId) -> Result<Option<&geo::MultiPolygon<f64>>> {
+        match &self.marine_outlines {
+            Some(outlines) => outlines.outline(&self.entry(id).id),
+            None => Ok(None),
+        }
+    }
+
+    /// Every folded name of the built-in part, for benchmarks and checks.
+    pub fn built_in_names(&self) -> Vec<String> {
+        self.parts[0].index.names()
     }
 }
 
-#[derive(Default)]
-struct GazetteerBuilder {
-    entries: Vec<Entry>,
-    layers: Vec<LayerInfo>,
-    demonyms: HashMap<String, String>,
-    non_places: HashSet<String>,
-    abbreviations: HashSet<String>,
+fn kind_from_code(code: u8) -> PlaceKind {
+    *PlaceKind::ALL
+        .get(code as usize)
+        .expect("gazetteer index is damaged: unknown kind code")
 }
 
-impl GazetteerBuilder {
-    fn add_layer(&mut self, name: &str, licence: &'static str, entries: Vec<Entry>) {
-        self.layers.push(LayerInfo {
-            name: name.to_string(),
-            entries: entries.len(),
-            licence,
-        });
-        self.entries.extend(entries);
-    }
-
-    /// Give existing entries their extra names; an alias naming no known entry is an error in the table.
-    fn add_aliases(&mut self, aliases: Vec<tables::Alias>) -> Result<()> {
-        let index: HashMap<&str, usize> = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
-            .collect();
-        let mut found = Vec::new();
-        for alias in aliases {
-            let Some(&i) = index.get(alias.target.as_str()) else {
-                anyhow::bail!(
-                    "aliases.tsv line {}: no gazetteer entry {:?}",
-                    alias.line,
-                    alias.target
-                );
-            };
-            found.push((i, alias));
-        }
-        for (i, alias) in found {
-            if alias.abbreviation {
-                self.abbreviations.insert(fold(&alias.name));
-            }
-            self.entries[i].names.push(alias.name);
-        }
-        Ok(())
-    }
-
-    /// Put countries and divisions at their reference points (`gazetteer/centres.tsv`).
-    fn move_to_centres(&mut self, centres: Vec<(usize, String, f64, f64)>) -> Result<()> {
-        let index: HashMap<String, usize> = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i))
-            .collect();
-        for (line, id, lat, lon) in centres {
-            let Some(&i) = index.get(&id) else {
-                anyhow::bail!("centres.tsv line {line}: no gazetteer entry {id:?}");
-            };
-            self.entries[i].lat = lat;
-            self.entries[i].lon = lon;
-        }
-        Ok(())
-    }
-
-    fn build(mut self) -> Gazetteer {
-        // A division weighs with its country: Florida is the US state before the Puerto Rican
-        // municipality of the same name.
-        let country_population: HashMap<String, u64> = self
-            .entries
-            .iter()
-            .filter(|e| e.kind == PlaceKind::Country)
-            .filter_map(|e| Some((e.country.clone()?, e.population)))
-            .collect();
-        for e in self
-            .entries
-            .iter_mut()
-            .filter(|e| e.kind == PlaceKind::Admin1)
-        {
-            let population = e
-                .country
-                .as_ref()
-                .and_then(|c| country_population.get(c))
-                .copied()
-                .unwrap_or(1);
-            e.importance = 0.62 + 0.025 * (population.max(1) as f64).log10();
-        }
-        let mut by_name: HashMap<String, Vec<EntryId>> = HashMap::new();
-        let mut prefixes = HashSet::new();
-        let mut countries = HashMap::new();
-        let mut longest = 1;
-        for (i, entry) in self.entries.iter().enumerate() {
-            let id = i as EntryId;
-            if entry.kind == PlaceKind::Country {
-                if let Some(cc) = &entry.country {
-                    countries.insert(cc.clone(), id);
-                }
-            }
-            for name in &entry.names {
-                let folded = fold(name);
-                if folded.is_empty() {
-                    continue;
-                }
-                let ids = by_name.entry(folded.clone()).or_default();
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
-                let words: Vec<&str> = folded.split(' ').collect();
-                longest = longest.max(words.len());
-                for n in 1..=words.len() {
-                    prefixes.insert(words[..n].join(" "));
-                }
-            }
-        }
-        for folded in &self.non_places {
-            let words: Vec<&str> = folded.split(' ').collect();
-            for n in 1..=words.len() {
-                prefixes.insert(words[..n].join(" "));
-            }
-        }
-        let entries = self.entries;
-        for ids in by_name.values_mut() {
-            // Most important first; ties broken by id so output never depends on hash order.
-            ids.sort_by(|&a, &b| {
-                let (ea, eb) = (&entries[a as usize], &entries[b as usize]);
-                eb.importance
-                    .total_cmp(&ea.importance)
-                    .then_with(|| ea.id.cmp(&eb.id))
-            });
-        }
-        Gazetteer {
-            entries,
-            by_name,
-            prefixes,
-            demonyms: self.demonyms,
-            non_places: self.non_places,
-            abbreviations: self.abbreviations,
-            common_words: HashSet::new(),
-            countries,
-            layers: self.layers,
-            longest_name_words: longest,
-        }
+fn entry_from_record(r: Record, outlines: Option<&natural_earth::MarineOutlines>) -> Entry {
+    let bbox = outlines.and_then(|o| o.bbox(&r.id)).or(r.bbox);
+    Entry {
+        name: r.names.first().cloned().unwrap_or_default(),
+        kind: kind_from_code(r.kind),
+        layer: rank::LAYER_TAGS
+            .get(r.layer as usize)
+            .copied()
+            .expect("gazetteer index is damaged: unknown layer code"),
+        id: r.id,
+        feature_code: r.feature_code,
+        lat: r.lat,
+        lon: r.lon,
+        country: r.country,
+        admin1: r.admin1,
+        population: r.population,
+        bbox,
+        near_countries: r.near_countries,
+        stands_for: r.stands_for,
+        names: r.names,
+        geonameid: r.geonameid,
+        importance: r.importance,
     }
 }
 
-/// Prior importance of a place from its kind, feature code and population, between 0 and 1.
-pub fn importance(kind: PlaceKind, feature_code: &str, population: u64) -> f64 {
-    let pop = (population.max(1) as f64).log10(); // 0 ..= ~7.5
-    let score = match kind {
-        PlaceKind::Country => 0.9 + pop / 100.0,
-        PlaceKind::Ocean => 0.85,
-        PlaceKind::Sea => 0.8,
-        PlaceKind::Strait | PlaceKind::Canal | PlaceKind::Gulf | PlaceKind::Channel => 0.7,
-        PlaceKind::Bay | PlaceKind::Sound => 0.6,
-        // A state or province name nearly always means the division, not a town named after it.
-        PlaceKind::Admin1 => 0.8,
-        PlaceKind::Landmark => 0.6,
-        PlaceKind::City => {
-            let capital = match feature_code {
-                // a capital is what a bare name most often means ("Washington said")
-                "PPLC" => 0.25,
-                "PPLA" => 0.05,
-                _ => 0.0,
-            };
-            0.2 + pop * 0.07 + capital
+fn open_mapped(path: &Path) -> Result<Index> {
+    let file = std::fs::File::open(path)?;
+    // SAFETY: mentionmap replaces an index only by renaming a complete new file over it, never by
+    // writing into it, so the mapped bytes do not change while they are read.
+    let map = unsafe { memmap2::Mmap::map(&file)? };
+    Index::open(Arc::new(map))
+}
+
+/// Decoded entries, filled on first use. Chunks are allocated only when one of their entries is used, so
+/// a large imported part costs nothing until it is read.
+struct EntryCache {
+    chunks: Vec<OnceLock<CacheChunk>>,
+}
+
+type CacheChunk = Box<[OnceLock<Box<Entry>>]>;
+
+const CACHE_CHUNK: usize = 1024;
+
+impl EntryCache {
+    fn new(len: u32) -> EntryCache {
+        EntryCache {
+            chunks: (0..(len as usize).div_ceil(CACHE_CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
         }
-        PlaceKind::Admin2 => 0.3 + pop / 100.0,
-        PlaceKind::Port => 0.3,
-        PlaceKind::Region if feature_code == "CONT" => 0.85,
-        PlaceKind::Island | PlaceKind::Region => 0.5,
-    };
-    score.clamp(0.0, 1.0)
+    }
+
+    fn get_or_decode(&self, i: u32, decode: impl FnOnce() -> Entry) -> &Entry {
+        let i = i as usize;
+        let chunk = self.chunks[i / CACHE_CHUNK]
+            .get_or_init(|| (0..CACHE_CHUNK).map(|_| OnceLock::new()).collect());
+        chunk[i % CACHE_CHUNK].get_or_init(|| Box::new(decode()))
+    }
 }
 
 #[cfg(test)]
@@ -524,20 +656,83 @@ mod tests {
     }
 
     #[test]
-    fn aliases_name_existing_entries() {
+    fn kind_codes_follow_place_kind_order() {
+        let names: Vec<&str> = PlaceKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names, rank::KIND_NAMES);
+    }
+
+    #[test]
+    fn country_hint_moves_that_country_first_and_kind_filters() {
+        let g = test_data::small();
+        let hint = Hint {
+            country: Some("US"),
+            kind: None,
+        };
+        let moscow: Vec<_> = g
+            .lookup_with_hint("moscow", &hint)
+            .into_iter()
+            .map(|c| g.entry(c.entry).country.clone().unwrap())
+            .collect();
+        assert_eq!(moscow, ["US", "RU"]);
+        let ports = g.lookup_with_hint(
+            "Qingdao",
+            &Hint {
+                country: None,
+                kind: Some(PlaceKind::Port),
+            },
+        );
+        assert_eq!(ports.len(), 1);
+        assert_eq!(g.entry(ports[0].entry).id, "port:CNTAO");
+        // a sea counts as in the countries on its coast
+        let sea = g.lookup_with_hint(
+            "yellow sea",
+            &Hint {
+                country: Some("KR"),
+                kind: None,
+            },
+        );
+        assert!(g.is_in_country(sea[0].entry, "KR"));
+    }
+
+    #[test]
+    fn entries_round_trip_through_the_index() {
+        let g = test_data::small();
+        let id = g.find_id("gn:1797929").unwrap();
+        let qingdao = g.entry(id);
+        assert_eq!(qingdao.name, "Qingdao");
+        assert_eq!(qingdao.names, ["Qingdao", "Tsingtao", "Tsingtau"]);
+        assert_eq!((qingdao.lat, qingdao.lon), (36.06488, 120.38042));
+        assert_eq!(qingdao.admin1.as_deref(), Some("25"));
+        assert_eq!(qingdao.population, 3718835);
+        assert_eq!(qingdao.layer, "geonames");
+        let sea = g.entry(g.find_id("marine:sea_of_japan").unwrap());
+        assert_eq!(sea.bbox, Some([127.5, 33.5, 142.5, 51.5]));
+        assert_eq!(sea.near_countries, ["JP", "KR", "KP", "RU"]);
+        assert_eq!(g.find_id("gn:0"), None);
+    }
+
+    #[test]
+    fn aliases_name_existing_entries_and_centres_move_them() {
         let g = test_data::small();
         assert_eq!(g.entry(g.lookup("U.S.")[0]).id, "country:US");
         assert!(g.is_abbreviation("ky"));
         assert!(!g.is_abbreviation("us"));
+        assert!(g.is_common_word("reading"));
+        assert_eq!(g.entry(g.lookup("Mideast")[0]).id, "region:middle_east");
+        let china = g.entry(g.country("CN").unwrap());
+        assert_eq!((china.lat, china.lon), (35.0, 105.0));
         let bad = Tables {
             aliases: "alias\ttarget\tkind\nX\tgn:404\talias\n",
             ..test_data::tables()
         };
-        assert!(Gazetteer::from_tables(&bad)
-            .err()
-            .unwrap()
-            .to_string()
-            .contains("line 2"));
+        let err = Gazetteer::from_tables(&bad).err().unwrap().to_string();
+        assert!(err.contains("aliases.tsv line 2"), "{err}");
+        let bad = Tables {
+            centres: "id\tlat\tlon\ngn:404\t1\t1\n",
+            ..test_data::tables()
+        };
+        let err = Gazetteer::from_tables(&bad).err().unwrap().to_string();
+        assert!(err.contains("centres.tsv line 2"), "{err}");
     }
 
     #[test]
