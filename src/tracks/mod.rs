@@ -1,61 +1,22 @@
 //! Tracks: the described movement of each ship or group — its *waypoints* (the places its events put it,
-//! in time order) and the *legs* between them.
+//! in the order `order.rs` works out from dates and the articles' cues) and the *legs* between them.
 //!
 //! Happened events make the travelled line; planned ones ("will sail on to") stand apart as planned
 //! waypoints and legs, never joined into what happened.
 
-use std::collections::BTreeMap;
+mod order;
 
-use crate::story::{Action, Event, Leg, Modality, Story, Track, Waypoint};
+use crate::story::{ActorKind, Leg, Story, Track};
 
-/// Build one track per actor that has at least two waypoints.
+/// Build one track per ship or group that has at least two waypoints.
 pub fn build_tracks(story: &Story) -> Vec<Track> {
-    let mut by_actor: BTreeMap<&str, Vec<(usize, &Event)>> = BTreeMap::new();
-    for (order, e) in story.events.iter().enumerate() {
-        if e.action != Action::Other && e.place().is_some() {
-            by_actor
-                .entry(e.actor.as_str())
-                .or_default()
-                .push((order, e));
-        }
-    }
     let mut tracks = Vec::new();
-    for (actor, mut events) in by_actor {
-        // Dated events by date; undated ones keep their place in the telling.
-        events.sort_by(|(oa, a), (ob, b)| match (&a.start, &b.start) {
-            (Some(x), Some(y)) => x.cmp(y).then(oa.cmp(ob)),
-            _ => oa.cmp(ob),
-        });
-        let (happened, planned): (Vec<_>, Vec<_>) = events
-            .into_iter()
-            .partition(|(_, e)| e.modality == Modality::Happened);
-        let mut waypoints: Vec<Waypoint> = Vec::new();
-        for (is_planned, list) in [(false, happened), (true, planned)] {
-            for (_, e) in list {
-                let place_id = e.place().unwrap();
-                let Some(place) = story.place(place_id) else {
-                    continue;
-                };
-                if let Some(last) = waypoints
-                    .last_mut()
-                    .filter(|w| w.place == place_id && w.planned == is_planned)
-                {
-                    last.events.push(e.id.clone());
-                    last.end = later(last.end.take(), e.end.clone());
-                    continue;
-                }
-                waypoints.push(Waypoint {
-                    place: place_id.to_string(),
-                    name: place.name.clone(),
-                    lat: place.lat,
-                    lon: place.lon,
-                    start: e.start.clone(),
-                    end: e.end.clone(),
-                    events: vec![e.id.clone()],
-                    planned: is_planned,
-                });
-            }
-        }
+    let movers = story
+        .actors
+        .iter()
+        .filter(|a| matches!(a.kind, ActorKind::Ship | ActorKind::Group));
+    for actor in movers.map(|a| a.name.as_str()) {
+        let waypoints = order::waypoints(story, actor);
         if waypoints.len() < 2 {
             continue;
         }
