@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::lexicon::{self, class};
 use super::read::{DocActor, DocReading};
 use super::vessels::vessels;
 use crate::story::{Actor, ActorKind};
@@ -193,23 +194,7 @@ impl Gathered {
                 .iter()
                 .take_while(|w| {
                     let w = w.to_lowercase();
-                    super::lexicon::DEFINITE.contains(&w.as_str())
-                        || matches!(
-                            w.as_str(),
-                            "a" | "an"
-                                | "two"
-                                | "three"
-                                | "four"
-                                | "five"
-                                | "six"
-                                | "seven"
-                                | "eight"
-                                | "nine"
-                                | "ten"
-                                | "several"
-                                | "some"
-                                | "both"
-                        )
+                    lexicon::is(&w, class::DEFINITE | class::NUMBER)
                         || w.chars().all(|c| c.is_ascii_digit())
                 })
                 .count();

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use crate::story::Action;
 
 /// Which part of an event a verb speaks of: "commenced" the start, "concluded" the end.
@@ -268,6 +270,26 @@ pub fn cues() -> &'static CueIndex {
     })
 }
 
+/// A finder for every word a sentence needs before it is worth reading: the first words of cues and
+/// the ship, group and force nouns. A sentence with none of them reports no happening and names no
+/// actor, so it is skipped whole.
+pub fn worth_reading() -> &'static AhoCorasick {
+    static FINDER: OnceLock<AhoCorasick> = OnceLock::new();
+    FINDER.get_or_init(|| {
+        let mut words: Vec<&str> = cues().keys().copied().collect();
+        words.extend(SHIP_NOUNS.iter().map(|(w, _)| *w));
+        words.extend(GROUP_PAIRS.iter().map(|(_, w)| *w));
+        words.extend(FORCE_NOUNS);
+        words.sort_unstable();
+        words.dedup();
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(words)
+            .expect("valid word list")
+    })
+}
+
 /// Verbs and nouns that report speech: a time next to them dates the statement, not the happening,
 /// and a navy or ministry before them is the speaker, not an actor.
 pub const REPORTING: &[&str] = &[
@@ -367,6 +389,19 @@ pub const SUBORDINATORS: &[&str] = &[
     "because",
     "prompting",
     "amid",
+    "where",
+];
+
+/// Articles and numbers before a noun.
+pub const NUMBER_WORDS: &[&str] = &[
+    "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "several", "some", "many", "multiple", "both", "all", "its", "their",
+];
+
+/// Past tenses and participles that do not end in "-ed".
+pub const IRREGULAR_PAST: &[&str] = &[
+    "left", "met", "set", "held", "made", "sent", "went", "took", "began", "came", "kept", "led",
+    "ran", "saw", "put", "begun", "taken", "seen", "done", "did",
 ];
 
 /// Compass words that make "east of Taipei" a relative location, not a place the ship was at.
@@ -624,3 +659,60 @@ pub const NOT_NAMES: &[&str] = &[
     "type",
     "class",
 ];
+
+/// Which of the lists above a word is in, as bits, so a sentence's words are looked up once each.
+pub mod class {
+    pub const REPORTING: u32 = 1;
+    pub const SUBORDINATOR: u32 = 1 << 1;
+    pub const FUTURE_AUX: u32 = 1 << 2;
+    pub const FUTURE_ADJ: u32 = 1 << 3;
+    pub const PLAN_TO: u32 = 1 << 4;
+    pub const DEFINITE: u32 = 1 << 5;
+    pub const NUMBER: u32 = 1 << 6;
+    pub const MODIFIER: u32 = 1 << 7;
+    pub const MODIFIED: u32 = 1 << 8;
+    pub const SHIP: u32 = 1 << 9;
+    pub const SHIP_PLURAL: u32 = 1 << 10;
+    pub const FORCE: u32 = 1 << 11;
+    pub const DIRECTION: u32 = 1 << 12;
+    pub const THEN: u32 = 1 << 13;
+    pub const NOT_NAME: u32 = 1 << 14;
+    pub const IRREGULAR_PAST: u32 = 1 << 15;
+}
+
+/// The classes of a lower-case word.
+pub fn classes(word: &str) -> u32 {
+    static MAP: OnceLock<HashMap<&'static str, u32>> = OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        let mut map: HashMap<&'static str, u32> = HashMap::new();
+        let mut add = |words: &[&'static str], bit: u32| {
+            for w in words {
+                *map.entry(*w).or_insert(0) |= bit;
+            }
+        };
+        add(REPORTING, class::REPORTING);
+        add(SUBORDINATORS, class::SUBORDINATOR);
+        add(FUTURE_AUX, class::FUTURE_AUX);
+        add(FUTURE_ADJ, class::FUTURE_ADJ);
+        add(PLAN_TO, class::PLAN_TO);
+        add(DEFINITE, class::DEFINITE);
+        add(NUMBER_WORDS, class::NUMBER);
+        add(MODIFIERS, class::MODIFIER);
+        add(MODIFIED, class::MODIFIED);
+        add(FORCE_NOUNS, class::FORCE);
+        add(DIRECTIONS, class::DIRECTION);
+        add(THEN, class::THEN);
+        add(NOT_NAMES, class::NOT_NAME);
+        add(IRREGULAR_PAST, class::IRREGULAR_PAST);
+        for &(w, plural) in SHIP_NOUNS {
+            *map.entry(w).or_insert(0) |= class::SHIP | if plural { class::SHIP_PLURAL } else { 0 };
+        }
+        map
+    });
+    map.get(word).copied().unwrap_or(0)
+}
+
+/// Whether a lower-case word is in any of the given classes.
+pub fn is(word: &str, classes_wanted: u32) -> bool {
+    classes(word) & classes_wanted != 0
+}

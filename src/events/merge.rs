@@ -57,6 +57,7 @@ pub fn publication_bounds(readings: &[DocReading]) -> Vec<Option<NaiveDate>> {
     let corpus = identify(readings);
     let grouping = Grouping::new(readings, &corpus);
     let mut bounds = vec![None; readings.len()];
+    let mut evidence: HashMap<usize, DateEvidence> = HashMap::new();
     for (ii, item) in grouping.items.iter().enumerate() {
         let f = item.frame;
         if !matches!(f.tense, Tense::Past | Tense::Pluperfect)
@@ -66,16 +67,18 @@ pub fn publication_bounds(readings: &[DocReading]) -> Vec<Option<NaiveDate>> {
             continue;
         }
         let cluster = grouping.cluster_of[ii];
-        let others: Vec<usize> = grouping.clusters[cluster]
-            .iter()
-            .copied()
-            .filter(|&o| {
-                let doc = grouping.items[o].doc;
-                doc != item.doc && readings[doc].published.is_some()
-            })
-            .collect();
         // the date of the same statement counts here: both articles report what was said that day
-        let dates = grouping.dates(&others, true);
+        let dates = evidence
+            .entry(cluster)
+            .or_insert_with(|| {
+                let dated: Vec<usize> = grouping.clusters[cluster]
+                    .iter()
+                    .copied()
+                    .filter(|&o| readings[grouping.items[o].doc].published.is_some())
+                    .collect();
+                grouping.evidence(&dated, true)
+            })
+            .dates(Some(item.doc));
         let ends = f.datings.iter().any(|d| d.aspect == Aspect::End);
         let bound = if ends { dates.end } else { dates.start };
         if let Some(b) = bound {
@@ -378,20 +381,16 @@ impl<'a> Grouping<'a> {
             .unwrap_or_default()
     }
 
-    /// The best dates the given items give a happening; the dates of statements about it count only
+    /// What the given items say of a happening's dates; the dates of statements about it count only
     /// with `statements` (they bound the happening, they do not date it).
-    fn dates(&self, items: &[usize], statements: bool) -> Dates {
-        struct Evidence<'v> {
-            start: NaiveDate,
-            end: NaiveDate,
-            aspect: Aspect,
-            reported: bool,
-            value: &'v str,
-            order: (usize, usize),
-        }
-        let mut evidence: Vec<Evidence> = Vec::new();
+    fn evidence(&self, items: &[usize], statements: bool) -> DateEvidence<'a> {
+        let mut all: Vec<Evidence<'a>> = Vec::new();
+        let mut reported_by: Vec<(NaiveDate, usize)> = Vec::new();
         for &i in items {
             let item = &self.items[i];
+            if item.frame.modality == Modality::Happened {
+                reported_by.extend(item.published.map(|p| (p, item.doc)));
+            }
             for d in usable_datings(item.frame).filter(|d| statements || !d.reported) {
                 let Some(value) = d.value.as_deref() else {
                     continue;
@@ -399,7 +398,8 @@ impl<'a> Grouping<'a> {
                 let Some((start, end)) = interval(value) else {
                     continue;
                 };
-                evidence.push(Evidence {
+                all.push(Evidence {
+                    id: all.len(),
                     start,
                     end,
                     aspect: d.aspect,
@@ -409,51 +409,21 @@ impl<'a> Grouping<'a> {
                 });
             }
         }
-        let best = |aspects: [Aspect; 2]| {
-            evidence
+        let ranked = |aspect: Aspect| {
+            let mut list: Vec<Evidence<'a>> = all
                 .iter()
-                .filter(|e| aspects.contains(&e.aspect))
-                .min_by_key(|e| (e.reported, (e.end - e.start).num_days(), e.order))
+                .filter(|e| e.aspect == Aspect::Whole || e.aspect == aspect)
+                .cloned()
+                .collect();
+            list.sort_by_key(|e| (e.reported, (e.end - e.start).num_days(), e.order));
+            list
         };
-        let start_ev = best([Aspect::Whole, Aspect::Start]);
-        let end_ev = best([Aspect::Whole, Aspect::End]);
-        let mut start = start_ev.map(|e| e.start);
-        let mut end = end_ev.map(|e| e.end);
-        if end.is_none() {
-            end = start_ev
-                .filter(|e| e.aspect == Aspect::Whole)
-                .map(|e| e.end);
+        reported_by.sort_unstable();
+        DateEvidence {
+            starts: ranked(Aspect::Start),
+            ends: ranked(Aspect::End),
+            reported_by,
         }
-        if start.is_none() {
-            start = end_ev
-                .filter(|e| e.aspect == Aspect::Whole)
-                .map(|e| e.start);
-        }
-        if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
-                end = start_ev.map(|x| x.end.max(s));
-            }
-        }
-        // a coarse date of a happening ("earlier this month") ended by the time it was reported
-        let coarse = start_ev.filter(|e| e.aspect == Aspect::Whole && e.end > e.start);
-        if let (Some(ev), Some(e)) = (coarse, end) {
-            let reported_by = items
-                .iter()
-                .map(|&i| &self.items[i])
-                .filter(|it| it.frame.modality == Modality::Happened)
-                .filter_map(|it| it.published)
-                .min();
-            if let Some(p) = reported_by.filter(|p| *p < e && *p >= ev.start) {
-                end = Some(p);
-            }
-        }
-        let when = match (start_ev, end_ev) {
-            (Some(a), Some(b)) if std::ptr::eq(a, b) && a.end > a.start => {
-                Some(a.value.to_string())
-            }
-            _ => None,
-        };
-        Dates { start, end, when }
     }
 
     fn event(&self, c: usize, id_of: &[usize], actors: &[Actor]) -> Event {
@@ -504,7 +474,7 @@ impl<'a> Grouping<'a> {
             }
         }
         places.sort_by_key(|(_, n, order)| (std::cmp::Reverse(*n), *order));
-        let dates = self.dates(members, false);
+        let dates = self.evidence(members, false).dates(None);
         let modality = if members
             .iter()
             .any(|&i| self.items[i].frame.modality == Modality::Happened)
@@ -514,22 +484,23 @@ impl<'a> Grouping<'a> {
             Modality::Planned
         };
         let mut sources: Vec<Source> = Vec::new();
+        let mut source_of: HashMap<(usize, usize), usize> = HashMap::new();
         for &i in members {
             let item = &self.items[i];
             let when = report_when(item.frame);
-            match sources
-                .iter_mut()
-                .find(|s| s.doc == item.frame.source.doc && s.start == item.frame.source.start)
-            {
-                Some(s) => {
-                    if s.when.is_none() {
-                        s.when = when;
+            match source_of.get(&(item.doc, item.frame.source.start)) {
+                Some(&k) => {
+                    if sources[k].when.is_none() {
+                        sources[k].when = when;
                     }
                 }
-                None => sources.push(Source {
-                    when,
-                    ..item.frame.source.clone()
-                }),
+                None => {
+                    source_of.insert((item.doc, item.frame.source.start), sources.len());
+                    sources.push(Source {
+                        when,
+                        ..item.frame.source.clone()
+                    });
+                }
             }
         }
         let mut after: Vec<usize> = Vec::new();
@@ -572,6 +543,70 @@ fn usable_datings(frame: &Frame) -> impl Iterator<Item = &Dating> {
         .filter(move |d| !(d.reported && frame.modality == Modality::Planned))
 }
 
+#[derive(Debug, Clone)]
+struct Evidence<'v> {
+    id: usize,
+    start: NaiveDate,
+    end: NaiveDate,
+    aspect: Aspect,
+    reported: bool,
+    value: &'v str,
+    /// (article, offset): the earlier report wins a tie.
+    order: (usize, usize),
+}
+
+/// A happening's date evidence, best first, so the best of all reports but one article's is quick to
+/// find (an article is not dated by its own reports).
+struct DateEvidence<'v> {
+    starts: Vec<Evidence<'v>>,
+    ends: Vec<Evidence<'v>>,
+    /// When reports that it happened were published, earliest first, with their article.
+    reported_by: Vec<(NaiveDate, usize)>,
+}
+
+impl DateEvidence<'_> {
+    /// The best dates, leaving out one article's reports if asked.
+    fn dates(&self, leave_out: Option<usize>) -> Dates {
+        let kept = |doc: usize| Some(doc) != leave_out;
+        let start_ev = self.starts.iter().find(|e| kept(e.order.0));
+        let end_ev = self.ends.iter().find(|e| kept(e.order.0));
+        let mut start = start_ev.map(|e| e.start);
+        let mut end = end_ev.map(|e| e.end);
+        if end.is_none() {
+            end = start_ev
+                .filter(|e| e.aspect == Aspect::Whole)
+                .map(|e| e.end);
+        }
+        if start.is_none() {
+            start = end_ev
+                .filter(|e| e.aspect == Aspect::Whole)
+                .map(|e| e.start);
+        }
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                end = start_ev.map(|x| x.end.max(s));
+            }
+        }
+        // a coarse date of a happening ("earlier this month") ended by the time it was reported
+        let coarse = start_ev.filter(|e| e.aspect == Aspect::Whole && e.end > e.start);
+        if let (Some(ev), Some(e)) = (coarse, end) {
+            let reported_by = self
+                .reported_by
+                .iter()
+                .find(|(_, doc)| kept(*doc))
+                .map(|(p, _)| *p);
+            if let Some(p) = reported_by.filter(|p| *p < e && *p >= ev.start) {
+                end = Some(p);
+            }
+        }
+        let when = match (start_ev, end_ev) {
+            (Some(a), Some(b)) if a.id == b.id && a.end > a.start => Some(a.value.to_string()),
+            _ => None,
+        };
+        Dates { start, end, when }
+    }
+}
+
 struct Dates {
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
@@ -587,7 +622,7 @@ fn report_when(frame: &Frame) -> Option<String> {
         .filter_map(|d| d.value.as_deref())
         .collect();
     match direct.as_slice() {
-        [] => frame.datings.iter().find_map(|d| d.value.clone()),
+        [] => usable_datings(frame).find_map(|d| d.value.clone()),
         [one] => Some(one.to_string()),
         [a, .., b] => Some(format!("{a}/{b}")),
     }

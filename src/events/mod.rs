@@ -29,7 +29,10 @@ pub fn interval(value: &str) -> Option<(NaiveDate, NaiveDate)> {
     if let Some(d) = crate::time::parse_date(value) {
         return Some((d, d));
     }
-    if let Some((y, rest)) = value.split_once("-W") {
+    if let Some((y, rest)) = value
+        .split_once("-W")
+        .filter(|(_, rest)| rest.starts_with(|c: char| c.is_ascii_digit()))
+    {
         let (week, weekend) = match rest.split_once('-') {
             Some((w, "WE")) => (w, true),
             Some(_) => return None,
@@ -70,3 +73,6 @@ pub fn interval(value: &str) -> Option<(NaiveDate, NaiveDate)> {
         NaiveDate::from_ymd_opt(y, 12, 31)?,
     ))
 }
+
+#[cfg(test)]
+mod tests;

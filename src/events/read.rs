@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
-use super::lexicon::{self, Aspect, Cue, Locative};
+use super::lexicon::{self, class, Aspect, Cue, Locative};
 use super::vessels::vessels;
 use crate::gazetteer::fold;
 use crate::geoparse::PreparedText;
@@ -111,6 +111,17 @@ pub fn read_document(
     let mentions = in_text_order(mentions, |x| x.start);
     let demonyms = in_text_order(demonyms, |x| x.start);
     let times = in_text_order(times, |x| x.start);
+    let text = prepared.text.as_bytes();
+    let is_word_byte = |i: usize| text.get(i).is_some_and(|b| b.is_ascii_alphanumeric());
+    let mut cue_words = lexicon::worth_reading()
+        .find_iter(prepared.text)
+        .filter(|m| {
+            let inside_a_word =
+                m.start() > 0 && is_word_byte(m.start() - 1) || is_word_byte(m.end());
+            !inside_a_word
+        })
+        .map(|m| m.start())
+        .peekable();
     let (mut m, mut d, mut t) = (0, 0, 0);
     for range in &prepared.sentences {
         let (c0, c1) = (
@@ -127,6 +138,10 @@ pub fn read_document(
         let ms = take(&mut m, &|i| mentions.get(i).map_or(usize::MAX, |x| x.start));
         let ds = take(&mut d, &|i| demonyms.get(i).map_or(usize::MAX, |x| x.start));
         let ts = take(&mut t, &|i| times.get(i).map_or(usize::MAX, |x| x.start));
+        while cue_words.next_if(|&at| at < range.start).is_some() {}
+        if cue_words.peek().is_none_or(|&at| at >= range.end) {
+            continue;
+        }
         let sentence = Sentence::new(
             prepared.text,
             range.clone(),
@@ -170,6 +185,8 @@ struct Tok {
     word: bool,
     cap: bool,
     glued: bool,
+    /// The lexicon classes of the word (`lexicon::class`).
+    class: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -265,16 +282,6 @@ fn is_apostrophe(s: &str) -> bool {
     s == "'" || s == "’"
 }
 
-const NUMBER_WORDS: &[&str] = &[
-    "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "several", "some", "many", "multiple", "both", "all", "its", "their",
-];
-
-const IRREGULAR_PAST: &[&str] = &[
-    "left", "met", "set", "held", "made", "sent", "went", "took", "began", "came", "kept", "led",
-    "ran", "saw", "put", "begun", "taken", "seen", "done", "did",
-];
-
 fn dateline_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -349,6 +356,11 @@ impl<'a> Sentence<'a> {
         (a < b).then(|| (a, b - 1))
     }
 
+    /// Whether the token at `i` is a word of any of the given lexicon classes.
+    fn is(&self, i: usize, class: u32) -> bool {
+        self.toks.get(i).is_some_and(|t| t.class & class != 0)
+    }
+
     fn word(&self, i: usize) -> &str {
         self.toks.get(i).map_or("", |t| t.lower.as_str())
     }
@@ -379,8 +391,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn is_subordinator(&self, i: usize) -> bool {
-        let w = self.word(i);
-        lexicon::SUBORDINATORS.contains(&w) || w == "where" || w == ";"
+        self.is(i, class::SUBORDINATOR) || self.word(i) == ";"
     }
 
     fn is_possessive_after(&self, last: usize) -> bool {
@@ -584,8 +595,13 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             // a navy prefix, written in capitals, before a capitalised name
-            if let Some(&(prefix, country)) =
-                lexicon::PREFIXES.iter().find(|(p, _)| *p == self.raw(i))
+            let raw = self.raw(i);
+            let prefix_like = (2..=5).contains(&raw.len())
+                && raw.starts_with(|c: char| c.is_ascii_uppercase())
+                && raw.ends_with(|c: char| c.is_ascii_uppercase());
+            if let Some(&(prefix, country)) = lexicon::PREFIXES
+                .iter()
+                .find(|(p, _)| prefix_like && *p == raw)
             {
                 if let Some(last) = self.name_end(i + 1) {
                     let words = self.folded_words(i + 1, last);
@@ -638,10 +654,10 @@ impl<'a> Sentence<'a> {
                             .is_some_and(|c| c.kind == PlaceKind::Country)
                     });
                     if let Some(last) = self.name_end(i).filter(|_| !is_country) {
-                        if !lexicon::NOT_NAMES.contains(&self.word(i))
+                        if !self.is(i, class::NOT_NAME)
                             && self.demonym_at[i].is_none()
                             && !self.is_possessive_after(last)
-                            && !lexicon::REPORTING.contains(&self.word(last + 1))
+                            && !self.is(last + 1, class::REPORTING)
                         {
                             out.push(ShipSpan {
                                 first: cw,
@@ -759,10 +775,7 @@ impl<'a> Sentence<'a> {
         if self.word(k) == "," {
             k = k.checked_sub(1)?;
         }
-        lexicon::SHIP_NOUNS
-            .iter()
-            .any(|(w, plural)| !plural && *w == self.word(k))
-            .then_some(k)
+        (self.is(k, class::SHIP) && !self.is(k, class::SHIP_PLURAL)).then_some(k)
     }
 
     fn find_triggers(&self, ships: &[ShipSpan]) -> Vec<Trigger> {
@@ -804,9 +817,7 @@ impl<'a> Sentence<'a> {
             };
             let prev = if i > 0 { self.word(i - 1) } else { "" };
             let next = self.word(last + 1);
-            let is_noun_modifier = lexicon::SHIP_NOUNS.iter().any(|(w, _)| *w == next)
-                || lexicon::FORCE_NOUNS.contains(&next)
-                || lexicon::MODIFIED.contains(&next);
+            let is_noun_modifier = self.is(last + 1, class::SHIP | class::FORCE | class::MODIFIED);
             let after_determiner =
                 ["the", "a", "an", "this", "its", "their", "his", "her", "in"].contains(&prev);
             let skip = match cue {
@@ -941,10 +952,10 @@ impl<'a> Sentence<'a> {
             };
             k = prev;
             let w = self.word(k);
-            if lexicon::DEFINITE.contains(&w) {
+            if self.is(k, class::DEFINITE) {
                 return true;
             }
-            if NUMBER_WORDS.contains(&w) || lexicon::locative(w).is_some() {
+            if self.is(k, class::NUMBER) || lexicon::locative(w).is_some() {
                 return false;
             }
             let t = &self.toks[k];
@@ -976,7 +987,7 @@ impl<'a> Sentence<'a> {
         let is_trigger = |k: usize| triggers.iter().any(|t| t.first <= k && k <= t.last);
         for r in 0..n {
             let w = self.word(r);
-            if !lexicon::REPORTING.contains(&w) || is_trigger(r) {
+            if !self.is(r, class::REPORTING) || is_trigger(r) {
                 continue;
             }
             if w == "according" && self.word(r + 1) != "to" {
@@ -1206,7 +1217,7 @@ impl<'a> Sentence<'a> {
         // the next word past any time expression: "the fleet said", "the military Sunday confirmed"
         let next = (last + 1..self.toks.len()).find(|&k| self.time_at[k].is_none());
         let role = if (first..=last).all(|k| report[k])
-            || next.is_some_and(|k| lexicon::REPORTING.contains(&self.word(k)))
+            || next.is_some_and(|k| self.is(k, class::REPORTING))
         {
             Role::Reporter
         } else if ["with", "alongside", "against"].contains(&prev(first))
@@ -1232,25 +1243,22 @@ impl<'a> Sentence<'a> {
         }
         let w = t.lower.as_str();
         let next = self.word(i + 1);
-        let ship_noun = lexicon::SHIP_NOUNS.iter().find(|(x, _)| *x == w);
+        let ship_noun = t.class & class::SHIP != 0;
         let pair = lexicon::GROUP_PAIRS
             .iter()
             .any(|(a, b)| *b == next && *a == w);
         let head = if pair { i + 1 } else { i };
         let head_word = self.word(head);
         let capital_fleet = head_word == "fleet" && self.toks[head].cap;
-        let forces = !pair
-            && (lexicon::FORCE_NOUNS.contains(&head_word)
-                && (head_word != "fleet" || capital_fleet));
-        let plural = pair || ship_noun.is_some_and(|(_, p)| *p);
-        if ship_noun.is_none() && !pair && !forces {
+        let forces =
+            !pair && (self.is(head, class::FORCE) && (head_word != "fleet" || capital_fleet));
+        let plural = pair || t.class & class::SHIP_PLURAL != 0;
+        if !ship_noun && !pair && !forces {
             return None;
         }
         let after = self.word(head + 1);
         // "navy ship", "Navy chief", "patrol vessel statement": the noun modifies the next word
-        if lexicon::MODIFIED.contains(&after)
-            || lexicon::SHIP_NOUNS.iter().any(|(x, _)| *x == after)
-            || lexicon::FORCE_NOUNS.contains(&after)
+        if self.is(head + 1, class::MODIFIED | class::SHIP | class::FORCE)
             || (after == "-"
                 && self.toks.get(head + 1).is_some_and(|t| t.glued)
                 && self.toks.get(head + 2).is_some_and(|t| t.glued && t.word))
@@ -1303,18 +1311,18 @@ impl<'a> Sentence<'a> {
                 }
                 break;
             }
-            if lexicon::DEFINITE.contains(&pw) {
+            if self.is(prev, class::DEFINITE) {
                 definite = true;
                 start = prev;
                 k = prev;
                 continue;
             }
-            if NUMBER_WORDS.contains(&pw) || pw.chars().all(|c| c.is_ascii_digit()) && pt.word {
+            if self.is(prev, class::NUMBER) || pw.chars().all(|c| c.is_ascii_digit()) && pt.word {
                 start = prev;
                 k = prev;
                 continue;
             }
-            if lexicon::MODIFIERS.contains(&pw) || (pw == "-" && pt.glued) || pw == "class" {
+            if self.is(prev, class::MODIFIER) || (pw == "-" && pt.glued) || pw == "class" {
                 k = prev;
                 continue;
             }
@@ -1475,7 +1483,7 @@ impl<'a> Sentence<'a> {
         if self.word(k) == "-" && k > 0 {
             k -= 1;
         }
-        lexicon::DIRECTIONS.contains(&self.word(k))
+        self.is(k, class::DIRECTION)
     }
 
     /// "between Okinawa and Miyako Island": the pair marks out a strait or a relation.
@@ -1538,9 +1546,17 @@ impl<'a> Sentence<'a> {
                 return earlier.get(q).cloned().flatten();
             }
             if let Some(loc) = lexicon::locative(w) {
-                let destination = matches!(loc, Locative::To)
-                    && (k >= 1 && ["route", "way", "bound"].contains(&self.word(k - 1)));
-                let t = self.governing_trigger(k, triggers)?;
+                // "en route from X to Y", "on its way to Y", "bound for Y": where the ships came
+                // from and where they are going, whichever verb the phrase stands beside
+                let route_word = |j: usize| ["route", "way", "bound"].contains(&self.word(j));
+                let en_route = k >= 1
+                    && (route_word(k - 1)
+                        || self.place_at[k - 1].is_some_and(|q| {
+                            let f = self.places[q].first;
+                            f >= 2 && self.word(f - 1) == "from" && route_word(f - 2)
+                        }));
+                let destination = en_route && matches!(loc, Locative::To);
+                let t = self.governing_trigger(k, triggers, en_route)?;
                 return Some(Attachment {
                     trigger: t,
                     link: Link::Loc(loc),
@@ -1551,8 +1567,7 @@ impl<'a> Sentence<'a> {
             let transparent = (t.word
                 && !t.cap
                 && !self.is_subordinator(k)
-                && !lexicon::REPORTING.contains(&w)
-                && !lexicon::FUTURE_AUX.contains(&w)
+                && !self.is(k, class::REPORTING | class::FUTURE_AUX)
                 && w != "to")
                 || w == "#"
                 || (t.word && self.demonym_at[k].is_some());
@@ -1564,15 +1579,17 @@ impl<'a> Sentence<'a> {
     }
 
     /// The trigger a preposition at `k` belongs to: the nearest before it in the clause, else, for a
-    /// phrase that opens its clause, the first after it ("From Qingdao, the group sailed south").
-    fn governing_trigger(&self, k: usize, triggers: &[Trigger]) -> Option<usize> {
+    /// phrase that opens its clause or tells a route, the first after it ("From Qingdao, the group
+    /// sailed south", "En route to Busan, the ships passed ...").
+    fn governing_trigger(&self, k: usize, triggers: &[Trigger], en_route: bool) -> Option<usize> {
         let before = triggers
             .iter()
             .enumerate()
             .filter(|(_, t)| t.head < k && !self.boundary_between(t.last, k, false))
             .max_by_key(|(_, t)| t.head)
             .map(|(i, _)| i);
-        let clause_initial = k == 0 || self.is_comma_like(k - 1) || self.is_subordinator(k - 1);
+        let clause_initial =
+            en_route || k == 0 || self.is_comma_like(k - 1) || self.is_subordinator(k - 1);
         before.or_else(|| {
             triggers
                 .iter()
@@ -1880,7 +1897,7 @@ impl<'a> Sentence<'a> {
                 let Some(prev) = k.checked_sub(1) else { break };
                 k = prev;
                 let w = self.word(k);
-                if lexicon::FUTURE_ADJ.contains(&w) || w == "next" {
+                if self.is(k, class::FUTURE_ADJ) || w == "next" {
                     return Tense::Future;
                 }
                 if self.is_comma_like(k) {
@@ -1889,8 +1906,8 @@ impl<'a> Sentence<'a> {
             }
             for k in trig.last + 1..(trig.last + 6).min(self.toks.len()) {
                 let w = self.word(k);
-                if lexicon::FUTURE_AUX.contains(&w)
-                    || (lexicon::PLAN_TO.contains(&w) && self.word(k + 1) == "to")
+                if self.is(k, class::FUTURE_AUX)
+                    || (self.is(k, class::PLAN_TO) && self.word(k + 1) == "to")
                 {
                     return Tense::Future;
                 }
@@ -1909,7 +1926,7 @@ impl<'a> Sentence<'a> {
             if self.is_comma_like(k) || self.is_subordinator(k) || steps > 7 {
                 break;
             }
-            if lexicon::FUTURE_AUX.contains(&w) {
+            if self.is(k, class::FUTURE_AUX) {
                 return Tense::Future;
             }
             if w == "to" && steps <= 2 {
@@ -1928,12 +1945,12 @@ impl<'a> Sentence<'a> {
                 return Tense::Past;
             }
             // another verb of the sentence ends the look back ("left ... and will meet")
-            if steps > 1 && (w.ends_with("ed") || IRREGULAR_PAST.contains(&w)) {
+            if steps > 1 && (w.ends_with("ed") || self.is(k, class::IRREGULAR_PAST)) {
                 break;
             }
         }
         let w = self.word(head);
-        if w.ends_with("ed") || IRREGULAR_PAST.contains(&w) {
+        if w.ends_with("ed") || self.is(head, class::IRREGULAR_PAST) {
             Tense::Past
         } else if w.ends_with("ing") {
             Tense::Participle
@@ -1989,9 +2006,9 @@ impl<'a> Sentence<'a> {
                 .map(|&(_, _, _, later)| later)
         };
         let in_cued = |h: usize| cued.iter().any(|&(a, b, _, _)| a <= h && h <= b);
-        let then_at = (1..self.toks.len()).find(|&k| lexicon::THEN.contains(&self.word(k)));
-        let opens_with_then = lexicon::THEN.contains(&self.word(0))
-            || (self.word(0) == "and" && lexicon::THEN.contains(&self.word(1)));
+        let then_at = (1..self.toks.len()).find(|&k| self.is(k, class::THEN));
+        let opens_with_then =
+            self.is(0, class::THEN) || (self.word(0) == "and" && self.is(1, class::THEN));
         let mut edges: Vec<(usize, usize)> = Vec::new(); // (earlier frame, later frame)
         for (x, &(fa, ta, ra)) in made.iter().enumerate() {
             for &(fb, tb, rb) in &made[x + 1..] {
@@ -2124,13 +2141,15 @@ fn tokenize(text: &str, range: Range<usize>, offsets: &CharOffsets) -> Vec<Tok> 
             }
         }
         let raw = &s[i..end];
+        let lower = raw.to_lowercase();
         let (start, stop) = (range.start + i, range.start + end);
         toks.push(Tok {
             start,
             end: stop,
             cstart: offsets.char_at(start),
             cend: offsets.char_at(stop),
-            lower: raw.to_lowercase(),
+            class: if word { lexicon::classes(&lower) } else { 0 },
+            lower,
             word,
             cap: c.is_uppercase(),
             glued: prev_end == Some(i),
