@@ -3,9 +3,10 @@
 //! clauses and order. All lower case; multi-word cues are matched word by word.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::story::Action;
 
@@ -229,13 +230,40 @@ const LIGHT: &[(&str, Aspect)] = &[
 
 const JOIN: &[&str] = &["join", "joins", "joined", "joining", "meet", "meeting"];
 
+/// FNV-1a, for maps keyed by short words: every word of a sentence is looked up, and this is much
+/// quicker on them than the default hasher (the keys are our own word lists, not outside input).
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by words, hashed with [`Fnv`].
+pub type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 /// Cues by their first word: for each, the remaining words and the cue, longest first.
-pub type CueIndex = HashMap<&'static str, Vec<(Vec<&'static str>, Cue)>>;
+pub type CueIndex = WordMap<&'static str, Vec<(Vec<&'static str>, Cue)>>;
 
 pub fn cues() -> &'static CueIndex {
     static CUES: OnceLock<CueIndex> = OnceLock::new();
     CUES.get_or_init(|| {
-        let mut map = CueIndex::new();
+        let mut map = CueIndex::default();
         let mut add = |phrase: &'static str, cue: Cue| {
             let mut words = phrase.split(' ');
             let first = words.next().unwrap();
@@ -285,6 +313,7 @@ pub fn worth_reading() -> &'static AhoCorasick {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(words)
             .expect("valid word list")
     })
@@ -682,9 +711,9 @@ pub mod class {
 
 /// The classes of a lower-case word.
 pub fn classes(word: &str) -> u32 {
-    static MAP: OnceLock<HashMap<&'static str, u32>> = OnceLock::new();
+    static MAP: OnceLock<WordMap<&'static str, u32>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
-        let mut map: HashMap<&'static str, u32> = HashMap::new();
+        let mut map: WordMap<&'static str, u32> = WordMap::default();
         let mut add = |words: &[&'static str], bit: u32| {
             for w in words {
                 *map.entry(*w).or_insert(0) |= bit;

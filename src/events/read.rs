@@ -176,12 +176,12 @@ struct DocState {
 }
 
 #[derive(Debug, Clone)]
-struct Tok {
+struct Tok<'a> {
     start: usize,
     end: usize,
     cstart: usize,
     cend: usize,
-    lower: String,
+    lower: Cow<'a, str>,
     word: bool,
     cap: bool,
     glued: bool,
@@ -266,7 +266,7 @@ struct Sentence<'a> {
     text: &'a str,
     range: Range<usize>,
     chars: (usize, usize),
-    toks: Vec<Tok>,
+    toks: Vec<Tok<'a>>,
     mentions: &'a [Mention],
     demonyms: &'a [Demonym],
     times: &'a [TimeExpr],
@@ -276,6 +276,15 @@ struct Sentence<'a> {
     demonym_at: Vec<Option<usize>>,
     place_at: Vec<Option<usize>>,
     time_at: Vec<Option<usize>>,
+}
+
+/// A word folded as the gazetteer and the vessel table fold names; plain ASCII words need no work.
+fn folded<'t>(t: &'t Tok) -> Cow<'t, str> {
+    if t.lower.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Cow::Borrowed(&t.lower)
+    } else {
+        Cow::Owned(fold(&t.lower))
+    }
 }
 
 fn is_apostrophe(s: &str) -> bool {
@@ -362,7 +371,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn word(&self, i: usize) -> &str {
-        self.toks.get(i).map_or("", |t| t.lower.as_str())
+        self.toks.get(i).map_or("", |t| &t.lower)
     }
 
     fn raw(&self, i: usize) -> &'a str {
@@ -380,7 +389,7 @@ impl<'a> Sentence<'a> {
         if t.word {
             return false;
         }
-        match t.lower.as_str() {
+        match &*t.lower {
             "-" => {
                 // a hyphen inside a word ("guided-missile") joins; a spaced or doubled dash separates
                 !(t.glued && self.toks.get(i + 1).is_some_and(|n| n.glued && n.word))
@@ -570,10 +579,18 @@ impl<'a> Sentence<'a> {
         let at_line_start = before.rfind('\n').map_or(before.trim().is_empty(), |nl| {
             before[nl..].trim().is_empty()
         });
-        if !at_line_start {
+        let sentence = &self.text[self.range.clone()];
+        // a date line starts with a capital and has its dash within a few words
+        let mut head_end = sentence.len().min(80);
+        while !sentence.is_char_boundary(head_end) {
+            head_end -= 1;
+        }
+        let head = &sentence[..head_end];
+        let dashed = head.contains(['—', '–']) || head.contains(" - ");
+        if !at_line_start || !sentence.starts_with(|c: char| c.is_ascii_uppercase()) || !dashed {
             return 0;
         }
-        match dateline_pattern().find(&self.text[self.range.clone()]) {
+        match dateline_pattern().find(sentence) {
             Some(m) => {
                 let end = self.range.start + m.end();
                 self.toks.partition_point(|t| t.start < end)
@@ -691,13 +708,13 @@ impl<'a> Sentence<'a> {
             if t.word && t.cap && self.time_at[k].is_none() {
                 last = k;
             } else if t.word
-                && ["of", "the", "de", "di", "la", "von"].contains(&t.lower.as_str())
+                && ["of", "the", "de", "di", "la", "von"].contains(&&*t.lower)
                 && next_cap_word
             {
                 // "Prince of Wales", "Charles de Gaulle"
             } else if !t.word
                 && t.glued
-                && matches!(t.lower.as_str(), "-" | "." | "'" | "’")
+                && matches!(&*t.lower, "-" | "." | "'" | "’")
                 && self.toks.get(k + 1).is_some_and(|n| n.glued && n.word)
             {
                 // "Chung-Hoon", "H.W.", "O'Kane"
@@ -721,13 +738,13 @@ impl<'a> Sentence<'a> {
     /// A vessel-table name starting at token `i`, with its last token.
     fn table_name_at(&self, i: usize) -> Option<(usize, usize)> {
         let table = vessels();
-        let first = fold(&self.toks[i].lower);
+        let first = folded(&self.toks[i]);
         if !table.starts_name(&first) {
             return None;
         }
         // the name's words folded as the table folds them ("O'Kane" is one word, "Chung-Hoon" two),
         // with the token each ends at
-        let mut words: Vec<String> = vec![first];
+        let mut words: Vec<String> = vec![first.into_owned()];
         let mut ends = vec![i];
         let mut k = i + 1;
         while k < self.toks.len() && words.len() < 6 {
@@ -737,15 +754,15 @@ impl<'a> Sentence<'a> {
                 words
                     .last_mut()
                     .unwrap()
-                    .push_str(&fold(&self.toks[k + 1].lower));
+                    .push_str(&folded(&self.toks[k + 1]));
                 *ends.last_mut().unwrap() = k + 1;
                 k += 2;
                 continue;
             }
             if t.word {
-                words.push(fold(&t.lower));
+                words.push(folded(t).into_owned());
                 ends.push(k);
-            } else if !(t.glued && matches!(t.lower.as_str(), "-" | ".")) {
+            } else if !(t.glued && matches!(&*t.lower, "-" | ".")) {
                 break;
             }
             k += 1;
@@ -791,7 +808,7 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let mut found = None;
-            if let Some(list) = cues.get(t.lower.as_str()) {
+            if let Some(list) = cues.get(&*t.lower) {
                 for (rest, cue) in list {
                     let mut k = i;
                     let mut ok = true;
@@ -984,7 +1001,11 @@ impl<'a> Sentence<'a> {
     fn report_zones(&self, triggers: &[Trigger]) -> Vec<bool> {
         let n = self.toks.len();
         let mut zone = vec![false; n];
-        let is_trigger = |k: usize| triggers.iter().any(|t| t.first <= k && k <= t.last);
+        let mut in_trigger = vec![false; n];
+        for t in triggers {
+            in_trigger[t.first..=t.last].fill(true);
+        }
+        let is_trigger = |k: usize| in_trigger[k];
         for r in 0..n {
             let w = self.word(r);
             if !self.is(r, class::REPORTING) || is_trigger(r) {
@@ -1241,7 +1262,7 @@ impl<'a> Sentence<'a> {
         if !t.word {
             return None;
         }
-        let w = t.lower.as_str();
+        let w: &str = &t.lower;
         let next = self.word(i + 1);
         let ship_noun = t.class & class::SHIP != 0;
         let pair = lexicon::GROUP_PAIRS
@@ -2119,9 +2140,9 @@ struct NounPhrase {
     label: String,
 }
 
-fn tokenize(text: &str, range: Range<usize>, offsets: &CharOffsets) -> Vec<Tok> {
+fn tokenize<'a>(text: &'a str, range: Range<usize>, offsets: &CharOffsets) -> Vec<Tok<'a>> {
     let s = &text[range.clone()];
-    let mut toks: Vec<Tok> = Vec::new();
+    let mut toks: Vec<Tok> = Vec::with_capacity(s.len() / 5 + 4);
     let mut iter = s.char_indices().peekable();
     let mut prev_end: Option<usize> = None;
     while let Some((i, c)) = iter.next() {
@@ -2141,7 +2162,11 @@ fn tokenize(text: &str, range: Range<usize>, offsets: &CharOffsets) -> Vec<Tok> 
             }
         }
         let raw = &s[i..end];
-        let lower = raw.to_lowercase();
+        let lower = if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            Cow::Borrowed(raw)
+        } else {
+            Cow::Owned(raw.to_lowercase())
+        };
         let (start, stop) = (range.start + i, range.start + end);
         toks.push(Tok {
             start,

@@ -2,9 +2,9 @@
 //! transliterations ("Gromkiy", "Gromky"), hull number, class, type and navy, so that an actor written
 //! three ways in three articles resolves to one ship.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::lexicon::WordMap;
 use crate::gazetteer::fold;
 
 const TABLE: &str = include_str!("../../gazetteer/vessels.tsv");
@@ -38,7 +38,7 @@ impl Vessel {
 pub struct Vessels {
     pub list: Vec<Vessel>,
     /// Folded name or variant, as words -> vessels, indexed by the first word.
-    by_first_word: HashMap<String, Vec<(Vec<String>, usize)>>,
+    by_first_word: WordMap<String, Vec<(Vec<String>, usize)>>,
 }
 
 impl Vessels {
@@ -87,7 +87,7 @@ impl Vessels {
                     .collect(),
             });
         }
-        let mut by_first_word: HashMap<String, Vec<(Vec<String>, usize)>> = HashMap::new();
+        let mut by_first_word: WordMap<String, Vec<(Vec<String>, usize)>> = WordMap::default();
         for (i, v) in list.iter().enumerate() {
             for written in std::iter::once(&v.name).chain(&v.variants) {
                 let words: Vec<String> = fold(written).split(' ').map(str::to_string).collect();
