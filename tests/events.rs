@@ -158,3 +158,23 @@ fn en_route_from_and_to() {
         .unwrap();
     assert_eq!(destination.action, Action::Arrive);
 }
+
+#[test]
+fn a_city_state_is_a_port_and_plans_follow_what_happened() {
+    let story = story_of(
+        "The British carrier HMS Queen Elizabeth arrived in Yokosuka on Monday. The carrier will \
+         sail on to Singapore next week and is due to visit Mumbai in October.",
+        "2024-04-16",
+    );
+    let track = &story.tracks[0];
+    assert_eq!(track.actor, "HMS Queen Elizabeth");
+    assert_eq!(
+        names(track),
+        [("Yokosuka", false), ("Singapore", true), ("Mumbai", true)]
+    );
+    assert_eq!(track.waypoints[1].start.as_deref(), Some("2024-04-22"));
+    assert_eq!(track.waypoints[2].start.as_deref(), Some("2024-10-01"));
+    let queen = &story.actors[0];
+    assert_eq!(queen.hull.as_deref(), Some("R08"));
+    assert_eq!(queen.navy.as_deref(), Some("Royal Navy"));
+}

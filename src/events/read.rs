@@ -124,6 +124,7 @@ pub fn read_document(
         .peekable();
     let (mut m, mut d, mut t) = (0, 0, 0);
     for range in &prepared.sentences {
+        state.sentence += 1;
         let (c0, c1) = (
             prepared.offsets.char_at(range.start),
             prepared.offsets.char_at(range.end),
@@ -171,6 +172,9 @@ fn in_text_order<T: Clone>(items: &[T], start: impl Fn(&T) -> usize) -> Cow<'_, 
 struct DocState {
     /// Actors by most recent mention last.
     recent: Vec<usize>,
+    /// The sentence being read, and the sentence each actor was last named in.
+    sentence: usize,
+    last_seen: Vec<usize>,
     /// Frames of the previous sentence that had any, for "then" and "had passed" across sentences.
     previous_frames: Vec<usize>,
 }
@@ -204,6 +208,15 @@ struct ShipSpan {
     country: Option<String>,
     /// The class word before the name ("destroyer"), which belongs to the ship, not to a group.
     class_word: Option<usize>,
+}
+
+/// The words of a sentence that belong to statements about the happening rather than to it.
+struct Zones {
+    /// The statement's words: "X said on Sunday that", "On Saturday, the ministry said", "according
+    /// to ...": a time there dates the statement.
+    statement: Vec<bool>,
+    /// Who speaks: an actor named there ("the Pacific Fleet said") is not the one acting.
+    speaker: Vec<bool>,
 }
 
 /// Where a frame stands among its sentence's frames by the preposition that made it: "from X" first,
@@ -417,14 +430,15 @@ impl<'a> Sentence<'a> {
         let dateline_end = self.dateline_end();
         let ships = self.find_ships();
         let triggers = self.find_triggers(&ships);
-        let report = self.report_zones(&triggers);
-        let mut actor_mentions = self.find_actors(&ships, &report, reading, state);
+        let zones = self.report_zones(&triggers);
+        let report = &zones.statement;
+        let mut actor_mentions = self.find_actors(&ships, &zones.speaker, reading, state);
         if triggers.is_empty() {
             return;
         }
         let attachments = self.attach_places(&triggers, &ships, &actor_mentions, dateline_end);
-        let datings = self.attach_times(&triggers, &report);
-        let nations = self.nations(&triggers, &report, &attachments, reading);
+        let datings = self.attach_times(&triggers, report);
+        let nations = self.nations(&triggers, report, &attachments, reading);
         actor_mentions.sort_by_key(|m| m.first);
         let first_frame = reading.frames.len();
         let mut made: Vec<(usize, usize, Sequence)> = Vec::new(); // (frame, trigger, sequence)
@@ -443,6 +457,12 @@ impl<'a> Sentence<'a> {
                         let prep = self.word(place.first.saturating_sub(1));
                         prep == "off" || prep == "near"
                     };
+                let city_state = mention.candidates.first().is_some_and(|c| {
+                    c.kind == PlaceKind::Country
+                        && c.country
+                            .as_deref()
+                            .is_some_and(|code| CITY_STATES.contains(&code))
+                });
                 if matches!(
                     kind,
                     Some(
@@ -452,6 +472,7 @@ impl<'a> Sentence<'a> {
                             | PlaceKind::Region
                     )
                 ) && !transit_like
+                    && !city_state
                 {
                     continue;
                 }
@@ -477,10 +498,16 @@ impl<'a> Sentence<'a> {
             }
             let tense = self.tense(trig);
             for (role, destination, place_ids) in by_role {
-                let places: Vec<PlaceRef> = place_ids
-                    .iter()
-                    .filter_map(|&pi| place_ref(&self.mentions[self.places[pi].mention]))
-                    .collect();
+                let mut places: Vec<PlaceRef> = Vec::new();
+                for &pi in &place_ids {
+                    let Some(p) = place_ref(&self.mentions[self.places[pi].mention]) else {
+                        continue;
+                    };
+                    // "the La Perouse Strait, also known as the Soya Strait" is one place
+                    if !places.iter().any(|q| q.id == p.id) {
+                        places.push(p);
+                    }
+                }
                 let refers_to = (trig.definite && places.is_empty())
                     .then(|| {
                         reading.frames[..first_frame]
@@ -560,7 +587,7 @@ impl<'a> Sentence<'a> {
                 made.push((reading.frames.len() - 1, ti, sequence));
             }
         }
-        self.order_frames(&made, &triggers, &report, reading, state);
+        self.order_frames(&made, &triggers, report, reading, state);
         if reading.frames.len() > first_frame {
             state.previous_frames = (first_frame..reading.frames.len()).collect();
         }
@@ -998,9 +1025,10 @@ impl<'a> Sentence<'a> {
 
     /// Tokens that date or voice a statement rather than the happening: "X said on Sunday that",
     /// "On Saturday, the ministry said", "according to ...".
-    fn report_zones(&self, triggers: &[Trigger]) -> Vec<bool> {
+    fn report_zones(&self, triggers: &[Trigger]) -> Zones {
         let n = self.toks.len();
         let mut zone = vec![false; n];
+        let mut speaker = vec![false; n];
         let mut in_trigger = vec![false; n];
         for t in triggers {
             in_trigger[t.first..=t.last].fill(true);
@@ -1027,6 +1055,8 @@ impl<'a> Sentence<'a> {
                     break;
                 }
                 zone[k] = true;
+                // "according to X": X speaks; "said the ships were": the ships do not
+                speaker[k] = w == "according";
                 if kw == "that" {
                     break;
                 }
@@ -1054,19 +1084,21 @@ impl<'a> Sentence<'a> {
                             .contains(&self.word(j))
                     });
                     if only_time && seg_start < prev {
-                        for z in zone.iter_mut().take(prev + 1).skip(seg_start) {
-                            *z = true;
-                        }
+                        zone[seg_start..=prev].fill(true);
                         k = seg_start;
                         continue;
                     }
                     break;
                 }
                 zone[prev] = true;
+                speaker[prev] = true;
                 k = prev;
             }
         }
-        zone
+        Zones {
+            statement: zone,
+            speaker,
+        }
     }
 
     /// Actor mentions, in text order, resolved against the article's actors.
@@ -1084,12 +1116,17 @@ impl<'a> Sentence<'a> {
         let mut lists: Vec<(usize, usize, Vec<usize>)> = Vec::new();
         for (si, s) in ships.iter().enumerate() {
             if let Some((_, last, members)) = lists.last_mut() {
-                let between: Vec<&str> = (*last + 1..s.first).map(|k| self.word(k)).collect();
-                if !between.is_empty()
-                    && between
-                        .iter()
-                        .all(|w| matches!(*w, "and" | "," | "&" | "the"))
-                {
+                // "X and Y", "X, Y and the Canadian frigate Z"
+                let between = *last + 1..s.first;
+                let joined = !between.is_empty()
+                    && matches!(self.word(between.start), "and" | "," | "&")
+                    && between.clone().all(|k| {
+                        matches!(self.word(k), "and" | "," | "&" | "the" | "a" | "an" | "-")
+                            || self.demonym_at[k].is_some()
+                            || self.is(k, class::MODIFIER)
+                            || (self.is(k, class::SHIP) && !self.is(k, class::SHIP_PLURAL))
+                    });
+                if joined {
                     *last = s.last;
                     members.push(si);
                     continue;
@@ -1101,7 +1138,7 @@ impl<'a> Sentence<'a> {
         let mut nouns: Vec<NounPhrase> = Vec::new();
         let mut i = 0;
         while i < n {
-            if class_words.contains(&i) || ships.iter().any(|s| s.first <= i && i <= s.last) {
+            if class_words.contains(&i) || lists.iter().any(|&(a, b, _)| a <= i && i <= b) {
                 i += 1;
                 continue;
             }
@@ -1145,6 +1182,7 @@ impl<'a> Sentence<'a> {
         enum Item {
             List(usize),
             Noun(usize),
+            Pronoun(usize),
         }
         let mut items: Vec<(usize, Item)> = lists
             .iter()
@@ -1157,6 +1195,14 @@ impl<'a> Sentence<'a> {
                     .map(|(ni, np)| (np.first, Item::Noun(ni))),
             )
             .collect();
+        // "They then sailed ...": a pronoun as subject, for an actor named a sentence ago at most
+        items.extend(
+            (0..n)
+                .filter(|&k| {
+                    matches!(self.word(k), "they" | "it" | "she") && self.subject_position(k)
+                })
+                .map(|k| (k, Item::Pronoun(k))),
+        );
         items.sort_by_key(|(at, _)| *at);
         for (_, item) in items {
             match item {
@@ -1164,7 +1210,12 @@ impl<'a> Sentence<'a> {
                     let (first, last, members) = &lists[li];
                     let names: Vec<String> =
                         members.iter().map(|&s| ships[s].name.clone()).collect();
-                    let country = members.iter().find_map(|&s| ships[s].country.clone());
+                    // ships of several navies sailing together have no one country
+                    let country = ships[members[0]].country.clone().filter(|c| {
+                        members
+                            .iter()
+                            .all(|&s| ships[s].country.as_deref() == Some(c.as_str()))
+                    });
                     let kind = if names.len() > 1 {
                         ActorKind::Group
                     } else {
@@ -1191,6 +1242,18 @@ impl<'a> Sentence<'a> {
                             note_label(reading, actor, &np.label);
                             out.push(self.mention_role(np.first, np.last, vec![actor], report));
                         }
+                    }
+                }
+                Item::Pronoun(k) => {
+                    let plural = self.word(k) == "they";
+                    let found = state.recent.iter().rev().copied().find(|&a| {
+                        let kind = reading.actors[a].kind;
+                        let fits = kind == ActorKind::Group || (!plural && kind == ActorKind::Ship);
+                        fits && state.last_seen[a] + 1 >= state.sentence
+                    });
+                    if let Some(a) = found {
+                        touch(state, a);
+                        out.push(self.mention_role(k, k, vec![a], report));
                     }
                 }
                 Item::Noun(ni) => {
@@ -1225,6 +1288,16 @@ impl<'a> Sentence<'a> {
             }
         }
         out
+    }
+
+    /// Whether a pronoun at `k` stands where a subject does: opening the sentence or a clause.
+    fn subject_position(&self, k: usize) -> bool {
+        k == 0
+            || matches!(
+                self.word(k - 1),
+                "," | "and" | "but" | "then" | "later" | "so"
+            )
+            || self.is(k - 1, class::SUBORDINATOR)
     }
 
     fn mention_role(
@@ -2184,6 +2257,11 @@ fn tokenize<'a>(text: &'a str, range: Range<usize>, offsets: &CharOffsets) -> Ve
     toks
 }
 
+/// Countries small enough to be the port a ship calls at ("due to visit Singapore").
+const CITY_STATES: &[&str] = &[
+    "SG", "BH", "DJ", "MT", "QA", "BN", "MC", "HK", "MO", "GI", "KW",
+];
+
 /// What a place is to a happening, from the trigger and the preposition that ties them.
 fn place_role(trig: &Trigger, link: Link) -> Action {
     let loc = match link {
@@ -2246,4 +2324,8 @@ fn note_label(reading: &mut DocReading, actor: usize, label: &str) {
 fn touch(state: &mut DocState, actor: usize) {
     state.recent.retain(|&a| a != actor);
     state.recent.push(actor);
+    if state.last_seen.len() <= actor {
+        state.last_seen.resize(actor + 1, 0);
+    }
+    state.last_seen[actor] = state.sentence;
 }

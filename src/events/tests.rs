@@ -177,6 +177,17 @@ fn class_words_and_table_names_find_ships_not_places() {
 }
 
 #[test]
+fn ships_of_several_navies_in_one_list_are_one_group() {
+    let s = one("USS Dewey and the Japanese destroyer JS Maya sailed through the Taiwan Strait.");
+    assert_eq!(s.actors.len(), 1, "{:#?}", s.actors);
+    let group = &s.actors[0];
+    assert_eq!(group.kind, ActorKind::Group);
+    assert_eq!(group.members, ["USS Dewey", "JS Maya"]);
+    assert_eq!(group.country, None);
+    assert_eq!(s.events[0].actor, "USS Dewey and JS Maya");
+}
+
+#[test]
 fn groups_forces_and_nations() {
     let r = reading(
         "A Chinese naval flotilla left Qingdao. Russian naval and air forces will join it. \
@@ -219,6 +230,28 @@ fn coreference_keeps_the_actor_across_sentences() {
     assert_eq!(
         s.actors[0].aliases,
         ["Two Russian corvettes", "The same ships", "The vessels"]
+    );
+    // a pronoun as subject, for an actor named just before; not for one named long ago
+    let s = one(
+        "Russian warships left Vladivostok. They then passed the Tsushima Strait. \
+         Officials in Tokyo said nothing. Analysts spoke at length. They sailed to Shanghai.",
+    );
+    assert_eq!(
+        summary(&s),
+        [
+            (
+                "Russian warships".to_string(),
+                Action::Depart,
+                vec![VLADIVOSTOK.to_string()],
+                Modality::Happened
+            ),
+            (
+                "Russian warships".to_string(),
+                Action::Transit,
+                vec!["marine:korea_strait".to_string()],
+                Modality::Happened
+            ),
+        ]
     );
     // a singular "the vessel" may refer to a group
     let s = one(
