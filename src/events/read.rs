@@ -508,11 +508,16 @@ impl<'a> Sentence<'a> {
                         places.push(p);
                     }
                 }
+                // "the exercises" refers back to the last such happening told with a place, else
+                // to the last one at all
                 let refers_to = (trig.definite && places.is_empty())
                     .then(|| {
-                        reading.frames[..first_frame]
+                        let earlier = &reading.frames[..first_frame];
+                        let same = |f: &Frame| f.action == trig.action && f.refers_to.is_none();
+                        earlier
                             .iter()
-                            .rposition(|f| f.action == trig.action && f.refers_to.is_none())
+                            .rposition(|f| same(f) && !f.places.is_empty())
+                            .or_else(|| earlier.iter().rposition(same))
                     })
                     .flatten();
                 let actor = match (actor, refers_to) {
@@ -534,7 +539,10 @@ impl<'a> Sentence<'a> {
                 // a nation's or a force's happening with no place must be told as done ("conducted a
                 // joint patrol last month"), not as a policy ("agreed to hold exercises")
                 let finite_past = matches!(tense, Tense::Past | Tense::Pluperfect);
-                let has_direct = dated.iter().any(|d| !d.reported);
+                // a time that resolves, or any while the article is still undated
+                let has_direct = dated
+                    .iter()
+                    .any(|d| !d.reported && (d.value.is_some() || reading.published.is_none()));
                 if places.is_empty()
                     && refers_to.is_none()
                     && matches!(kind, ActorKind::Nation | ActorKind::Forces)
