@@ -8,14 +8,22 @@ mod order;
 
 use crate::story::{ActorKind, Leg, Story, Track};
 
-/// Build one track per ship or group that has at least two waypoints.
+/// Build one track per ship or group that has at least two waypoints. An event actor the story has
+/// no entry for (a story written by hand) is taken for a ship.
 pub fn build_tracks(story: &Story) -> Vec<Track> {
     let mut tracks = Vec::new();
-    let movers = story
+    let mut movers: Vec<&str> = story
         .actors
         .iter()
-        .filter(|a| matches!(a.kind, ActorKind::Ship | ActorKind::Group));
-    for actor in movers.map(|a| a.name.as_str()) {
+        .filter(|a| matches!(a.kind, ActorKind::Ship | ActorKind::Group))
+        .map(|a| a.name.as_str())
+        .collect();
+    for e in &story.events {
+        if !movers.contains(&e.actor.as_str()) && !story.actors.iter().any(|a| a.name == e.actor) {
+            movers.push(&e.actor);
+        }
+    }
+    for actor in movers {
         let waypoints = order::waypoints(story, actor);
         if waypoints.len() < 2 {
             continue;

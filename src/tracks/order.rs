@@ -358,3 +358,118 @@ fn fulfilled(plan: &Node, travelled: &[Node]) -> bool {
             }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::story::{Action, Document, Event, Modality, Place, PlaceKind, Source, Story};
+
+    fn place(id: &str, name: &str) -> Place {
+        Place {
+            id: id.into(),
+            name: name.into(),
+            kind: PlaceKind::Sea,
+            lat: 35.0,
+            lon: 125.0,
+            country: None,
+            bbox: None,
+            gazetteer: "test".into(),
+            gazetteer_id: id.into(),
+            mentions: 1,
+        }
+    }
+
+    fn event(id: &str, action: Action, place: &str, date: Option<&str>, at: usize) -> Event {
+        Event {
+            id: id.into(),
+            actor: "flotilla".into(),
+            action,
+            places: vec![place.into()],
+            start: date.map(str::to_string),
+            end: date.map(str::to_string),
+            when: None,
+            modality: Modality::Happened,
+            sources: vec![Source {
+                doc: "d".into(),
+                start: at,
+                end: at + 10,
+                sentence: String::new(),
+                when: None,
+            }],
+            partners: Vec::new(),
+            after: Vec::new(),
+        }
+    }
+
+    fn story(events: Vec<Event>) -> Story {
+        Story {
+            documents: vec![Document {
+                id: "d".into(),
+                published: Some("2024-04-10".into()),
+                ..Document::default()
+            }],
+            places: ["a", "b", "c", "d"]
+                .iter()
+                .map(|id| place(id, &id.to_uppercase()))
+                .collect(),
+            events,
+            ..Story::default()
+        }
+    }
+
+    fn order(story: &Story) -> Vec<(String, bool)> {
+        super::waypoints(story, "flotilla")
+            .into_iter()
+            .map(|w| (w.name, w.planned))
+            .collect()
+    }
+
+    #[test]
+    fn cues_beat_telling_and_dates_beat_cues() {
+        // told C, B; the report says B came before C
+        let mut c = event("e1", Action::PortCall, "c", None, 0);
+        c.after = vec!["e2".into()];
+        let mut b = event("e2", Action::Transit, "b", None, 20);
+        let s = story(vec![c.clone(), b.clone()]);
+        assert_eq!(order(&s), [("B".into(), false), ("C".into(), false)]);
+        // a date that contradicts the cue wins
+        c.start = Some("2024-04-01".into());
+        c.end = c.start.clone();
+        b.start = Some("2024-04-05".into());
+        b.end = b.start.clone();
+        let s = story(vec![c, b]);
+        assert_eq!(order(&s), [("C".into(), false), ("B".into(), false)]);
+    }
+
+    #[test]
+    fn plans_come_last_unless_a_later_visit_fulfilled_them() {
+        let a = event("e1", Action::Depart, "a", Some("2024-04-01"), 0);
+        let mut plan_b = event("e2", Action::Arrive, "b", None, 20);
+        plan_b.modality = Modality::Planned;
+        let mut plan_d = event("e3", Action::Arrive, "d", None, 40);
+        plan_d.modality = Modality::Planned;
+        let b = event("e4", Action::Exercise, "b", Some("2024-04-03"), 60);
+        let s = story(vec![a, plan_b, plan_d, b]);
+        assert_eq!(
+            order(&s),
+            [("A".into(), false), ("B".into(), false), ("D".into(), true)]
+        );
+    }
+
+    #[test]
+    fn leaving_and_coming_back_are_two_visits() {
+        let out = event("e1", Action::Depart, "a", Some("2024-04-01"), 0);
+        let mid = event("e2", Action::Transit, "b", None, 20);
+        let back = event("e3", Action::Arrive, "a", Some("2024-04-09"), 40);
+        let s = story(vec![out, mid, back]);
+        assert_eq!(
+            order(&s),
+            [
+                ("A".into(), false),
+                ("B".into(), false),
+                ("A".into(), false)
+            ]
+        );
+        // a story written by hand, with no actor entries, still gets its track
+        assert_eq!(super::super::build_tracks(&s).len(), 1);
+    }
+}
