@@ -599,7 +599,6 @@ pub const MODIFIERS: &[&str] = &[
     "sea",
     "eastern",
     "southern",
-    "northern",
     "western",
     "joint",
     "allied",
