@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate};
 
 use super::actors::{identify, CorpusActors};
-use super::interval;
+use super::days;
 use super::lexicon::Aspect;
 use super::read::{Dating, DocReading, Frame, Tense};
 use crate::gazetteer::fold;
@@ -111,7 +111,7 @@ impl Span {
     fn of(frame: &Frame) -> Span {
         let mut span = Span::default();
         for d in usable_datings(frame) {
-            let Some((s, e)) = d.value.as_deref().and_then(interval) else {
+            let Some((s, e)) = d.value.as_deref().and_then(days) else {
                 continue;
             };
             if d.reported {
@@ -395,7 +395,7 @@ impl<'a> Grouping<'a> {
                 let Some(value) = d.value.as_deref() else {
                     continue;
                 };
-                let Some((start, end)) = interval(value) else {
+                let Some((start, end)) = days(value) else {
                     continue;
                 };
                 all.push(Evidence {

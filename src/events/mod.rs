@@ -23,9 +23,16 @@ pub use merge::{assemble, publication_bounds};
 pub use read::{read_document, Dating, DocActor, DocReading, Frame, PlaceRef, Tense};
 pub use vessels::{vessels, Vessel, Vessels};
 
+/// First and last day of a TIMEX3 value, as `YYYY-MM-DD`.
+pub fn interval(value: &str) -> Option<(String, String)> {
+    let (first, last) = days(value)?;
+    let fmt = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    Some((fmt(first), fmt(last)))
+}
+
 /// First and last day of a TIMEX3 value: a day, an ISO week or its weekend (`2023-W29-WE`), a month,
 /// a season (`2023-SU`) or a year.
-pub fn interval(value: &str) -> Option<(NaiveDate, NaiveDate)> {
+pub fn days(value: &str) -> Option<(NaiveDate, NaiveDate)> {
     if let Some(d) = crate::time::parse_date(value) {
         return Some((d, d));
     }

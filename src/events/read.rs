@@ -2069,7 +2069,7 @@ impl<'a> Sentence<'a> {
             !d.reported
                 && d.value
                     .as_deref()
-                    .and_then(super::interval)
+                    .and_then(super::days)
                     .is_some_and(|(start, _)| start > published)
         })
     }

@@ -541,32 +541,21 @@ fn a_plan_that_came_true_joins_what_happened() {
 }
 
 #[test]
-fn intervals_of_timex_values() {
+fn days_of_timex_values() {
     let d = |s: &str| crate::time::parse_date(s).unwrap();
+    assert_eq!(days("2023-07"), Some((d("2023-07-01"), d("2023-07-31"))));
+    assert_eq!(days("2023-12"), Some((d("2023-12-01"), d("2023-12-31"))));
+    assert_eq!(days("2023-W29"), Some((d("2023-07-17"), d("2023-07-23"))));
     assert_eq!(
-        interval("2023-07"),
-        Some((d("2023-07-01"), d("2023-07-31")))
-    );
-    assert_eq!(
-        interval("2023-12"),
-        Some((d("2023-12-01"), d("2023-12-31")))
-    );
-    assert_eq!(
-        interval("2023-W29"),
-        Some((d("2023-07-17"), d("2023-07-23")))
-    );
-    assert_eq!(
-        interval("2023-W29-WE"),
+        days("2023-W29-WE"),
         Some((d("2023-07-22"), d("2023-07-23")))
     );
+    assert_eq!(days("2023-WI"), Some((d("2023-12-01"), d("2024-02-29"))));
+    assert_eq!(days("2023-07-16"), Some((d("2023-07-16"), d("2023-07-16"))));
+    assert_eq!(days("2023"), Some((d("2023-01-01"), d("2023-12-31"))));
+    assert_eq!(days("soon"), None);
     assert_eq!(
-        interval("2023-WI"),
-        Some((d("2023-12-01"), d("2024-02-29")))
+        interval("2023-W29"),
+        Some(("2023-07-17".to_string(), "2023-07-23".to_string()))
     );
-    assert_eq!(
-        interval("2023-07-16"),
-        Some((d("2023-07-16"), d("2023-07-16")))
-    );
-    assert_eq!(interval("2023"), Some((d("2023-01-01"), d("2023-12-31"))));
-    assert_eq!(interval("soon"), None);
 }
