@@ -1,16 +1,24 @@
 //! The pipeline: runs the stages over a corpus, in order, and assembles the [`Story`].
 //!
-//! Per document: geoparse, then time expressions anchored on the document's date, then events. Across
-//! documents: publication dates inferred, events merged, places collected, and tracks drawn. Output order
-//! follows input order, so the same input gives the same story.
+//! Per document: geoparse, then the article's date (metadata, else a date line, else the latest fully
+//! explicit date it reports), time expressions anchored on that date, then the article's event frames.
+//! Across documents: articles still undated, or dated only by inference, get the earliest date the
+//! happenings they report allow, as other articles date those happenings (the same "set out on
+//! Sunday" told by a dated article); their times and frames are read again on the new date. Then
+//! events are merged, places collected, and tracks drawn. Output order follows input order, so the
+//! same input gives the same story.
 
 use std::collections::BTreeMap;
 
-use crate::events;
+use chrono::NaiveDate;
+
+use crate::events::{self, DocReading};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::{self, PreparedText};
 use crate::ingest::SourceDoc;
-use crate::story::{DateSource, Generator, Place, Story, GEONAMES_ATTRIBUTION};
+use crate::story::{
+    DateSource, Demonym, Document, Generator, Mention, Place, Story, TimeExpr, GEONAMES_ATTRIBUTION,
+};
 use crate::time;
 use crate::tracks;
 
@@ -19,6 +27,39 @@ use crate::tracks;
 pub struct ExtractOptions {
     /// RFC 3339 generation time written into the story (fixed for reproducible output).
     pub generated_at: String,
+}
+
+/// One document as the stages have read it so far.
+struct ReadDoc<'a> {
+    prepared: PreparedText<'a>,
+    meta: Document,
+    mentions: Vec<Mention>,
+    demonyms: Vec<Demonym>,
+    times: Vec<TimeExpr>,
+}
+
+impl ReadDoc<'_> {
+    fn published(&self) -> Option<NaiveDate> {
+        self.meta.published.as_deref().and_then(time::parse_date)
+    }
+
+    fn reading(&self) -> DocReading {
+        events::read_document(
+            &self.prepared,
+            &self.mentions,
+            &self.demonyms,
+            &self.times,
+            self.published(),
+        )
+    }
+
+    /// Date the document anew, as inferred, and read its times and frames on that date.
+    fn redate(&mut self, date: NaiveDate) -> DocReading {
+        self.meta.published = Some(date.format("%Y-%m-%d").to_string());
+        self.meta.date_source = DateSource::Inferred;
+        self.times = time::find_time_expressions(&self.prepared, Some(date));
+        self.reading()
+    }
 }
 
 /// Run every stage over the documents and return the story.
@@ -41,9 +82,11 @@ pub fn extract_story(
         },
         ..Story::default()
     };
+    let mut docs: Vec<ReadDoc> = Vec::with_capacity(documents.len());
+    let mut readings: Vec<DocReading> = Vec::with_capacity(documents.len());
     for doc in documents {
         let mut meta = doc.meta.clone();
-        let prepared = PreparedText::new(&meta.id, &doc.text);
+        let prepared = PreparedText::new(&doc.meta.id, &doc.text);
         if meta.published.is_none() {
             if let Some(date) = time::dateline(&doc.text) {
                 meta.published = Some(date.format("%Y-%m-%d").to_string());
@@ -51,27 +94,64 @@ pub fn extract_story(
             }
         }
         let (mentions, demonyms) = geoparse::geoparse(gazetteer, &prepared);
-        let mut anchor = meta.published.as_deref().and_then(time::parse_date);
-        let mut times = time::find_time_expressions(&prepared, anchor);
-        if anchor.is_none() {
-            if let Some(inferred) = time::infer_publication_date(&times) {
-                meta.published = Some(inferred.format("%Y-%m-%d").to_string());
-                meta.date_source = DateSource::Inferred;
-                anchor = Some(inferred);
-                times = time::find_time_expressions(&prepared, anchor);
-            }
-        }
-        let doc_events = events::extract_events(&prepared, &mentions, &demonyms, &times);
-        story.documents.push(meta);
-        story.mentions.extend(mentions);
-        story.demonyms.extend(demonyms);
-        story.times.extend(times);
-        story.events.extend(doc_events);
+        let anchor = meta.published.as_deref().and_then(time::parse_date);
+        let times = time::find_time_expressions(&prepared, anchor);
+        let mut read = ReadDoc {
+            prepared,
+            meta,
+            mentions,
+            demonyms,
+            times,
+        };
+        let reading = match anchor {
+            Some(_) => read.reading(),
+            None => match time::infer_publication_date(&read.times) {
+                Some(inferred) => read.redate(inferred),
+                None => read.reading(),
+            },
+        };
+        docs.push(read);
+        readings.push(reading);
+    }
+    date_from_other_documents(&mut docs, &mut readings);
+    for d in docs {
+        story.documents.push(d.meta);
+        story.mentions.extend(d.mentions);
+        story.demonyms.extend(d.demonyms);
+        story.times.extend(d.times);
     }
     story.places = collect_places(&story, gazetteer);
-    story.events = events::merge_events(std::mem::take(&mut story.events));
+    let (events, actors) = events::assemble(&readings);
+    story.events = events;
+    story.actors = actors;
     story.tracks = tracks::build_tracks(&story);
     story
+}
+
+/// Give undated or inferred-date documents the latest lower bound the other documents' dated reports
+/// of the same happenings allow, until nothing moves (each round can date documents that date others).
+fn date_from_other_documents(docs: &mut [ReadDoc], readings: &mut [DocReading]) {
+    let open = |d: &ReadDoc| matches!(d.meta.date_source, DateSource::Inferred | DateSource::None);
+    if !docs.iter().any(open) {
+        return;
+    }
+    for _ in 0..docs.len() {
+        let bounds = events::publication_bounds(readings);
+        let mut moved = false;
+        for (i, d) in docs.iter_mut().enumerate() {
+            let Some(bound) = bounds[i].filter(|_| open(d)) else {
+                continue;
+            };
+            if d.published().is_some_and(|p| p >= bound) {
+                continue;
+            }
+            readings[i] = d.redate(bound);
+            moved = true;
+        }
+        if !moved {
+            break;
+        }
+    }
 }
 
 /// One place per distinct resolved gazetteer entry, in order of first mention, with mention counts.

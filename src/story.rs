@@ -29,6 +29,9 @@ pub struct Story {
     pub events: Vec<Event>,
     #[serde(default)]
     pub tracks: Vec<Track>,
+    /// The ships, groups, forces and nations that events name, each once for the whole corpus.
+    #[serde(default)]
+    pub actors: Vec<Actor>,
 }
 
 /// Who made the story and when, with the attributions every export must repeat.
@@ -314,6 +317,9 @@ pub struct Source {
     pub start: usize,
     pub end: usize,
     pub sentence: String,
+    /// The date this report gives the event (a TIMEX3 value), when it gives one; reports may disagree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 /// One reported happening: who did what, where and when, with every report that says so.
@@ -332,6 +338,13 @@ pub struct Event {
     pub when: Option<String>,
     pub modality: Modality,
     pub sources: Vec<Source>,
+    /// Other actors taking part (a joint exercise, a meeting), by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partners: Vec<String>,
+    /// Events the reports tell as coming before this one ("before calling at", "had passed",
+    /// "after exercises in"), by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
 }
 
 impl Event {
@@ -352,6 +365,9 @@ pub struct Waypoint {
     pub end: Option<String>,
     pub events: Vec<String>,
     pub planned: bool,
+    /// The documents that report the events behind it.
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 /// The line between two consecutive waypoints.
@@ -374,6 +390,43 @@ pub struct Track {
     pub actor: String,
     pub waypoints: Vec<Waypoint>,
     pub legs: Vec<Leg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKind {
+    /// One ship ("HMS Diamond", "the guided-missile destroyer Qiqihar").
+    Ship,
+    /// Ships that sail together, named ("Gromkiy and Sovershenny") or not ("a Chinese naval flotilla").
+    Group,
+    /// A nation's forces as a whole ("Russian naval and air forces", "the Chinese navy").
+    Forces,
+    /// A country acting as a party ("China and Russia conducted a joint patrol").
+    Nation,
+}
+
+/// Who does things in events: one entry per ship, group, force or nation across the corpus. Ships and
+/// groups get tracks; forces and nations only take part in events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The name events and tracks use.
+    pub name: String,
+    pub kind: ActorKind,
+    /// ISO 3166-1 alpha-2 of the navy or nation, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Ships known to belong to a group, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
+    /// For a ship found in `gazetteer/vessels.tsv`: hull number, class and navy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hull: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub navy: Option<String>,
+    /// Every wording the articles used for it ("the same ships", "two Russian warships").
+    pub aliases: Vec<String>,
 }
 
 impl Story {

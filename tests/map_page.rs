@@ -161,6 +161,8 @@ fn document(id: &str, title: &str, published: &str) -> Document {
 
 fn event(id: &str, actor: &str, action: Action, place: &str, days: (&str, &str)) -> Event {
     Event {
+        after: Vec::new(),
+        partners: Vec::new(),
         id: id.into(),
         actor: actor.into(),
         action,
@@ -175,6 +177,7 @@ fn event(id: &str, actor: &str, action: Action, place: &str, days: (&str, &str))
 
 fn waypoint(place: &Place, days: (&str, &str), events: &[&str], planned: bool) -> Waypoint {
     Waypoint {
+        sources: Vec::new(),
         place: place.id.clone(),
         name: place.name.clone(),
         lat: place.lat,
@@ -229,6 +232,7 @@ fn exercise_story() -> Story {
         ("2023-07-16", "2023-07-16"),
     );
     depart.sources.push(Source {
+        when: None,
         doc: "d1".into(),
         start: 0,
         end: 10,
@@ -242,6 +246,7 @@ fn exercise_story() -> Story {
         ("2023-07-20", "2023-07-23"),
     );
     exercise.sources.push(Source {
+        when: None,
         doc: "d2".into(),
         start: 0,
         end: 10,
@@ -256,6 +261,7 @@ fn exercise_story() -> Story {
     );
     arrive.modality = Modality::Planned;
     arrive.sources.push(Source {
+        when: None,
         doc: "d2".into(),
         start: 0,
         end: 10,

@@ -174,6 +174,8 @@ fn qingdao_to_sea_of_japan() -> Story {
         mentions: 1,
     };
     let event = |id: &str, action, place: &str, date: &str| Event {
+        after: Vec::new(),
+        partners: Vec::new(),
         id: id.into(),
         actor: "Chinese flotilla".into(),
         action,

@@ -455,6 +455,12 @@ fn select(story: &Story, filter: &Filter) -> Story {
 
     Story {
         generator: story.generator.clone(),
+        actors: story
+            .actors
+            .iter()
+            .filter(|a| s.actor(&a.name))
+            .cloned()
+            .collect(),
         documents: story
             .documents
             .iter()

@@ -940,6 +940,7 @@ pub(super) mod tests {
     /// A small story with a track across the antimeridian and article text full of markup.
     pub(crate) fn sample_story() -> Story {
         let waypoint = |place: &str, name: &str, lat, lon, day: &str, planned| Waypoint {
+            sources: Vec::new(),
             place: place.into(),
             name: name.into(),
             lat,
@@ -974,6 +975,8 @@ pub(super) mod tests {
                 place("gn:2", "Suva", PlaceKind::Port, -18.14, 178.44, 1),
             ],
             events: vec![Event {
+                after: Vec::new(),
+                partners: Vec::new(),
                 id: "e1".into(),
                 actor: INJECTION.into(),
                 action: Action::Exercise,
@@ -983,6 +986,7 @@ pub(super) mod tests {
                 when: None,
                 modality: Modality::Planned,
                 sources: vec![Source {
+                    when: None,
                     doc: "d1".into(),
                     start: 0,
                     end: 5,

@@ -170,6 +170,7 @@ mod tests {
 
     fn waypoint(name: &str, lon: f64, start: Option<&str>, end: Option<&str>) -> Waypoint {
         Waypoint {
+            sources: Vec::new(),
             place: name.into(),
             name: name.into(),
             lat: 0.0,

@@ -60,12 +60,12 @@ pub fn resolve_names(
         .into_iter()
         .map(|(name, occs)| {
             let mut scored: Vec<Scored> = gazetteer
-                .lookup_folded(&name)
+                .candidates_folded(&name)
                 .into_iter()
                 .take(50)
-                .map(|id| Scored {
-                    entry: id,
-                    score: score_candidate(gazetteer, id, &occs, context, &anchors),
+                .map(|c| Scored {
+                    entry: c.entry,
+                    score: score_candidate(gazetteer, c.entry, c.score, &occs, context, &anchors),
                 })
                 .collect();
             scored.sort_by(|a, b| {
@@ -81,15 +81,17 @@ pub fn resolve_names(
         .collect()
 }
 
+/// `prior` is the gazetteer's score for the entry under this name (importance, less for an alias).
 fn score_candidate(
     gazetteer: &Gazetteer,
     id: EntryId,
+    prior: f64,
     occs: &[&Occurrence],
     context: &DocContext,
     anchors: &[(f64, f64)],
 ) -> f64 {
     let entry = gazetteer.entry(id);
-    let mut score = entry.importance;
+    let mut score = prior;
     let in_context = entry
         .country
         .as_ref()

@@ -1,64 +1,32 @@
 //! Tracks: the described movement of each ship or group — its *waypoints* (the places its events put it,
-//! in time order) and the *legs* between them.
+//! in the order `order.rs` works out from dates and the articles' cues) and the *legs* between them.
 //!
 //! Happened events make the travelled line; planned ones ("will sail on to") stand apart as planned
 //! waypoints and legs, never joined into what happened.
 
 mod bends;
+mod order;
 pub mod route;
 
-use std::collections::BTreeMap;
+use crate::story::{ActorKind, Leg, PlaceKind, Story, Track, Waypoint};
 
-use crate::story::{Action, Event, Leg, Modality, Story, Track, Waypoint};
-
-/// Build one track per actor that has at least two waypoints.
+/// Build one track per ship or group that has at least two waypoints. An event actor the story has
+/// no entry for (a story written by hand) is taken for a ship.
 pub fn build_tracks(story: &Story) -> Vec<Track> {
-    let mut by_actor: BTreeMap<&str, Vec<(usize, &Event)>> = BTreeMap::new();
-    for (order, e) in story.events.iter().enumerate() {
-        if e.action != Action::Other && e.place().is_some() {
-            by_actor
-                .entry(e.actor.as_str())
-                .or_default()
-                .push((order, e));
+    let mut tracks = Vec::new();
+    let mut movers: Vec<&str> = story
+        .actors
+        .iter()
+        .filter(|a| matches!(a.kind, ActorKind::Ship | ActorKind::Group))
+        .map(|a| a.name.as_str())
+        .collect();
+    for e in &story.events {
+        if !movers.contains(&e.actor.as_str()) && !story.actors.iter().any(|a| a.name == e.actor) {
+            movers.push(&e.actor);
         }
     }
-    let mut tracks = Vec::new();
-    for (actor, mut events) in by_actor {
-        // Dated events by date; undated ones keep their place in the telling.
-        events.sort_by(|(oa, a), (ob, b)| match (&a.start, &b.start) {
-            (Some(x), Some(y)) => x.cmp(y).then(oa.cmp(ob)),
-            _ => oa.cmp(ob),
-        });
-        let (happened, planned): (Vec<_>, Vec<_>) = events
-            .into_iter()
-            .partition(|(_, e)| e.modality == Modality::Happened);
-        let mut waypoints: Vec<Waypoint> = Vec::new();
-        for (is_planned, list) in [(false, happened), (true, planned)] {
-            for (_, e) in list {
-                let place_id = e.place().unwrap();
-                let Some(place) = story.place(place_id) else {
-                    continue;
-                };
-                if let Some(last) = waypoints
-                    .last_mut()
-                    .filter(|w| w.place == place_id && w.planned == is_planned)
-                {
-                    last.events.push(e.id.clone());
-                    last.end = later(last.end.take(), e.end.clone());
-                    continue;
-                }
-                waypoints.push(Waypoint {
-                    place: place_id.to_string(),
-                    name: place.name.clone(),
-                    lat: place.lat,
-                    lon: place.lon,
-                    start: e.start.clone(),
-                    end: e.end.clone(),
-                    events: vec![e.id.clone()],
-                    planned: is_planned,
-                });
-            }
-        }
+    for actor in movers {
+        let mut waypoints = order::waypoints(story, actor);
         if waypoints.len() < 2 {
             continue;
         }
@@ -95,13 +63,28 @@ pub fn build_tracks(story: &Story) -> Vec<Track> {
 
 /// Move each waypoint in a sea, strait or other water area from the area's label point to where the
 /// track passes through that water, given the waypoints before and after it.
+/// Half the side of the box searched for sea off a country, island or region passed by ship.
+const LAND_AREA_REACH_DEG: f64 = 4.0;
+
 fn place_water_waypoints(story: &Story, waypoints: &mut [Waypoint]) {
     for i in 0..waypoints.len() {
         let Some(place) = story.place(&waypoints[i].place) else {
             continue;
         };
-        let Some(bbox) = place.bbox.filter(|_| place.kind.is_water()) else {
-            continue;
+        // A ship "passing Taiwan" is in the water off it: a land area passed at sea is looked for within
+        // a few degrees of its point, like a sea within its box.
+        let bbox = match place.kind {
+            k if k.is_water() => match place.bbox {
+                Some(b) => b,
+                None => continue,
+            },
+            PlaceKind::Country | PlaceKind::Island | PlaceKind::Region => [
+                place.lon - LAND_AREA_REACH_DEG,
+                place.lat - LAND_AREA_REACH_DEG,
+                place.lon + LAND_AREA_REACH_DEG,
+                place.lat + LAND_AREA_REACH_DEG,
+            ],
+            _ => continue,
         };
         let prev = i
             .checked_sub(1)

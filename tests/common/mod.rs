@@ -38,6 +38,7 @@ impl Doc {
     fn source(&self, i: usize) -> Source {
         let (start, end) = self.span(i);
         Source {
+            when: None,
             doc: self.id.into(),
             start,
             end,
@@ -101,6 +102,8 @@ fn event(
     sources: Vec<Source>,
 ) -> Event {
     Event {
+        after: Vec::new(),
+        partners: Vec::new(),
         id: id.into(),
         actor: actor.into(),
         action,
@@ -116,6 +119,7 @@ fn event(
 fn waypoint(place: &Place, at: Option<[f64; 2]>, event: &Event) -> Waypoint {
     let [lon, lat] = at.unwrap_or([place.lon, place.lat]);
     Waypoint {
+        sources: Vec::new(),
         place: place.id.clone(),
         name: place.name.clone(),
         lat,
@@ -424,6 +428,7 @@ pub fn story() -> Story {
         })
         .collect();
     Story {
+        actors: Vec::new(),
         generator: Generator {
             tool: "mentionmap".into(),
             version: env!("CARGO_PKG_VERSION").into(),
