@@ -7,9 +7,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use super::{load_gazetteer, InputArgs, EXIT_NOTHING_READ};
+use super::{InputArgs, EXIT_NOTHING_READ};
 use mentionmap::export::{self, Format};
-use mentionmap::pipeline;
 
 /// Read articles and write the story (places, events, tracks) as JSON.
 #[derive(Args)]
@@ -23,26 +22,14 @@ pub struct ExtractArgs {
 }
 
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
-    let ingested = args.input.read()?;
-    if ingested.documents.is_empty() {
-        eprintln!("mentionmap: no document could be read; nothing written");
+    let Some((story, skipped)) = args.input.extract()? else {
         return Ok(ExitCode::from(EXIT_NOTHING_READ));
-    }
-    let gazetteer = load_gazetteer()?;
-    let story = pipeline::extract_story(&ingested.documents, &gazetteer, &args.input.options()?);
+    };
     export::write_file(
         &story,
         export::writer_for(Format::Story).as_ref(),
         &args.output,
     )?;
-    eprintln!(
-        "mentionmap: {} documents ({} skipped): {} places, {} events, {} tracks -> {}",
-        story.documents.len(),
-        ingested.problems.len(),
-        story.places.len(),
-        story.events.len(),
-        story.tracks.len(),
-        args.output.display()
-    );
+    super::print_summary(&story, skipped, std::slice::from_ref(&args.output));
     Ok(ExitCode::SUCCESS)
 }

@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use super::{load_gazetteer, InputArgs, EXIT_NOTHING_READ};
+use super::{InputArgs, EXIT_NOTHING_READ};
+use mentionmap::export;
 use mentionmap::export::filter::Filter;
-use mentionmap::{export, pipeline};
 
 /// Read articles and write every map file into one folder.
 #[derive(Args)]
@@ -29,27 +29,11 @@ pub struct MapArgs {
 }
 
 pub fn run(args: MapArgs) -> Result<ExitCode> {
-    let ingested = args.input.read()?;
-    if ingested.documents.is_empty() {
-        eprintln!("mentionmap: no document could be read; nothing written");
+    let Some((story, skipped)) = args.input.extract()? else {
         return Ok(ExitCode::from(EXIT_NOTHING_READ));
-    }
-    let gazetteer = load_gazetteer()?;
-    let story = pipeline::extract_story(&ingested.documents, &gazetteer, &args.input.options()?);
+    };
     let story = super::select(story, &args.filter);
     let written = export::write_map_files(&story, &args.output)?;
-    eprintln!(
-        "mentionmap: {} documents ({} skipped): {} places, {} events, {} tracks -> {}",
-        story.documents.len(),
-        ingested.problems.len(),
-        story.places.len(),
-        story.events.len(),
-        story.tracks.len(),
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    super::print_summary(&story, skipped, &written);
     Ok(ExitCode::SUCCESS)
 }

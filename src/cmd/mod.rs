@@ -93,6 +93,20 @@ impl InputArgs {
         Ok(ingested)
     }
 
+    /// Read the inputs and run the pipeline; `None` (with the reason printed) when no document could
+    /// be read. Also returns how many inputs were skipped.
+    fn extract(&self) -> Result<Option<(mentionmap::story::Story, usize)>> {
+        let ingested = self.read()?;
+        if ingested.documents.is_empty() {
+            eprintln!("mentionmap: no document could be read; nothing written");
+            return Ok(None);
+        }
+        let gazetteer = load_gazetteer()?;
+        let story =
+            mentionmap::pipeline::extract_story(&ingested.documents, &gazetteer, &self.options()?);
+        Ok(Some((story, ingested.problems.len())))
+    }
+
     fn options(&self) -> Result<ExtractOptions> {
         Ok(ExtractOptions {
             generated_at: generation_time(self.generated_at.as_deref())?,
@@ -144,6 +158,19 @@ fn select(story: Story, filter: &Filter) -> Story {
     let (selected, report) = filter::apply(&story, filter);
     eprintln!("mentionmap: {report}");
     selected
+}
+
+/// The closing line of `map` and `extract`: what was read, found and written.
+fn print_summary(story: &mentionmap::story::Story, skipped: usize, written: &[std::path::PathBuf]) {
+    let written: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    eprintln!(
+        "mentionmap: {} documents ({skipped} skipped): {} places, {} events, {} tracks -> {}",
+        story.documents.len(),
+        story.places.len(),
+        story.events.len(),
+        story.tracks.len(),
+        written.join(", ")
+    );
 }
 
 fn load_gazetteer() -> Result<Gazetteer> {
