@@ -359,6 +359,12 @@ const PERSON_TITLES: &[&str] = &[
     "by",
 ];
 
+/// [`COMMON_WORDS`] as a set, built once.
+fn common_words() -> &'static HashSet<&'static str> {
+    static SET: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| COMMON_WORDS.iter().copied().collect())
+}
+
 /// Find toponyms and demonyms in a text.
 pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
     let out = find_candidates(gazetteer, text, words);
@@ -366,7 +372,7 @@ pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
 }
 
 fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
-    let common: HashSet<&str> = COMMON_WORDS.iter().copied().collect();
+    let common = common_words();
     let mut out = Vec::new();
     let max_words = gazetteer.longest_name_words().max(3);
     let mut i = 0;
@@ -401,7 +407,7 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Fou
                 i = end + 1;
             }
             (Some(end), _)
-                if looks_like_place(gazetteer, text, words, i, end, &common)
+                if looks_like_place(gazetteer, text, words, i, end, common)
                     && (!gazetteer.is_abbreviation(&join_folded(&words[i..=end]))
                         || after_city_comma(text, words, i)) =>
             {
