@@ -21,6 +21,7 @@ use quick_xml::events::{BytesCData, BytesDecl, BytesEnd, BytesStart, BytesText, 
 use super::antimeridian;
 use super::features::{Feature, FieldType, Geometry, Index, Layer, Quote, Style, Value};
 use super::track_time::{self, iso};
+use super::xml::xml_text;
 use super::Writer;
 use crate::story::{Document, PlaceKind, Story, Track};
 
@@ -143,21 +144,6 @@ fn xml_chars(s: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(s.chars().filter(|&c| allowed(c)).collect())
     }
-}
-
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A number with at most 6 decimals and no trailing zeros.
@@ -565,15 +551,13 @@ fn write_track_path(w: &mut XmlWriter, index: &Index, track: &Track, id: &str) -
 fn document_html(doc_id: &str, document: Option<&Document>) -> String {
     let label = document.and_then(|d| d.title.as_deref()).unwrap_or(doc_id);
     let mut html = match document.and_then(|d| d.url.as_deref()) {
-        Some(url) if url.starts_with("https://") || url.starts_with("http://") => format!(
-            "<a href=\"{}\">{}</a>",
-            html_escape(url),
-            html_escape(label)
-        ),
-        _ => html_escape(label),
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            format!("<a href=\"{}\">{}</a>", xml_text(url), xml_text(label))
+        }
+        _ => xml_text(label),
     };
     if let Some(date) = document.and_then(|d| d.published.as_deref()) {
-        html.push_str(&format!(", {}", html_escape(date)));
+        html.push_str(&format!(", {}", xml_text(date)));
     }
     html
 }
@@ -583,7 +567,7 @@ fn quotes_html(quotes: &[Quote]) -> String {
     for q in quotes.iter().take(MAX_QUOTES) {
         html.push_str(&format!(
             "<blockquote>“{}”<br/>— {}</blockquote>",
-            html_escape(q.sentence),
+            xml_text(q.sentence),
             document_html(q.doc, q.document)
         ));
     }
@@ -605,8 +589,8 @@ fn feature_balloon(feature: &Feature) -> String {
         if let Some(v) = value_text(value) {
             html.push_str(&format!(
                 "<tr><th align=\"left\">{}</th><td>{}</td></tr>",
-                html_escape(field.label),
-                html_escape(&v)
+                xml_text(field.label),
+                xml_text(&v)
             ));
         }
     }
@@ -617,7 +601,7 @@ fn feature_balloon(feature: &Feature) -> String {
 
 fn track_balloon(track: &Track, route: &str) -> String {
     let stays = track_time::stays(track);
-    let mut html = format!("<p>{}</p><ol>", html_escape(route));
+    let mut html = format!("<p>{}</p><ol>", xml_text(route));
     for (wp, stay) in track.waypoints.iter().zip(&stays) {
         let when = match stay {
             Some(s) if s.interpolated => format!("about {}", iso(s.arrive)),
@@ -626,9 +610,9 @@ fn track_balloon(track: &Track, route: &str) -> String {
         };
         html.push_str(&format!(
             "<li>{}{}: {}</li>",
-            html_escape(&wp.name),
+            xml_text(&wp.name),
             if wp.planned { " (planned)" } else { "" },
-            html_escape(&when)
+            xml_text(&when)
         ));
     }
     html.push_str("</ol>");
@@ -639,12 +623,12 @@ fn document_balloon(story: &Story) -> String {
     let g = &story.generator;
     let mut html = format!(
         "<p>Made by {} {} at {}.</p><p>{}</p><ul>",
-        html_escape(&g.tool),
-        html_escape(&g.version),
-        html_escape(&g.generated_at),
+        xml_text(&g.tool),
+        xml_text(&g.version),
+        xml_text(&g.generated_at),
         g.attribution
             .iter()
-            .map(|a| html_escape(a))
+            .map(|a| xml_text(a))
             .collect::<Vec<_>>()
             .join("<br/>")
     );

@@ -16,6 +16,7 @@ mod png;
 mod story_json;
 mod svg;
 mod track_time;
+mod xml;
 
 pub use story_json::read_story;
 

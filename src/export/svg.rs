@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use super::map_style::{self, COLOURS, KIND_GROUPS};
+use super::xml::xml_text;
 use super::Writer;
 use crate::story::{Modality, PlaceKind, Story};
 
@@ -893,25 +894,6 @@ fn attribution(svg: &mut String, story: &Story) {
         HEIGHT - 8.0,
         xml_text(&text)
     );
-}
-
-/// Text made safe as XML character data: markup characters escaped, and characters XML 1.0 cannot
-/// contain at all (most control characters) dropped.
-pub(crate) fn xml_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
