@@ -510,7 +510,7 @@ fn seeds_map_page_draws_the_story() {
         "at the last day every leg is drawn: {all}"
     );
 
-    // The exercise of 20–23 July, where the pipeline found it (and placed it on the map).
+    // The exercise of 20–23 July: hidden on the 17th, drawn from its first day.
     let exercise = story.events.iter().find(|e| {
         e.action == Action::Exercise
             && e.start
@@ -518,18 +518,11 @@ fn seeds_map_page_draws_the_story() {
                 .is_some_and(|s| s > "2023-07-17" && s <= "2023-07-23")
             && e.place().is_some_and(|id| story.place(id).is_some())
     });
-    match exercise {
-        Some(exercise) => {
-            let stats = set_day(&mut browser, "2023-07-17");
-            assert!(!drawn_events(&stats).contains(&exercise.id), "{stats}");
-            let later = set_day(&mut browser, exercise.start.as_deref().unwrap());
-            assert!(drawn_events(&later).contains(&exercise.id), "{later}");
-        }
-        None => eprintln!(
-            "seeds_map_page_draws_the_story: the seeds' story has no exercise dated 18-23 July yet; \
-             slider_hides_the_future_and_article_text_runs_nothing covers the slider"
-        ),
-    }
+    let exercise = exercise.expect("the seeds' exercise of 20-23 July, placed on the map");
+    let stats = set_day(&mut browser, "2023-07-17");
+    assert!(!drawn_events(&stats).contains(&exercise.id), "{stats}");
+    let later = set_day(&mut browser, exercise.start.as_deref().unwrap());
+    assert!(drawn_events(&later).contains(&exercise.id), "{later}");
 
     let qingdao = story
         .places
