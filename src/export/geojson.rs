@@ -39,18 +39,31 @@ impl Writer for GeoJson {
             )?;
         }
         write!(out, "\"features\":[")?;
-        let index = Index::new(story);
-        let mut first = true;
-        for layer in self.layers {
-            for feature in index.features(*layer) {
-                out.write_all(if first { b"\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut *out, &feature_json(&feature))?;
-                first = false;
-            }
-        }
+        write_features(story, self.layers, "", out)?;
         out.write_all(b"\n]}\n")?;
         Ok(())
     }
+}
+
+/// The features of `layers`, one a line after `indent`, comma-separated, as they are built (so the
+/// file streams); the caller writes the brackets around them.
+pub fn write_features(
+    story: &Story,
+    layers: &[Layer],
+    indent: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let index = Index::new(story);
+    let mut first = true;
+    for layer in layers {
+        for feature in index.features(*layer) {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            out.write_all(indent.as_bytes())?;
+            serde_json::to_writer(&mut *out, &feature_json(&feature))?;
+            first = false;
+        }
+    }
+    Ok(())
 }
 
 /// The members a collection carries besides its features: who made it, when, from what.

@@ -9,8 +9,8 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 
-use super::features::{Index, Layer};
-use super::geojson::feature_json;
+use super::features::Layer;
+use super::geojson::write_features;
 use super::Writer;
 use crate::story::Story;
 
@@ -27,15 +27,7 @@ impl Writer for StoryJson {
         out.write_all(b"{\n  \"type\": \"FeatureCollection\",")?;
         out.write_all(members.trim_end().as_bytes())?;
         out.write_all(b",\n  \"features\": [")?;
-        let index = Index::new(story);
-        let mut first = true;
-        for layer in Layer::ALL {
-            for feature in index.features(*layer) {
-                out.write_all(if first { b"\n    " } else { b",\n    " })?;
-                serde_json::to_writer(&mut *out, &feature_json(&feature))?;
-                first = false;
-            }
-        }
+        write_features(story, Layer::ALL, "    ", out)?;
         out.write_all(b"\n  ]\n}\n")?;
         Ok(())
     }
