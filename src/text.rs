@@ -15,13 +15,20 @@ pub struct CharOffsets {
 impl CharOffsets {
     pub fn new(text: &str) -> CharOffsets {
         let mut marks = Vec::new();
+        if text.is_ascii() {
+            return CharOffsets { marks };
+        }
         let mut extra = 0;
-        for (i, c) in text.char_indices() {
-            let len = c.len_utf8();
-            if len > 1 {
-                extra += len - 1;
-                marks.push((i + len, extra));
-            }
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            // a UTF-8 lead byte says how long its character is
+            let len = match b {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                0xC0.. => 2,
+                _ => continue,
+            };
+            extra += len - 1;
+            marks.push((i + len, extra));
         }
         CharOffsets { marks }
     }

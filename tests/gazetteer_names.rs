@@ -1,7 +1,7 @@
 //! The built-in gazetteer resolves a list of well-known names (cities, ports, seas, straits, aliases,
 //! folded spellings, landmarks) to the right place, and ambiguous names follow a country hint.
 
-use mentionmap::gazetteer::{Gazetteer, Hint};
+use mentionmap::gazetteer::{Gazetteer, Hint, NameKey};
 use mentionmap::geo_util::haversine_km;
 use mentionmap::story::PlaceKind;
 
@@ -180,6 +180,6 @@ fn built_in_gazetteer_has_the_promised_coverage() {
     // find_id is a direct lookup, and agrees with lookup.
     let qingdao = g.find_id("gn:1797929").unwrap();
     assert_eq!(g.lookup("Qingdao")[0], qingdao);
-    assert!(g.is_name_prefix("sea of"));
-    assert!(!g.is_name_prefix("sea of qingdao"));
+    assert_eq!(g.name_key("sea of"), NameKey::Prefix);
+    assert_eq!(g.name_key("sea of qingdao"), NameKey::Unknown);
 }

@@ -845,9 +845,11 @@ impl Index {
         })
     }
 
-    /// True when a folded name is known, or some known name starts with it followed by a word break.
-    pub fn has_name_or_prefix(&self, folded: &str) -> bool {
-        self.find_block(folded).is_some()
+    /// In one look-up: `None` when nothing known starts with these words, else whether they are a name
+    /// with entries (and not only the start of longer names).
+    pub fn name_or_prefix(&self, folded: &str) -> Option<bool> {
+        let start = self.find_block(folded)?;
+        Some(!self.block_entries(start).0.is_empty())
     }
 
     /// Every folded name that has entries, in byte order.
@@ -1013,8 +1015,8 @@ mod tests {
         assert_eq!(vic, [(0, true)]);
         assert_eq!(index.find_id("gn:2"), Some(1));
         assert_eq!(index.find_id("gn:5"), None);
-        assert!(index.has_name_or_prefix("hong"));
-        assert!(!index.has_name_or_prefix("hon"));
+        assert!(index.name_or_prefix("hong").is_some());
+        assert!(index.name_or_prefix("hon").is_none());
         assert_eq!(index.postings("hong").count(), 0);
         assert_eq!(index.names(), ["hong kong", "kowloon", "vic", "victoria"]);
         assert_eq!(index.layers[0].entries, 4);
@@ -1044,9 +1046,9 @@ mod tests {
             "north sea of japan",
             "north",
         ] {
-            assert!(index.has_name_or_prefix(prefix), "{prefix}");
+            assert!(index.name_or_prefix(prefix).is_some(), "{prefix}");
         }
-        assert!(!index.has_name_or_prefix("sea of azov gulf basin"));
+        assert!(index.name_or_prefix("sea of azov gulf basin").is_none());
         assert_eq!(index.postings("sea").count(), 0);
         assert_eq!(
             index

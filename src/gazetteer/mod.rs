@@ -18,7 +18,9 @@ mod natural_earth;
 mod rank;
 mod tables;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -31,6 +33,17 @@ pub use tables::Tables;
 
 use crate::story::PlaceKind;
 use index::{Index, Record};
+
+/// What a run of folded words is to the gazetteer, for a scanner deciding whether to read on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKey {
+    /// No known name is these words or starts with them.
+    Unknown,
+    /// Only the start of longer names ("sea of"), or of an outlet or ship name.
+    Prefix,
+    /// A name with entries.
+    Name,
+}
 
 /// One gazetteer entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,16 +150,18 @@ const COMMON_WORDS: &str = include_str!("../../gazetteer/data/common_words.txt")
 
 pub struct Gazetteer {
     parts: Vec<Part>,
+    // These word sets are asked about for most capitalised words of every document: a fast hash
+    // (FxHash) rather than the DoS-resistant default, since their keys come from our own tables.
     /// Folded demonym -> ISO country code.
-    demonyms: HashMap<String, String>,
+    demonyms: FxHashMap<String, String>,
     /// Folded names of outlets, ships, organisations and events that contain place names.
-    non_places: HashSet<String>,
+    non_places: FxHashSet<String>,
     /// Those names and each of their word prefixes, so a scanner knows when to stop extending.
-    non_place_prefixes: HashSet<String>,
+    non_place_prefixes: FxHashSet<String>,
     /// Folded postal abbreviations ("ky", "mo"): names only after "City, ".
-    abbreviations: HashSet<String>,
+    abbreviations: FxHashSet<String>,
     /// Lower-case English words that are also place names ("reading", "farms").
-    common_words: HashSet<String>,
+    common_words: FxHashSet<String>,
     longest_name_words: usize,
     layers: Vec<LayerInfo>,
     marine_outlines: Option<natural_earth::MarineOutlines>,
@@ -207,7 +222,7 @@ impl Gazetteer {
     /// words) of `t`.
     fn new(index: Index, source: &str, t: &Tables) -> Result<Gazetteer> {
         let non_places = tables::parse_not_places(t.not_places)?;
-        let mut non_place_prefixes = HashSet::new();
+        let mut non_place_prefixes = FxHashSet::default();
         let mut longest_name_words = 1;
         for folded in &non_places {
             let words: Vec<&str> = folded.split(' ').collect();
@@ -218,8 +233,8 @@ impl Gazetteer {
         }
         let mut gazetteer = Gazetteer {
             parts: Vec::new(),
-            demonyms: tables::parse_demonyms(t.demonyms)?,
-            non_places,
+            demonyms: tables::parse_demonyms(t.demonyms)?.into_iter().collect(),
+            non_places: non_places.into_iter().collect(),
             non_place_prefixes,
             abbreviations: tables::parse_aliases(t.aliases)?
                 .into_iter()
@@ -422,13 +437,21 @@ impl Gazetteer {
         }
     }
 
-    /// True when some name starts with these folded words (or is them).
-    pub fn is_name_prefix(&self, folded: &str) -> bool {
-        self.non_place_prefixes.contains(folded)
-            || self
-                .parts
-                .iter()
-                .any(|p| p.index.has_name_or_prefix(folded))
+    /// What a run of folded words is to the gazetteer, in one look-up per part: see [`NameKey`].
+    pub fn name_key(&self, folded: &str) -> NameKey {
+        let mut key = if self.non_place_prefixes.contains(folded) {
+            NameKey::Prefix
+        } else {
+            NameKey::Unknown
+        };
+        for part in &self.parts {
+            match part.index.name_or_prefix(folded) {
+                Some(true) => return NameKey::Name,
+                Some(false) => key = NameKey::Prefix,
+                None => {}
+            }
+        }
+        key
     }
 
     pub fn longest_name_words(&self) -> usize {
@@ -740,8 +763,9 @@ mod tests {
         let g = test_data::small();
         assert_eq!(g.demonym("chinese"), Some("CN"));
         assert!(g.lookup("Chinese").is_empty());
-        assert!(g.is_name_prefix("sea of"));
-        assert!(!g.is_name_prefix("sea of cortez"));
+        assert_eq!(g.name_key("sea of"), NameKey::Prefix);
+        assert_eq!(g.name_key("sea of japan"), NameKey::Name);
+        assert_eq!(g.name_key("sea of cortez"), NameKey::Unknown);
         assert_eq!(g.entry(g.country("RU").unwrap()).name, "Russia");
     }
 }

@@ -169,7 +169,7 @@ fn occurrence<'a>(
 fn words_before(words: &[recognize::Word], first: usize) -> Vec<String> {
     words[first.saturating_sub(2)..first]
         .iter()
-        .map(|w| w.folded.clone())
+        .map(|w| w.folded.to_string())
         .collect()
 }
 
@@ -298,7 +298,7 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
             sentence: prepared.sentence_at(span.start).to_string(),
             candidates: scored
                 .iter()
-                .take(5)
+                .take(3)
                 .map(|s| {
                     let e = gazetteer.entry(s.entry);
                     Candidate {

@@ -10,14 +10,19 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::gazetteer::{fold, Gazetteer};
+use compact_str::CompactString;
+use rustc_hash::FxHashSet;
+
+use crate::gazetteer::{fold, Gazetteer, NameKey};
 
 /// A word of the text: its byte range, its folded form, and how it was written.
 #[derive(Debug, Clone)]
 pub struct Word {
     pub start: usize,
     pub end: usize,
-    pub folded: String,
+    /// Inline for words up to 24 bytes: a document has thousands of words, and a heap string each
+    /// made allocation the largest cost of recognition.
+    pub folded: CompactString,
     pub capitalised: bool,
 }
 
@@ -37,33 +42,61 @@ pub enum Found {
     },
 }
 
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// The words of a text: runs of letters, digits and combining marks.
 pub fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        let is_word_char = c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c);
-        match (start, is_word_char) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                let raw = &text[s..i];
-                let first = raw.chars().next().unwrap();
-                out.push(Word {
-                    start: s,
-                    end: i,
-                    folded: fold(raw),
-                    // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
-                    capitalised: first.is_uppercase()
-                        || (first.is_alphabetic() && !first.is_lowercase()),
-                });
-                start = None;
-            }
-            _ => {}
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() / 6);
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most text is ASCII: classify bytes directly and decode a character only outside ASCII.
+        let (len, word_char) = char_at(text, i);
+        if !word_char {
+            i += len;
+            continue;
         }
+        let start = i;
+        let mut ascii = true;
+        while i < bytes.len() {
+            let (len, word_char) = char_at(text, i);
+            if !word_char {
+                break;
+            }
+            ascii &= len == 1;
+            i += len;
+        }
+        let raw = &text[start..i];
+        let folded = if ascii {
+            let mut f = CompactString::from(raw);
+            f.make_ascii_lowercase();
+            f
+        } else {
+            CompactString::from(fold(raw))
+        };
+        let first = raw.chars().next().unwrap();
+        out.push(Word {
+            start,
+            end: i,
+            folded,
+            // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
+            capitalised: first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase()),
+        });
     }
     out
+}
+
+/// The byte length of the character at `i` and whether it belongs to a word.
+fn char_at(text: &str, i: usize) -> (usize, bool) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        (1, b.is_ascii_alphanumeric())
+    } else {
+        let c = text[i..].chars().next().unwrap();
+        (c.len_utf8(), is_word_char(c))
+    }
 }
 
 /// Small words allowed in lower case inside a multi-word name ("Sea of Japan", "Rio de Janeiro").
@@ -399,8 +432,8 @@ const PERSON_TITLES: &[&str] = &[
 ];
 
 /// [`COMMON_WORDS`] as a set, built once.
-fn common_words() -> &'static HashSet<&'static str> {
-    static SET: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+fn common_words() -> &'static FxHashSet<&'static str> {
+    static SET: std::sync::OnceLock<FxHashSet<&'static str>> = std::sync::OnceLock::new();
     SET.get_or_init(|| COMMON_WORDS.iter().copied().collect())
 }
 
@@ -414,15 +447,23 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Fou
     let common = common_words();
     let mut out = Vec::new();
     let max_words = gazetteer.longest_name_words().max(3);
+    // one buffer for the look-up keys of the whole document
+    let mut key = String::new();
     let mut i = 0;
     while i < words.len() {
-        let (name_end, blocked) = longest_name_at(gazetteer, text, words, i, max_words);
+        // Every toponym and demonym taken starts with a capitalised word, and most words of news text
+        // are lower case: skipping them here saves most gazetteer look-ups.
+        if !words[i].capitalised {
+            i += 1;
+            continue;
+        }
+        let (name_end, blocked) = longest_name_at(gazetteer, text, words, i, max_words, &mut key);
         if let Some(end) = blocked {
             // an outlet or ship name ("Moscow Times"): nothing inside it is a place
             i = end + 1;
             continue;
         }
-        let demonym_end = longest_demonym_at(gazetteer, words, i);
+        let demonym_end = longest_demonym_at(gazetteer, words, i, &mut key);
         // A country named like its demonym ("New Zealand", "Myanmar") is the country.
         let country_name = name_end
             .zip(demonym_end.as_ref())
@@ -554,7 +595,7 @@ fn drop_people(gazetteer: &Gazetteer, text: &str, words: &[Word], found: Vec<Fou
                 && !starts.contains(&(i - 1))
                 && !starts_sentence(text, words, i - 1)
                 && !MODIFIERS.contains(&prev.folded.as_str())
-                && !COMMON_WORDS.contains(&prev.folded.as_str())
+                && !common_words().contains(prev.folded.as_str())
                 && prev.folded.chars().any(|c| c.is_alphabetic())
         };
         let small_town = gazetteer.lookup_folded(folded).first().is_some_and(|&id| {
@@ -629,8 +670,9 @@ fn longest_name_at(
     words: &[Word],
     i: usize,
     max_words: usize,
+    key: &mut String,
 ) -> (Option<usize>, Option<usize>) {
-    let mut key = String::new();
+    key.clear();
     let mut best = None;
     let mut blocked = None;
     for j in i..words.len().min(i + max_words) {
@@ -641,12 +683,13 @@ fn longest_name_at(
             key.push(' ');
         }
         key.push_str(&words[j].folded);
-        if !gazetteer.is_name_prefix(&key) {
+        let known = gazetteer.name_key(key);
+        if known == NameKey::Unknown {
             break;
         }
-        if gazetteer.is_non_place(&key) {
+        if gazetteer.is_non_place(key) {
             blocked = Some(j);
-        } else if !gazetteer.lookup_folded(&key).is_empty() {
+        } else if known == NameKey::Name {
             best = Some(j);
         }
     }
@@ -657,15 +700,20 @@ fn longest_name_at(
     }
 }
 
-fn longest_demonym_at(gazetteer: &Gazetteer, words: &[Word], i: usize) -> Option<(usize, String)> {
-    let mut key = String::new();
+fn longest_demonym_at(
+    gazetteer: &Gazetteer,
+    words: &[Word],
+    i: usize,
+    key: &mut String,
+) -> Option<(usize, String)> {
+    key.clear();
     let mut best = None;
     for (j, word) in words.iter().enumerate().skip(i).take(3) {
         if j > i {
             key.push(' ');
         }
         key.push_str(&word.folded);
-        if let Some(country) = gazetteer.demonym(&key) {
+        if let Some(country) = gazetteer.demonym(key) {
             best = Some((j, country.to_string()));
         }
     }
@@ -678,7 +726,7 @@ fn looks_like_place(
     words: &[Word],
     first: usize,
     last: usize,
-    common: &HashSet<&str>,
+    common: &FxHashSet<&str>,
 ) -> bool {
     let span = &words[first..=last];
     let written = &text[span[0].start..span[span.len() - 1].end];
@@ -763,11 +811,10 @@ pub fn qualifier_after(
             key.push(' ');
         }
         key.push_str(&w.folded);
-        if !gazetteer.is_name_prefix(&key) {
-            break;
-        }
-        if !gazetteer.lookup_folded(&key).is_empty() {
-            best = Some(key.clone());
+        match gazetteer.name_key(&key) {
+            NameKey::Unknown => break,
+            NameKey::Prefix => {}
+            NameKey::Name => best = Some(key.clone()),
         }
     }
     best
@@ -783,7 +830,7 @@ pub fn runs_into_capitalised_word(text: &str, words: &[Word], last: usize) -> bo
         && adjacent(text, &words[last], next)
         && !text[words[last].end..next.start].contains('\'')
         && !PLACE_HEADS.contains(&next.folded.as_str())
-        && !COMMON_WORDS.contains(&next.folded.as_str())
+        && !common_words().contains(next.folded.as_str())
 }
 
 #[cfg(test)]
