@@ -252,7 +252,8 @@ fn repeated_failures_skip_the_provider_and_the_summary_counts_them() {
     assert_eq!(server.seen().len(), 9);
     assert_eq!(
         geocoder.stats.to_string(),
-        "online: 3 looked up (0 cached), 3 failed (HTTP 500), provider nominatim skipped after 3 failures"
+        "online: 3 looked up (0 cached), 3 failed (HTTP 500), 1 not asked, \
+         provider nominatim skipped after 3 failures"
     );
     // failures are not cached: the next run asks again
     let mut next = Geocoder::new(options(&server, cache.path())).unwrap();
@@ -320,7 +321,9 @@ fn online_places_carry_their_source_and_attribution_into_every_output() {
     let gazetteer = mentionmap::gazetteer::Gazetteer::load_default().unwrap();
     let docs = [document("d1", REEF_TEXT)];
     let mut geocoder = Geocoder::new(options(&server, cache.path())).unwrap();
-    let answers = apply::look_up_corpus(&docs, &gazetteer, &mut geocoder, apply::DEFAULT_BELOW);
+    let names = apply::names_to_look_up(&docs, &gazetteer, apply::DEFAULT_BELOW);
+    assert_eq!(names, ["Fiery Cross Reef"]);
+    let answers = apply::look_up(&names, &mut geocoder, apply::DEFAULT_BELOW);
     let extract = mentionmap::pipeline::ExtractOptions {
         generated_at: "2024-03-02T00:00:00Z".into(),
     };
@@ -377,7 +380,9 @@ fn when_the_provider_fails_the_offline_story_stands() {
     let text = format!("{REEF_TEXT} Later they sailed to Qingdao and Victoria.");
     let docs = [document("d1", &text)];
     let mut geocoder = Geocoder::new(options(&server, cache.path())).unwrap();
-    let answers = apply::look_up_corpus(&docs, &gazetteer, &mut geocoder, 1.01);
+    let names = apply::names_to_look_up(&docs, &gazetteer, 1.01);
+    assert!(names.len() >= 3, "{names:?}");
+    let answers = apply::look_up(&names, &mut geocoder, 1.01);
     assert!(geocoder.stats.failed > 0);
     assert!(answers.is_empty());
     let extract = mentionmap::pipeline::ExtractOptions {

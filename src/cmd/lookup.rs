@@ -69,9 +69,13 @@ pub fn run(args: LookupArgs) -> Result<ExitCode> {
                     score: c.score,
                 })
                 .collect();
-            let found = (resolve::confidence(&scored) < args.online.below())
-                .then(|| geocoder.lookup(&args.name))
-                .flatten();
+            let confident = resolve::confidence(&scored) >= args.online.below();
+            if confident {
+                eprintln!(
+                    "mentionmap: the gazetteer is sure enough; not asked online (see --online-below)"
+                );
+            }
+            let found = (!confident).then(|| geocoder.lookup(&args.name)).flatten();
             eprintln!("mentionmap: {}", geocoder.stats);
             found
         }

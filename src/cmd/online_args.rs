@@ -91,6 +91,13 @@ impl OnlineArgs {
             .clone()
             .or_else(|| std::env::var("GEONAMES_USERNAME").ok());
         options.refresh = self.refresh;
+        let public_nominatim =
+            options.providers.contains(&Provider::Nominatim) && self.online_url.is_none();
+        if public_nominatim && options.contact.is_none() {
+            eprintln!(
+                "mentionmap: please identify yourself to the public Nominatim with --online-contact EMAIL"
+            );
+        }
         Ok(Some(Geocoder::new(options)?))
     }
 
@@ -109,7 +116,14 @@ impl OnlineArgs {
         let Some(mut geocoder) = self.geocoder()? else {
             return Ok(pipeline::extract_story(documents, gazetteer, options));
         };
-        let answers = apply::look_up_corpus(documents, gazetteer, &mut geocoder, self.below());
+        let names = apply::names_to_look_up(documents, gazetteer, self.below());
+        if !names.is_empty() {
+            eprintln!(
+                "mentionmap: online: asking about {} names (cached answers at once, others one a second)",
+                names.len()
+            );
+        }
+        let answers = apply::look_up(&names, &mut geocoder, self.below());
         eprintln!("mentionmap: {}", geocoder.stats);
         Ok(pipeline::extract_story_with_online(
             documents, gazetteer, options, &answers,

@@ -46,18 +46,10 @@ fn needs_lookup(m: &Mention, below: f64) -> bool {
     m.place.is_none() || m.confidence < below
 }
 
-/// Ask the geocoder about every name of the documents that needs it, once per distinct name.
-pub fn look_up_corpus(
-    documents: &[SourceDoc],
-    gazetteer: &Gazetteer,
-    geocoder: &mut Geocoder,
-    below: f64,
-) -> Answers {
-    let mut answers = Answers {
-        by_key: BTreeMap::new(),
-        below,
-    };
-    let mut asked = BTreeSet::new();
+/// The names of the documents to ask about, each once (by folded form), in order of first appearance.
+pub fn names_to_look_up(documents: &[SourceDoc], gazetteer: &Gazetteer, below: f64) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut names = Vec::new();
     for doc in documents {
         let prepared = PreparedText::new(&doc.meta.id, &doc.text);
         let (mentions, _) = geoparse::geoparse(gazetteer, &prepared);
@@ -66,17 +58,22 @@ pub fn look_up_corpus(
             .filter(|m| needs_lookup(m, below))
             .map(|m| m.text.as_str());
         let phrases = new_phrases(gazetteer, &prepared, &mentions);
-        let names = weak.chain(phrases.iter().map(|span| &doc.text[span.clone()]));
-        for name in names {
-            let key = fold(name);
-            if asked.insert(key.clone()) {
-                if let Some(found) = geocoder.lookup(name) {
-                    answers.by_key.insert(key, found);
-                }
+        for name in weak.chain(phrases.iter().map(|span| &doc.text[span.clone()])) {
+            if seen.insert(fold(name)) {
+                names.push(name.to_string());
             }
         }
     }
-    answers
+    names
+}
+
+/// Ask the geocoder about each name; the answers are for mentions resolved below `below`.
+pub fn look_up(names: &[String], geocoder: &mut Geocoder, below: f64) -> Answers {
+    let by_key = names
+        .iter()
+        .filter_map(|name| Some((fold(name), geocoder.lookup(name)?)))
+        .collect();
+    Answers { by_key, below }
 }
 
 /// Cue phrases of a document that no mention overlaps, as byte ranges.

@@ -217,6 +217,8 @@ pub struct Stats {
     pub requests: usize,
     pub failed: usize,
     pub failures: BTreeMap<String, usize>,
+    /// Names no provider was asked about, because every one had been given up on.
+    pub not_asked: usize,
     /// Providers given up on, with the failures in a row that did it.
     pub skipped: Vec<(Provider, u32)>,
 }
@@ -241,6 +243,9 @@ impl fmt::Display for Stats {
                 })
                 .collect();
             write!(f, " ({})", reasons.join(", "))?;
+        }
+        if self.not_asked > 0 {
+            write!(f, ", {} not asked", self.not_asked)?;
         }
         for (provider, n) in &self.skipped {
             write!(
@@ -274,11 +279,27 @@ impl Geocoder {
                 anyhow::bail!("{base:?} is not a URL");
             }
         }
-        let client = reqwest::blocking::Client::builder()
+        let mut client = reqwest::blocking::Client::builder()
             .user_agent(options.user_agent())
             .connect_timeout(options.connect_timeout)
-            .timeout(options.timeout)
-            .build()?;
+            .timeout(options.timeout);
+        // A geocoder on this machine (a self-hosted Nominatim) is never reached through a proxy
+        // that $HTTP_PROXY may name.
+        let all_local = options.providers.iter().all(|&p| {
+            reqwest::Url::parse(options.url(p))
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .is_some_and(|h| {
+                    h == "localhost"
+                        || h.trim_matches(['[', ']'])
+                            .parse::<std::net::IpAddr>()
+                            .is_ok_and(|ip| ip.is_loopback())
+                })
+        });
+        if all_local {
+            client = client.no_proxy();
+        }
+        let client = client.build()?;
         Ok(Geocoder {
             options,
             client,
@@ -294,6 +315,15 @@ impl Geocoder {
         let query = query.split_whitespace().collect::<Vec<_>>().join(" ");
         let key = crate::gazetteer::fold(&query);
         if key.is_empty() {
+            return None;
+        }
+        if self
+            .options
+            .providers
+            .iter()
+            .all(|&provider| self.is_skipped(provider))
+        {
+            self.stats.not_asked += 1;
             return None;
         }
         for provider in self.options.providers.clone() {
@@ -479,6 +509,14 @@ mod tests {
         assert_eq!(
             stats.to_string(),
             "online: 3 looked up (2 cached), 1 failed (timeout), provider nominatim skipped after 3 failures"
+        );
+        stats.failed = 3;
+        stats.failures.insert("HTTP 500".into(), 2);
+        stats.not_asked = 4;
+        assert_eq!(
+            stats.to_string(),
+            "online: 3 looked up (2 cached), 3 failed (2 HTTP 500, 1 timeout), 4 not asked, \
+             provider nominatim skipped after 3 failures"
         );
     }
 
