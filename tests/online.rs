@@ -1,8 +1,8 @@
-//! The online lookup against a real HTTP server on 127.0.0.1, started inside each test: recorded-format
-//! Nominatim answers, 429 with Retry-After, 500, malformed JSON, an empty list, and answers that never
-//! complete. The server notes when each request arrived, so the rate limit is measured where the
-//! provider would see it; and it counts connections, so "no socket without --online" is checked on
-//! the real binary.
+//! The online lookup against a real HTTP server on 127.0.0.1, started inside each test: answers in
+//! Nominatim's jsonv2 format (`tests/fixtures/online/`), 429 with Retry-After, 500, malformed JSON, an
+//! empty list, and answers that never complete. The server notes when each request arrived, so the
+//! rate limit is measured where the provider would see it; and it counts connections, so "no socket
+//! without --online" is checked on the real binary.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};

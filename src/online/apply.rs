@@ -119,6 +119,10 @@ impl Answers {
                 continue;
             };
             let online = candidate(gazetteer, found);
+            // Nothing offline to check the answer against: it must at least bear the name asked for.
+            if !names_match(text, &online.name) {
+                continue;
+            }
             added.push(Mention {
                 doc: prepared.doc.to_string(),
                 start: prepared.offsets.char_at(span.start),
@@ -259,6 +263,23 @@ fn candidate(gazetteer: &Gazetteer, found: &Found) -> Candidate {
     }
 }
 
+/// Whether every word of one name is in the other ("Ream" and "Ream Naval Base", "Tartus Port" and
+/// "Port of Tartus"): a geocoder's best hit for a phrase that is no name at all ("Ships Visit Base")
+/// bears some other name.
+fn names_match(asked: &str, answered: &str) -> bool {
+    let words = |s: &str| -> BTreeSet<String> {
+        fold(s)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (asked, answered) = (words(asked), words(answered));
+    !asked.is_empty()
+        && !answered.is_empty()
+        && (asked.is_subset(&answered) || answered.is_subset(&asked))
+}
+
 /// Whether an offline candidate and an online answer are the same place: close, or the answer's point
 /// inside the candidate's area (a sea's or a country's point says little about where it is).
 fn agrees(gazetteer: &Gazetteer, offline: &Candidate, online: &Candidate) -> bool {
@@ -380,6 +401,16 @@ mod tests {
             ("nominatim", "way/7")
         );
         assert_eq!(story.generator.attribution, [super::super::OSM_ATTRIBUTION]);
+    }
+
+    #[test]
+    fn a_cue_phrase_takes_only_an_answer_bearing_its_name() {
+        let other = answer("node/3", "Sihanoukville", 10.6, 103.5);
+        let online = answers(0.6, &[("ream", Provider::Nominatim, other)]);
+        let mentions = run("The ships docked at Ream naval base.", &online);
+        assert!(mentions.is_empty());
+        assert!(names_match("Tartus Port", "Port of Ţarţūs"));
+        assert!(!names_match("Ships Visit Base", "Base Camp"));
     }
 
     #[test]

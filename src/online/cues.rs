@@ -18,6 +18,7 @@ pub struct CuePhrase {
 /// Words after a name that make it a place. Written in lower case ("Yulin naval base") they describe
 /// it; capitalised ("Sasebo Naval Base", "Cam Ranh Bay") they are part of its name.
 const AFTER: &[&[&str]] = &[
+    &["air", "force", "base"],
     &["naval", "base"],
     &["navy", "base"],
     &["air", "base"],
@@ -186,6 +187,10 @@ mod tests {
         assert_eq!(
             phrases("It sailed from Yulin Naval Base. Russia's Tartus base is small."),
             ["Yulin Naval Base", "Tartus"]
+        );
+        assert_eq!(
+            phrases("Bombers flew from Andersen Air Force Base."),
+            ["Andersen Air Force Base"]
         );
     }
 
