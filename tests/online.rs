@@ -32,6 +32,7 @@ enum Reply {
 #[derive(Clone, Debug)]
 struct Seen {
     at: Instant,
+    path: String,
     query: String,
     user_agent: String,
 }
@@ -43,9 +44,9 @@ struct Server {
 }
 
 impl Server {
-    /// Serve on a free port; `script` picks the reply from the `q` parameter and how many requests
-    /// with that `q` came before.
-    fn start(script: fn(&str, usize) -> Reply) -> Server {
+    /// Serve on a free port; `script` picks the reply from the path, the `q` parameter and how many
+    /// requests with that `q` came before.
+    fn start(script: fn(&str, &str, usize) -> Reply) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -75,7 +76,7 @@ impl Server {
     }
 }
 
-fn serve(stream: TcpStream, script: fn(&str, usize) -> Reply, seen: &Mutex<Vec<Seen>>) {
+fn serve(stream: TcpStream, script: fn(&str, &str, usize) -> Reply, seen: &Mutex<Vec<Seen>>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
@@ -106,6 +107,7 @@ fn serve(stream: TcpStream, script: fn(&str, usize) -> Reply, seen: &Mutex<Vec<S
         let nth = seen.iter().filter(|s| s.query == query).count();
         seen.push(Seen {
             at,
+            path: url.path().to_string(),
             query: query.clone(),
             user_agent,
         });
@@ -120,7 +122,7 @@ fn serve(stream: TcpStream, script: fn(&str, usize) -> Reply, seen: &Mutex<Vec<S
             body.len()
         );
     };
-    match script(&query, nth) {
+    match script(url.path(), &query, nth) {
         Reply::Json(body) => respond(&mut out, "200 OK", "", body),
         Reply::Status(code, retry_after) => {
             let extra = retry_after.map_or(String::new(), |s| format!("Retry-After: {s}\r\n"));
@@ -140,7 +142,7 @@ fn serve(stream: TcpStream, script: fn(&str, usize) -> Reply, seen: &Mutex<Vec<S
 
 /// Most replies: Tartus and Fiery Cross Reef answer, "Nowhere" finds nothing, "Broken" is a server error,
 /// "Garbled" is not JSON, "Busy" is rate-limited once, "Stall" and "Silent" never finish.
-fn script(query: &str, nth: usize) -> Reply {
+fn script(_path: &str, query: &str, nth: usize) -> Reply {
     match (query, nth) {
         ("Tartus", _) => Reply::Json(TARTUS),
         ("Fiery Cross Reef", _) => Reply::Json(FIERY_CROSS),
@@ -150,6 +152,9 @@ fn script(query: &str, nth: usize) -> Reply {
         ("Flaky", _) => Reply::Json(TARTUS),
         ("Broken", _) => Reply::Status(500, None),
         ("Garbled", _) => Reply::Json("[{\"lat\": \"34.9\", \"lon\""),
+        ("Off the globe", _) => Reply::Json(
+            "[{\"osm_type\": \"node\", \"osm_id\": 1, \"lat\": \"91\", \"lon\": \"0\"}]",
+        ),
         ("Stall", _) => Reply::StallBody,
         ("Silent", _) => Reply::Silence,
         _ => Reply::Json("[]"),
@@ -271,6 +276,11 @@ fn malformed_answers_fail_without_stopping_the_lookups() {
     assert_eq!(geocoder.stats.failures.get("malformed answer"), Some(&1));
     assert!(geocoder.lookup("Garbled").is_none());
     assert_eq!(server.seen().len(), 3, "a malformed answer is not cached");
+    assert!(geocoder.lookup("Off the globe").is_none());
+    assert_eq!(
+        geocoder.stats.failed, 2,
+        "a bad point is left out, not a failure"
+    );
 }
 
 #[test]
@@ -288,6 +298,30 @@ fn answers_that_never_complete_time_out() {
     );
     assert_eq!(geocoder.stats.failures.get("timeout"), Some(&2));
     assert_eq!(server.seen().len(), 2, "timeouts are not retried");
+}
+
+#[test]
+fn providers_are_asked_in_order_until_one_answers() {
+    // GeoNames refuses (credits spent), Photon finds nothing, Nominatim answers
+    let server = Server::start(|path, _, _| match path {
+        "/searchJSON" => Reply::Json(r#"{"status":{"message":"limit exceeded","value":18}}"#),
+        "/api/" => Reply::Json(r#"{"type":"FeatureCollection","features":[]}"#),
+        _ => Reply::Json(TARTUS),
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let mut options = options(&server, cache.path());
+    options.providers = vec![Provider::Geonames, Provider::Photon, Provider::Nominatim];
+    for provider in Provider::ALL {
+        options.urls.insert(provider, server.url.clone());
+    }
+    options.geonames_username = Some("analyst".into());
+    let mut geocoder = Geocoder::new(options).unwrap();
+    let found = geocoder.lookup("Tartus").unwrap();
+    assert_eq!(found.provider, Provider::Nominatim);
+    let paths: Vec<String> = server.seen().into_iter().map(|s| s.path).collect();
+    assert_eq!(paths, ["/searchJSON", "/api/", "/search"]);
+    assert_eq!(geocoder.stats.failures.get("refused"), Some(&1));
+    assert_eq!(geocoder.stats.looked_up, 3);
 }
 
 #[test]
@@ -374,7 +408,7 @@ fn online_places_carry_their_source_and_attribution_into_every_output() {
 
 #[test]
 fn when_the_provider_fails_the_offline_story_stands() {
-    let server = Server::start(|_, _| Reply::Status(500, None));
+    let server = Server::start(|_, _, _| Reply::Status(500, None));
     let cache = tempfile::tempdir().unwrap();
     let gazetteer = mentionmap::gazetteer::Gazetteer::load_default().unwrap();
     let text = format!("{REEF_TEXT} Later they sailed to Qingdao and Victoria.");

@@ -119,8 +119,9 @@ impl OnlineArgs {
         let names = apply::names_to_look_up(documents, gazetteer, self.below());
         if !names.is_empty() {
             eprintln!(
-                "mentionmap: online: asking about {} names (cached answers at once, others one a second)",
-                names.len()
+                "mentionmap: online: asking about {} name{} (cached answers at once, others one a second)",
+                names.len(),
+                if names.len() == 1 { "" } else { "s" }
             );
         }
         let answers = apply::look_up(&names, &mut geocoder, self.below());

@@ -399,11 +399,18 @@ impl Geocoder {
             let status = response.status();
             if status.is_success() {
                 let body = response.text().map_err(transport_failure)?;
-                return match provider {
+                let answers = match provider {
                     Provider::Nominatim => nominatim::parse(&body),
                     Provider::Photon => photon::parse(&body),
                     Provider::Geonames => geonames::parse(&body),
-                };
+                }?;
+                // A point off the globe is left out, like a feature without coordinates.
+                return Ok(answers
+                    .into_iter()
+                    .filter(|a| {
+                        (-90.0..=90.0).contains(&a.lat) && (-180.0..=180.0).contains(&a.lon)
+                    })
+                    .collect());
             }
             let retryable = status.as_u16() == 429 || status.is_server_error();
             if !retryable || attempt >= self.options.retries {
