@@ -2,7 +2,7 @@
 //!
 //! A name goes online when the offline resolver placed it only with low confidence (below the
 //! threshold: its best candidates nearly tie) or not at all, and when cue words mark a capitalised name
-//! the gazetteer does not know as a place ([`super::cues`]). Each name is asked once for the whole
+//! the gazetteer does not know as a place (see `cues.rs`). Each name is asked once for the whole
 //! corpus *before* the pipeline runs, so the pipeline stays free of network access: it receives the
 //! [`Answers`] as plain data and folds them into each document's mentions right after geoparsing, so
 //! events and tracks see online places like any other.

@@ -192,6 +192,7 @@ mod tests {
             phrases("Bombers flew from Andersen Air Force Base."),
             ["Andersen Air Force Base"]
         );
+        assert_eq!(phrases("The fleet gathered in Ulithi atoll."), ["Ulithi"]);
     }
 
     #[test]
