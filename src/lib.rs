@@ -13,6 +13,7 @@ pub mod gazetteer;
 pub mod geo_util;
 pub mod geoparse;
 pub mod ingest;
+pub mod online;
 pub mod output;
 pub mod pipeline;
 pub mod story;

@@ -16,6 +16,7 @@ use crate::events::{self, DocReading};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::{self, PreparedText};
 use crate::ingest::SourceDoc;
+use crate::online;
 use crate::story::{
     DateSource, Demonym, Document, Generator, Mention, Place, Story, TimeExpr, GEONAMES_ATTRIBUTION,
 };
@@ -68,6 +69,22 @@ pub fn extract_story(
     gazetteer: &Gazetteer,
     options: &ExtractOptions,
 ) -> Story {
+    extract_story_with_online(
+        documents,
+        gazetteer,
+        options,
+        &online::apply::Answers::default(),
+    )
+}
+
+/// [`extract_story`], with the answers of an online lookup (`--online`) folded into each document's
+/// mentions before its events are read, so online places reach events and tracks too.
+pub fn extract_story_with_online(
+    documents: &[SourceDoc],
+    gazetteer: &Gazetteer,
+    options: &ExtractOptions,
+    online: &online::apply::Answers,
+) -> Story {
     let mut story = Story {
         generator: Generator {
             tool: "mentionmap".into(),
@@ -93,7 +110,8 @@ pub fn extract_story(
                 meta.date_source = DateSource::Dateline;
             }
         }
-        let (mentions, demonyms) = geoparse::geoparse(gazetteer, &prepared);
+        let (mut mentions, demonyms) = geoparse::geoparse(gazetteer, &prepared);
+        online.apply(gazetteer, &prepared, &mut mentions);
         let anchor = meta.published.as_deref().and_then(time::parse_date);
         let times = time::find_time_expressions(&prepared, anchor);
         let mut read = ReadDoc {
@@ -121,6 +139,7 @@ pub fn extract_story(
         story.times.extend(d.times);
     }
     story.places = collect_places(&story, gazetteer);
+    online.add_places(&mut story);
     let (events, actors) = events::assemble(&readings);
     story.events = events;
     story.actors = actors;

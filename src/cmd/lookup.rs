@@ -1,5 +1,6 @@
-//! `mentionmap lookup NAME [--kind KIND] [--country CC] [--json]` — the ranked gazetteer candidates for a
-//! name, as the resolver sees them before any context.
+//! `mentionmap lookup NAME [--kind KIND] [--country CC] [--json] [--online]` — the ranked gazetteer
+//! candidates for a name, as the resolver sees them before any context; with `--online`, also what a web
+//! geocoder says when the gazetteer has nothing or nothing sure.
 
 use std::process::ExitCode;
 
@@ -8,7 +9,10 @@ use clap::Args;
 use serde_json::json;
 
 use super::load_gazetteer;
+use super::online_args::OnlineArgs;
 use mentionmap::gazetteer::Hint;
+use mentionmap::geoparse::resolve::{self, Scored};
+use mentionmap::online::{apply, Found};
 use mentionmap::story::PlaceKind;
 
 /// Show the ranked gazetteer candidates for a place name.
@@ -33,6 +37,9 @@ pub struct LookupArgs {
     /// Show at most this many candidates.
     #[arg(short = 'n', long, default_value_t = 10)]
     limit: usize,
+
+    #[command(flatten)]
+    online: OnlineArgs,
 }
 
 pub fn run(args: LookupArgs) -> Result<ExitCode> {
@@ -53,9 +60,30 @@ pub fn run(args: LookupArgs) -> Result<ExitCode> {
         kind,
     };
     let candidates = gazetteer.lookup_with_hint(&args.name, &hint);
+    let online = match args.online.geocoder()? {
+        Some(mut geocoder) => {
+            let scored: Vec<Scored> = candidates
+                .iter()
+                .map(|c| Scored {
+                    entry: c.entry,
+                    score: c.score,
+                })
+                .collect();
+            let confident = resolve::confidence(&scored) >= args.online.below();
+            if confident {
+                eprintln!(
+                    "mentionmap: the gazetteer is sure enough; not asked online (see --online-below)"
+                );
+            }
+            let found = (!confident).then(|| geocoder.lookup(&args.name)).flatten();
+            eprintln!("mentionmap: {}", geocoder.stats);
+            found
+        }
+        None => None,
+    };
     let shown = candidates.iter().take(args.limit);
     if args.json {
-        let rows: Vec<_> = shown
+        let mut rows: Vec<_> = shown
             .map(|c| {
                 let e = gazetteer.entry(c.entry);
                 json!({
@@ -78,6 +106,21 @@ pub fn run(args: LookupArgs) -> Result<ExitCode> {
                 })
             })
             .collect();
+        if let Some(Found { provider, answers }) = &online {
+            rows.extend(answers.iter().take(args.limit).map(|a| {
+                json!({
+                    "id": apply::place_id(*provider, a),
+                    "name": a.name,
+                    "kind": a.kind.as_str(),
+                    "lat": a.lat,
+                    "lon": a.lon,
+                    "country": a.country,
+                    "bbox": a.bbox,
+                    "source": provider.as_str(),
+                    "attribution": provider.attribution(),
+                })
+            }));
+        }
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         for (rank, c) in shown.enumerate() {
@@ -103,7 +146,23 @@ pub fn run(args: LookupArgs) -> Result<ExitCode> {
             );
         }
     }
-    if candidates.is_empty() {
+    if let (Some(Found { provider, answers }), false) = (&online, args.json) {
+        println!("online, from {}:", provider.as_str());
+        for (rank, a) in answers.iter().take(args.limit).enumerate() {
+            println!(
+                "{:>2}. {:<28} {:<8} {:<9} {:>9.4} {:>10.4}  {}",
+                rank + 1,
+                a.name,
+                a.kind.as_str(),
+                a.country.as_deref().unwrap_or(""),
+                a.lat,
+                a.lon,
+                apply::place_id(*provider, a)
+            );
+        }
+        println!("{}", provider.attribution());
+    }
+    if candidates.is_empty() && online.is_none() {
         eprintln!(
             "mentionmap: no place called {:?} in the gazetteer",
             args.name

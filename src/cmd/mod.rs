@@ -6,6 +6,7 @@ mod extract;
 mod gazetteer;
 mod lookup;
 mod map;
+mod online_args;
 
 use std::process::ExitCode;
 
@@ -77,6 +78,9 @@ struct InputArgs {
     /// Defaults to SOURCE_DATE_EPOCH when set, else now.
     #[arg(long, value_name = "TIME", value_parser = check_time_arg)]
     generated_at: Option<String>,
+
+    #[command(flatten)]
+    online: online_args::OnlineArgs,
 }
 
 impl InputArgs {
@@ -102,8 +106,9 @@ impl InputArgs {
             return Ok(None);
         }
         let gazetteer = load_gazetteer()?;
-        let story =
-            mentionmap::pipeline::extract_story(&ingested.documents, &gazetteer, &self.options()?);
+        let story = self
+            .online
+            .extract_story(&ingested.documents, &gazetteer, &self.options()?)?;
         Ok(Some((story, ingested.problems.len())))
     }
 
