@@ -386,6 +386,26 @@ mod tests {
     }
 
     #[test]
+    fn a_given_name_and_surname_that_are_both_towns_make_a_person() {
+        let places = format!(
+            "{}gn:1\tMargaret\tcity\tPPL\t-33.95\t115.07\tAU\t08\t5000\t\ngn:2\tMurphy\tcity\tPPL\t33.01\t-96.61\tUS\tTX\t20000\t\n",
+            test_data::PLACES
+        );
+        let g = Gazetteer::from_tables(&crate::gazetteer::Tables {
+            places: &places,
+            ..test_data::tables()
+        })
+        .unwrap();
+        let (mentions, _) = geoparse(
+            &g,
+            &PreparedText::new("d1", "Police seek Margaret Murphy. Murphy is 27."),
+        );
+        assert!(mentions.is_empty(), "{mentions:?}");
+        let (mentions, _) = geoparse(&g, &PreparedText::new("d1", "Police went to Murphy."));
+        assert_eq!(mentions.len(), 1);
+    }
+
+    #[test]
     fn demonyms_are_evidence_not_mentions() {
         let g = test_data::small();
         let prepared = PreparedText::new("d1", "Russian and Chinese ships met near Moscow.");
