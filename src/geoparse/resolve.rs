@@ -1,13 +1,16 @@
 //! Resolution: choosing which gazetteer entry a toponym means.
 //!
 //! Each candidate starts from its prior (importance: kind, capital status, population). The document then
-//! moves it: countries the article names or implies through demonyms, places already resolved nearby,
-//! and cue words around the mention ("port of", "province"). A name keeps one sense for the whole
-//! document, as a reader would assume.
+//! moves it: countries the article names or implies through demonyms, divisions it names (a town inside
+//! one, or a division named beside others of its country), the places the other names of the article
+//! resolve to (a town near them), and cue words around the mention ("port of", "province"). A name is
+//! never its own evidence: "Georgia" does not make Georgia the country more likely. A name keeps one
+//! sense for the whole document, as a reader would assume.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::gazetteer::{EntryId, Gazetteer};
+use crate::geo_util::haversine_km;
 use crate::story::PlaceKind;
 
 /// What resolution needs to know about one toponym occurrence.
@@ -18,14 +21,53 @@ pub struct Occurrence<'a> {
     pub after: Option<&'a str>,
     /// The state or country named right after it ("Paris, Texas"), folded.
     pub qualifier: Option<&'a str>,
+    /// It opens the document as a dateline ("WASHINGTON (AP) —"), which names a city.
+    pub dateline: bool,
 }
 
-/// The document-level evidence: countries named or implied.
+/// The document-level evidence: countries and first-level divisions named or implied, each with the
+/// folded names (or demonyms) that point to it, so that a name is never counted as evidence for itself.
 #[derive(Default)]
 pub struct DocContext {
-    pub countries: BTreeSet<String>,
-    /// First-level divisions named in the document, as (country, admin1 code).
-    pub divisions: BTreeSet<(String, String)>,
+    pub countries: BTreeMap<String, BTreeSet<String>>,
+    /// First-level divisions, as (country, admin1 code).
+    pub divisions: BTreeMap<(String, String), BTreeSet<String>>,
+}
+
+impl DocContext {
+    pub fn add_country(&mut self, country: &str, source: &str) {
+        self.countries
+            .entry(country.to_string())
+            .or_default()
+            .insert(source.to_string());
+    }
+
+    pub fn add_division(&mut self, country: &str, admin1: &str, source: &str) {
+        self.divisions
+            .entry((country.to_string(), admin1.to_string()))
+            .or_default()
+            .insert(source.to_string());
+    }
+
+    /// True when something other than the name `name` points to `country`.
+    fn has_country(&self, country: &str, name: &str) -> bool {
+        self.countries
+            .get(country)
+            .is_some_and(|sources| sources.iter().any(|s| s != name))
+    }
+
+    fn has_division(&self, key: &(String, String), name: &str) -> bool {
+        self.divisions
+            .get(key)
+            .is_some_and(|sources| sources.iter().any(|s| s != name))
+    }
+
+    /// True when another name names another division of `country`: a state among states.
+    fn has_sibling_division(&self, country: &str, admin1: &str, name: &str) -> bool {
+        self.divisions.iter().any(|((c, a), sources)| {
+            c == country && a != admin1 && sources.iter().any(|s| s != name)
+        })
+    }
 }
 
 /// A scored candidate.
@@ -34,6 +76,12 @@ pub struct Scored {
     pub entry: EntryId,
     pub score: f64,
 }
+
+/// How many times the ranking is redone with the other names' current choices as neighbours.
+const COHERENCE_ROUNDS: usize = 2;
+
+/// The most that nearby places of the same document add to a candidate.
+const MAX_NEIGHBOUR_BONUS: f64 = 0.2;
 
 /// The resolution of every distinct name in a document: folded name -> ranked candidates.
 pub fn resolve_names(
@@ -45,40 +93,95 @@ pub fn resolve_names(
     for occ in occurrences {
         by_name.entry(occ.folded.to_string()).or_default().push(occ);
     }
-    // Anchors: names with a single sense that is not a whole country, for spatial coherence.
-    let anchors: Vec<(f64, f64)> = by_name
-        .keys()
-        .filter_map(|name| {
-            let ids = gazetteer.lookup_folded(name);
-            (ids.len() == 1)
-                .then(|| gazetteer.entry(ids[0]))
-                .filter(|e| e.kind != PlaceKind::Country)
-                .map(|e| (e.lat, e.lon))
-        })
-        .collect();
-    by_name
-        .into_iter()
+    // The document's own evidence first, then the places the other names resolve to.
+    let base: BTreeMap<String, Vec<Scored>> = by_name
+        .iter()
         .map(|(name, occs)| {
-            let mut scored: Vec<Scored> = gazetteer
-                .candidates_folded(&name)
+            let scored = gazetteer
+                .candidates_folded(name)
                 .into_iter()
                 .take(50)
                 .map(|c| Scored {
                     entry: c.entry,
-                    score: score_candidate(gazetteer, c.entry, c.score, &occs, context, &anchors),
+                    score: score_candidate(gazetteer, c.entry, c.score, name, occs, context),
                 })
                 .collect();
-            scored.sort_by(|a, b| {
-                b.score.total_cmp(&a.score).then_with(|| {
-                    gazetteer
-                        .entry(a.entry)
-                        .id
-                        .cmp(&gazetteer.entry(b.entry).id)
-                })
-            });
-            (name, scored)
+            (name.clone(), scored)
         })
-        .collect()
+        .collect();
+    let mut resolved = base.clone();
+    for scored in resolved.values_mut() {
+        sort_scored(gazetteer, scored);
+    }
+    for _ in 0..COHERENCE_ROUNDS {
+        let chosen: Vec<(&str, EntryId)> = resolved
+            .iter()
+            .filter_map(|(name, scored)| scored.first().map(|s| (name.as_str(), s.entry)))
+            .collect();
+        let mut next = base.clone();
+        for (name, scored) in next.iter_mut() {
+            for s in scored.iter_mut() {
+                s.score += neighbour_bonus(gazetteer, s.entry, name, &chosen);
+            }
+            sort_scored(gazetteer, scored);
+        }
+        resolved = next;
+    }
+    resolved
+}
+
+fn sort_scored(gazetteer: &Gazetteer, scored: &mut [Scored]) {
+    scored.sort_by(|a, b| {
+        b.score.total_cmp(&a.score).then_with(|| {
+            gazetteer
+                .entry(a.entry)
+                .id
+                .cmp(&gazetteer.entry(b.entry).id)
+        })
+    });
+}
+
+/// True for places whose point stands for a wide extent, so that distances to it say little.
+fn is_area(kind: PlaceKind) -> bool {
+    matches!(
+        kind,
+        PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Region
+    ) || kind.is_water()
+}
+
+/// What the other names' choices say for a candidate: a town near the towns the article names is more
+/// likely than a namesake far away ("Edmonton" beside Enfield and London), and a division holding a
+/// town the article names is the one meant ("Georgia" beside Atlanta).
+fn neighbour_bonus(
+    gazetteer: &Gazetteer,
+    id: EntryId,
+    name: &str,
+    chosen: &[(&str, EntryId)],
+) -> f64 {
+    let entry = gazetteer.entry(id);
+    let others = chosen
+        .iter()
+        .filter(|(other, _)| *other != name)
+        .map(|&(_, e)| gazetteer.entry(e))
+        .filter(|e| !is_area(e.kind));
+    if entry.kind == PlaceKind::Admin1 {
+        let holds_a_named_place = others
+            .into_iter()
+            .any(|o| o.country == entry.country && o.admin1.is_some() && o.admin1 == entry.admin1);
+        return if holds_a_named_place { 0.2 } else { 0.0 };
+    }
+    if is_area(entry.kind) {
+        return 0.0;
+    }
+    others
+        .map(|o| match haversine_km(o.lat, o.lon, entry.lat, entry.lon) {
+            d if d <= 50.0 => 0.1,
+            d if d <= 200.0 => 0.05,
+            d if d <= 500.0 => 0.02,
+            _ => 0.0,
+        })
+        .sum::<f64>()
+        .min(MAX_NEIGHBOUR_BONUS)
 }
 
 /// `prior` is the gazetteer's score for the entry under this name (importance, less for an alias).
@@ -86,53 +189,71 @@ fn score_candidate(
     gazetteer: &Gazetteer,
     id: EntryId,
     prior: f64,
+    name: &str,
     occs: &[&Occurrence],
     context: &DocContext,
-    anchors: &[(f64, f64)],
 ) -> f64 {
     let entry = gazetteer.entry(id);
     let mut score = prior;
     let in_context = entry
         .country
         .as_ref()
-        .is_some_and(|c| context.countries.contains(c))
+        .is_some_and(|c| context.has_country(c, name))
         || entry
             .near_countries
             .iter()
-            .any(|c| context.countries.contains(c));
+            .any(|c| context.has_country(c, name));
     if in_context {
         score += 0.25;
     }
-    let in_division = entry.kind != PlaceKind::Admin1
-        && entry
-            .country
-            .clone()
-            .zip(entry.admin1.clone())
-            .is_some_and(|key| context.divisions.contains(&key));
-    if in_division {
-        score += 0.2;
-    }
-    // Distances say little about areas, whose points stand for wide extents.
-    let is_area = matches!(
-        entry.kind,
-        PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Region
-    ) || entry.kind.is_water();
-    if !anchors.is_empty() && !is_area {
-        let nearest = anchors
-            .iter()
-            .map(|&(lat, lon)| crate::geo_util::haversine_km(lat, lon, entry.lat, entry.lon))
-            .fold(f64::INFINITY, f64::min);
-        if nearest < 500.0 {
-            score += 0.1;
-        } else if nearest < 1500.0 {
-            score += 0.05;
+    if let (Some(country), Some(admin1)) = (&entry.country, &entry.admin1) {
+        if entry.kind == PlaceKind::Admin1 {
+            if context.has_sibling_division(country, admin1, name) {
+                score += 0.15;
+            }
+        } else if context.has_division(&(country.clone(), admin1.clone()), name) {
+            score += 0.2;
         }
     }
     let cue = occs
         .iter()
-        .map(|o| cue_bonus(entry.kind, o))
+        .map(|o| {
+            let qualified = o
+                .qualifier
+                .is_some_and(|q| qualifier_holds(gazetteer, entry, q));
+            cue_bonus(entry.kind, o)
+                + if qualified { 0.4 } else { 0.0 }
+                + if o.dateline && entry.kind == PlaceKind::City {
+                    0.3
+                } else {
+                    0.0
+                }
+        })
         .fold(0.0, f64::max);
     score + cue
+}
+
+/// True when the place lies in the state or country named right after it ("Paris, Texas",
+/// "Washington, D.C.", "London, Ky."), in any sense of that name.
+fn qualifier_holds(
+    gazetteer: &Gazetteer,
+    entry: &crate::gazetteer::Entry,
+    qualifier: &str,
+) -> bool {
+    entry.country.is_some()
+        && gazetteer.lookup_folded(qualifier).iter().any(|&q| {
+            let area = gazetteer.entry(q);
+            match area.kind {
+                PlaceKind::Country => area.country == entry.country,
+                PlaceKind::Admin1 => {
+                    area.id != entry.id
+                        && area.country == entry.country
+                        && area.admin1.is_some()
+                        && area.admin1 == entry.admin1
+                }
+                _ => false,
+            }
+        })
 }
 
 /// Words around a mention that say what kind of place it is.
@@ -194,11 +315,12 @@ mod tests {
             before: &before,
             after,
             qualifier: None,
+            dateline: false,
         };
-        let ctx = DocContext {
-            countries: countries.iter().map(|s| s.to_string()).collect(),
-            ..DocContext::default()
-        };
+        let mut ctx = DocContext::default();
+        for country in countries {
+            ctx.add_country(country, "");
+        }
         let res = resolve_names(g, &[occ], &ctx);
         g.entry(res[name][0].entry).id.clone()
     }
@@ -215,6 +337,95 @@ mod tests {
         assert_eq!(
             best(&g, "shandong", &[], Some("province"), &["CN"]),
             "admin1:CN.25"
+        );
+    }
+
+    /// Namesakes on both sides of the Atlantic, for the document-evidence tests.
+    const NAMESAKES: &str =
+        "id\tname\tkind\tfeature_code\tlat\tlon\tcountry\tadmin1\tpopulation\talt_names
+gn:2650209\tEdmonton\tcity\tPPL\t51.62561\t-0.05798\tGB\tENG\t82472\t
+gn:5946768\tEdmonton\tcity\tPPL\t53.55014\t-113.46871\tCA\t01\t1010899\t
+gn:2649997\tEnfield\tcity\tPPL\t51.65147\t-0.08497\tGB\tENG\t82046\t
+gn:5165734\tOregon\tcity\tPPL\t41.64366\t-83.48688\tUS\tOH\t20102\t
+gn:4180439\tAtlanta\tcity\tPPLA\t33.749\t-84.38798\tUS\tGA\t498715\t
+gn:5601538\tMoscow\tcity\tPPL\t46.73239\t-117.00017\tUS\tID\t25435\t
+gn:524901\tMoscow\tcity\tPPLC\t55.75222\t37.61556\tRU\t48\t10381222\t
+country:GE\tGeorgia\tcountry\tPCLI\t42.0\t43.5\tGE\t\t3731000\t
+country:US\tUnited States\tcountry\tPCLI\t39.8\t-98.6\tUS\t\t327167434\t
+admin1:US.GA\tGeorgia\tadmin1\tADM1\t32.75\t-83.5\tUS\tGA\t0\t
+admin1:US.OR\tOregon\tadmin1\tADM1\t44.0\t-120.5\tUS\tOR\t0\t
+admin1:US.OH\tOhio\tadmin1\tADM1\t40.25\t-83.0\tUS\tOH\t0\t
+admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
+";
+
+    fn namesakes() -> Gazetteer {
+        Gazetteer::from_tables(&crate::gazetteer::Tables {
+            places: NAMESAKES,
+            centres: "id\tname\tlat\tlon\tnote\n",
+            aliases: "alias\ttarget\tkind\n",
+            ..test_data::tables()
+        })
+        .unwrap()
+    }
+
+    /// Resolve a document's names with the evidence their own best senses give, as geoparsing does.
+    fn resolve_doc(g: &Gazetteer, names: &[(&str, Option<&str>)]) -> Vec<String> {
+        let mut ctx = DocContext::default();
+        for (name, _) in names {
+            let top = g.entry(g.lookup_folded(name)[0]);
+            match (top.kind, &top.country, &top.admin1) {
+                (PlaceKind::Country, Some(c), _) => ctx.add_country(c, name),
+                (PlaceKind::Admin1, Some(c), Some(a)) => {
+                    ctx.add_country(c, name);
+                    ctx.add_division(c, a, name);
+                }
+                _ => {}
+            }
+        }
+        let occs: Vec<Occurrence> = names
+            .iter()
+            .map(|(name, qualifier)| Occurrence {
+                folded: name,
+                before: &[],
+                after: None,
+                qualifier: *qualifier,
+                dateline: false,
+            })
+            .collect();
+        let res = resolve_names(g, &occs, &ctx);
+        names
+            .iter()
+            .map(|(name, _)| g.entry(res[*name][0].entry).id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_name_is_not_its_own_evidence_and_states_go_with_states() {
+        let g = namesakes();
+        assert_eq!(resolve_doc(&g, &[("georgia", None)]), ["country:GE"]);
+        assert_eq!(
+            resolve_doc(&g, &[("georgia", None), ("ohio", None), ("oregon", None)]),
+            ["admin1:US.GA", "admin1:US.OH", "admin1:US.OR"]
+        );
+        // a division holding a town the article names is the one meant
+        assert_eq!(
+            resolve_doc(&g, &[("atlanta", None), ("georgia", None)]),
+            ["gn:4180439", "admin1:US.GA"]
+        );
+    }
+
+    #[test]
+    fn nearby_places_and_qualifiers_pick_the_namesake() {
+        let g = namesakes();
+        assert_eq!(resolve_doc(&g, &[("edmonton", None)]), ["gn:5946768"]);
+        assert_eq!(
+            resolve_doc(&g, &[("edmonton", None), ("enfield", None)]),
+            ["gn:2650209", "gn:2649997"]
+        );
+        assert_eq!(resolve_doc(&g, &[("moscow", None)]), ["gn:524901"]);
+        assert_eq!(
+            resolve_doc(&g, &[("moscow", Some("idaho"))]),
+            ["gn:5601538"]
         );
     }
 
