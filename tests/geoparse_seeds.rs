@@ -117,3 +117,58 @@ fn benchmark_scores_hold() {
         );
     }
 }
+
+/// The recognition rules the geoparsing issue lists, on sentences of our own, with the shipped gazetteer
+/// (no ../shared needed).
+#[test]
+fn recognition_rules_on_our_own_sentences() {
+    let gazetteer = Gazetteer::load_built_in().unwrap();
+    let places = |text: &str| -> Vec<(String, Option<String>)> {
+        let prepared = PreparedText::new("t", text);
+        geoparse(&gazetteer, &prepared)
+            .0
+            .into_iter()
+            .map(|m| (m.text, m.place))
+            .collect()
+    };
+    let place_ids =
+        |text: &str| -> Vec<String> { places(text).into_iter().filter_map(|(_, p)| p).collect() };
+    // shared heads, both orders
+    assert_eq!(
+        place_ids("The ships crossed the Seas of Japan and East China last week."),
+        ["marine:sea_of_japan", "marine:east_china_sea"]
+    );
+    assert_eq!(
+        place_ids("Both navies patrol the East China and South China Seas."),
+        ["marine:east_china_sea", "marine:south_china_sea"]
+    );
+    // an alias in brackets, cue words
+    assert_eq!(
+        place_ids("They met in the Sea of Japan (East Sea) after leaving the port of Qingdao in Shandong province."),
+        ["marine:sea_of_japan", "marine:sea_of_japan", "gn:1797929", "admin1:CN.25"]
+    );
+    // hashtags run their words together
+    assert_eq!(
+        place_ids("Posts tagged #SeaofJapan and #LaHabana spread quickly."),
+        ["marine:sea_of_japan", "gn:3553478"]
+    );
+    // a speaker whose given name is a state's, beside an outlet named after a city
+    assert!(
+        places("\"We watched them go,\" said Victoria Ioganov of the Moscow Times.").is_empty(),
+        "{:?}",
+        places("\"We watched them go,\" said Victoria Ioganov of the Moscow Times.")
+    );
+    // ...while a title after the state keeps it
+    assert_eq!(
+        places("\"It is over,\" said Manitoba Premier Brian Pallister.")
+            .into_iter()
+            .map(|(text, _)| text)
+            .collect::<Vec<_>>(),
+        ["Manitoba"]
+    );
+    // ships, people and outlets are not places
+    assert!(places(
+        "HMS Richmond, HMCS Ottawa and RFA Fort Victoria sailed; Li Shangfu spoke to Global Times, Press TV and Reuters."
+    )
+    .is_empty());
+}

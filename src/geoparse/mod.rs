@@ -306,7 +306,10 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
 
     let mut mentions = Vec::with_capacity(toponyms.len());
     for FoundToponym {
-        span, folded, last, ..
+        span,
+        folded,
+        first,
+        last,
     } in &toponyms
     {
         let scored = &resolved[folded];
@@ -315,10 +318,17 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
         let best_entry = gazetteer.entry(best.entry);
         // A small town name running on into another capitalised word is part of a longer name
         // ("Victoria Ioganov"); a famous place keeps its mention ("Beijing Olympics" still says Beijing).
-        if best_entry.kind == PlaceKind::City
-            && best_entry.population < 1_000_000
-            && recognize::runs_into_capitalised_word(text, &words, *last)
-        {
+        let part_of_longer_name = match best_entry.kind {
+            PlaceKind::City => {
+                best_entry.population < 1_000_000
+                    && recognize::runs_into_capitalised_word(text, &words, *last)
+            }
+            PlaceKind::Admin1 | PlaceKind::Admin2 => {
+                first == last && recognize::speaker_named_like_place(gazetteer, text, &words, *last)
+            }
+            _ => false,
+        };
+        if part_of_longer_name {
             continue;
         }
         let chosen = (confidence >= MIN_CONFIDENCE).then_some(best_entry);

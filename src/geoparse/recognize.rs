@@ -397,6 +397,8 @@ const PLACE_HEADS: &[&str] = &[
 /// Words before a name that make it a person ("President Vladimir Putin", "Admiral Nikolai Yevmenov").
 const PERSON_TITLES: &[&str] = &[
     "president",
+    "premier",
+    "chancellor",
     "minister",
     "admiral",
     "general",
@@ -451,10 +453,20 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Fou
     let mut key = String::new();
     let mut i = 0;
     while i < words.len() {
+        if let Some(found) = hashtag_at(gazetteer, text, words, i, &mut key) {
+            out.push(found);
+            i += 1;
+            continue;
+        }
         // Every toponym and demonym taken starts with a capitalised word, and most words of news text
         // are lower case: skipping them here saves most gazetteer look-ups.
         if !words[i].capitalised {
             i += 1;
+            continue;
+        }
+        if let Some((found, next)) = shared_head_at(gazetteer, text, words, i) {
+            out.extend(found);
+            i = next;
             continue;
         }
         let (name_end, blocked) = longest_name_at(gazetteer, text, words, i, max_words, &mut key);
@@ -506,6 +518,171 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Fou
     out
 }
 
+/// Plural head words that several names can share ("the Seas of Japan and East China"), with their
+/// singular.
+const SHARED_HEADS: &[(&str, &str)] = &[
+    ("seas", "sea"),
+    ("straits", "strait"),
+    ("gulfs", "gulf"),
+    ("bays", "bay"),
+    ("oceans", "ocean"),
+    ("rivers", "river"),
+    ("provinces", "province"),
+];
+
+/// Names sharing one plural head: "the Seas of Japan and East China" (head first) or "the East China
+/// and South China Seas" (head last) name two seas. Each part becomes a toponym under its full name
+/// when the gazetteer knows it as "Sea of X" or "X Sea"; returns them and the word after the phrase.
+fn shared_head_at(
+    gazetteer: &Gazetteer,
+    text: &str,
+    words: &[Word],
+    i: usize,
+) -> Option<(Vec<Found>, usize)> {
+    let head_of = |w: &Word| {
+        SHARED_HEADS
+            .iter()
+            .find(|(plural, _)| *plural == w.folded.as_str())
+            .map(|&(_, singular)| singular)
+    };
+    // head first: "Seas of A and B"
+    if let Some(singular) = head_of(&words[i]) {
+        if words.get(i + 1).is_some_and(|w| w.folded == "of") {
+            let parts = conjuncts(text, words, i + 2);
+            let found = shared_head_names(gazetteer, words, singular, &parts, Some(i))?;
+            return Some((found, parts.last()?.end));
+        }
+        return None;
+    }
+    // head last: "A and B Seas"
+    let parts = conjuncts(text, words, i);
+    let after = parts.last()?.end;
+    let singular = words
+        .get(after)
+        .filter(|w| w.capitalised && adjacent(text, &words[after - 1], w))
+        .and_then(head_of)?;
+    let found = shared_head_names(gazetteer, words, singular, &parts, None)?;
+    Some((found, after + 1))
+}
+
+/// Two or three runs of capitalised words joined by "and" or commas, from word `i`, as word ranges.
+fn conjuncts(text: &str, words: &[Word], mut i: usize) -> Vec<Range<usize>> {
+    let mut parts = Vec::new();
+    while parts.len() < 3 {
+        let start = i;
+        while i < words.len()
+            && i - start < 3
+            && words[i].capitalised
+            && !SHARED_HEADS
+                .iter()
+                .any(|(plural, _)| *plural == words[i].folded)
+            && (i == start || adjacent(text, &words[i - 1], &words[i]))
+        {
+            i += 1;
+        }
+        if i == start {
+            break;
+        }
+        parts.push(start..i);
+        match words.get(i) {
+            Some(w) if w.folded == "and" => i += 1,
+            Some(w) if text[words[i - 1].end..w.start].trim() == "," => {}
+            _ => break,
+        }
+    }
+    parts
+}
+
+/// The toponyms of a shared-head phrase, if at least two parts name a place with that head.
+fn shared_head_names(
+    gazetteer: &Gazetteer,
+    words: &[Word],
+    singular: &str,
+    parts: &[Range<usize>],
+    head_first: Option<usize>,
+) -> Option<Vec<Found>> {
+    if parts.len() < 2 {
+        return None;
+    }
+    let mut found = Vec::new();
+    for (n, part) in parts.iter().enumerate() {
+        let name = join_folded(&words[part.clone()]);
+        let full = [
+            format!("{singular} of {name}"),
+            format!("{name} {singular}"),
+        ]
+        .into_iter()
+        .find(|full| gazetteer.name_key(full) == NameKey::Name)?;
+        // the first part of "Seas of A and B" is written with its head
+        let first_word = match head_first {
+            Some(head) if n == 0 => head,
+            _ => part.start,
+        };
+        found.push(Found::Toponym {
+            span: words[first_word].start..words[part.end - 1].end,
+            folded: full,
+            first_word,
+            last_word: part.end - 1,
+        });
+    }
+    Some(found)
+}
+
+/// A hashtag naming a place, its words run together ("#SeaofJapan", "#LaHabana"): the word after `#`
+/// is cut into words that together make a known name. A single common word ("#Reading") is not taken.
+fn hashtag_at(
+    gazetteer: &Gazetteer,
+    text: &str,
+    words: &[Word],
+    i: usize,
+    key: &mut String,
+) -> Option<Found> {
+    let w = &words[i];
+    if w.start == 0 || text.as_bytes()[w.start - 1] != b'#' || !w.folded.is_ascii() {
+        return None;
+    }
+    key.clear();
+    if !segment_name(gazetteer, &w.folded, key) {
+        return None;
+    }
+    if !key.contains(' ')
+        && (common_words().contains(key.as_str()) || gazetteer.is_common_word(key))
+    {
+        return None;
+    }
+    Some(Found::Toponym {
+        span: w.start..w.end,
+        folded: key.clone(),
+        first_word: i,
+        last_word: i,
+    })
+}
+
+/// Cut `rest` into words appended to `key` so that the whole is a known name, trying longer words
+/// first; the gazetteer's word prefixes prune every cut that leads nowhere.
+fn segment_name(gazetteer: &Gazetteer, rest: &str, key: &mut String) -> bool {
+    let base = key.len();
+    for len in (1..=rest.len()).rev() {
+        key.truncate(base);
+        if base > 0 {
+            key.push(' ');
+        }
+        key.push_str(&rest[..len]);
+        match gazetteer.name_key(key) {
+            NameKey::Unknown => continue,
+            NameKey::Name if len == rest.len() => return true,
+            _ if len == rest.len() => continue,
+            _ => {
+                if segment_name(gazetteer, &rest[len..], key) {
+                    return true;
+                }
+            }
+        }
+    }
+    key.truncate(base);
+    false
+}
+
 /// Words before a place name that belong to it as modifiers, not to a person's name.
 const MODIFIERS: &[&str] = &[
     "north",
@@ -549,6 +726,7 @@ const MODIFIERS: &[&str] = &[
 const SPEECH_VERBS: &[&str] = &[
     "said",
     "says",
+    "say",
     "told",
     "added",
     "explained",
@@ -841,6 +1019,24 @@ pub fn runs_into_capitalised_word(text: &str, words: &[Word], last: usize) -> bo
         && !common_words().contains(next.folded.as_str())
 }
 
+/// Whether a one-word place name, right after a verb of saying, runs on into a capitalised word the
+/// gazetteer does not know and that is no title: the speaker's given name and surname ("said Victoria
+/// Ioganov"), where "said Manitoba Premier Brian Pallister" keeps Manitoba.
+pub fn speaker_named_like_place(
+    gazetteer: &Gazetteer,
+    text: &str,
+    words: &[Word],
+    word: usize,
+) -> bool {
+    word > 0
+        && SPEECH_VERBS.contains(&words[word - 1].folded.as_str())
+        && runs_into_capitalised_word(text, words, word)
+        && words.get(word + 1).is_some_and(|next| {
+            !PERSON_TITLES.contains(&next.folded.as_str())
+                && gazetteer.name_key(&next.folded) == NameKey::Unknown
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -886,6 +1082,36 @@ mod tests {
         assert_eq!(
             found("Ky said the flooding was severe."),
             Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn names_sharing_a_plural_head_are_each_named() {
+        assert_eq!(
+            found("They sailed the Seas of Japan and East China."),
+            ["Seas of Japan", "East China"]
+        );
+        assert_eq!(
+            found("Patrols crossed the East China and South China Seas."),
+            ["East China", "South China"]
+        );
+        let g = test_data::small();
+        let text = "the Seas of Japan and East China";
+        let names: Vec<String> = find(&g, text, &words(text))
+            .into_iter()
+            .filter_map(|f| match f {
+                Found::Toponym { folded, .. } => Some(folded),
+                Found::Demonym { .. } => None,
+            })
+            .collect();
+        assert_eq!(names, ["sea of japan", "east china sea"]);
+    }
+
+    #[test]
+    fn hashtags_are_cut_into_known_names() {
+        assert_eq!(
+            found("Photos tagged #SeaofJapan and #qingdao, not #SeaofCortez."),
+            ["SeaofJapan", "qingdao"]
         );
     }
 
