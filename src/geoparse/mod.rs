@@ -138,9 +138,11 @@ fn analyse(gazetteer: &Gazetteer, prepared: &PreparedText) -> Analysis {
 }
 
 /// Countries and divisions named outright are context: a state or province brings its country, and
-/// its towns are likelier than namesakes elsewhere.
+/// its towns are likelier than namesakes elsewhere. So is the country of a place whose name has no
+/// other sense ("Strathroy" is only in Ontario).
 fn add_named_area(gazetteer: &Gazetteer, context: &mut DocContext, folded: &str) {
-    let Some(&top) = gazetteer.lookup_folded(folded).first() else {
+    let senses = gazetteer.lookup_folded(folded);
+    let Some(&top) = senses.first() else {
         return;
     };
     let e = gazetteer.entry(top);
@@ -150,6 +152,7 @@ fn add_named_area(gazetteer: &Gazetteer, context: &mut DocContext, folded: &str)
             context.add_country(country, folded);
             context.add_division(country, admin1, folded);
         }
+        (_, Some(country), _) if senses.len() == 1 => context.add_country(country, folded),
         _ => {}
     }
 }
@@ -413,6 +416,29 @@ mod tests {
         assert!(mentions.is_empty(), "{mentions:?}");
         let (mentions, _) = geoparse(&g, &PreparedText::new("d1", "Police went to Murphy."));
         assert_eq!(mentions.len(), 1);
+    }
+
+    #[test]
+    fn a_place_with_one_sense_is_evidence_for_its_country() {
+        let places = format!(
+            "{}gn:2643743\tLondon\tcity\tPPLC\t51.50853\t-0.12574\tGB\tENG\t8961989\t\ngn:6058560\tLondon\tcity\tPPL\t42.98339\t-81.23304\tCA\t08\t422324\t\ngn:6155033\tStrathroy\tcity\tPPL\t42.95\t-81.6167\tCA\t08\t14401\t\n",
+            test_data::PLACES
+        );
+        let g = Gazetteer::from_tables(&crate::gazetteer::Tables {
+            places: &places,
+            ..test_data::tables()
+        })
+        .unwrap();
+        let london = |text: &str| {
+            let (mentions, _) = geoparse(&g, &PreparedText::new("d1", text));
+            let m = mentions.into_iter().find(|m| m.text == "London").unwrap();
+            m.place.unwrap()
+        };
+        assert_eq!(london("The rally in London drew crowds."), "gn:2643743");
+        assert_eq!(
+            london("The rally in London drew crowds from Strathroy."),
+            "gn:6058560"
+        );
     }
 
     #[test]
