@@ -71,6 +71,16 @@ fn two_shards_of_the_examples_merge_into_the_single_run_and_its_map_files() {
     let story = read_story(&merged);
     assert_eq!(story.documents.len(), 5);
     assert!(story.events.len() > 5 && !story.tracks.is_empty());
+    // a shard's story on standard output (for Spark's RDD.pipe) is the file's bytes
+    let piped = mentionmap(&[
+        "extract",
+        &file("01-departure.md"),
+        &file("02-miyako.md"),
+        "-o",
+        "-",
+    ]);
+    assert!(piped.status.success(), "{}", stderr(&piped));
+    assert!(piped.stdout == bytes(&dir.path().join("shard-0.json")));
 }
 
 #[test]
