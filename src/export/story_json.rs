@@ -18,18 +18,54 @@ pub struct StoryJson;
 
 impl Writer for StoryJson {
     fn write(&self, story: &Story, out: &mut dyn Write) -> Result<()> {
-        let body = serde_json::to_string_pretty(story).context("cannot serialise the story")?;
-        // `{\n  "generator": …\n}`: keep the members, wrap them with the GeoJSON ones.
-        let members = body
-            .strip_prefix('{')
-            .and_then(|b| b.strip_suffix('}'))
-            .context("story is not a JSON object")?;
         out.write_all(b"{\n  \"type\": \"FeatureCollection\",")?;
-        out.write_all(members.trim_end().as_bytes())?;
+        // `{\n  "generator": …\n}`: keep the members, wrap them with the GeoJSON ones; streamed, so
+        // that a large story is never held whole as text
+        let mut members = Members {
+            out: &mut *out,
+            started: false,
+            held: Vec::with_capacity(64),
+        };
+        serde_json::to_writer_pretty(&mut members, story).context("cannot serialise the story")?;
+        if members.held != b"\n}" {
+            anyhow::bail!("story is not a JSON object");
+        }
         out.write_all(b",\n  \"features\": [")?;
         write_features(story, Layer::ALL, "    ", out)?;
         out.write_all(b"\n  ]\n}\n")?;
         Ok(())
+    }
+}
+
+/// Passes a pretty-printed JSON object through without its opening `{` and its closing `\n}` (held
+/// back until the end, to be checked).
+struct Members<'a> {
+    out: &'a mut dyn Write,
+    started: bool,
+    held: Vec<u8>,
+}
+
+impl Write for Members<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        if !self.started && !rest.is_empty() {
+            if rest[0] != b'{' {
+                return Err(std::io::Error::other("story is not a JSON object"));
+            }
+            self.started = true;
+            rest = &rest[1..];
+        }
+        self.held.extend_from_slice(rest);
+        if self.held.len() > 2 {
+            let cut = self.held.len() - 2;
+            self.out.write_all(&self.held[..cut])?;
+            self.held.drain(..cut);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 
