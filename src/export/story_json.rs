@@ -26,7 +26,11 @@ impl Writer for StoryJson {
             started: false,
             held: Vec::with_capacity(64),
         };
-        serde_json::to_writer_pretty(&mut members, story).context("cannot serialise the story")?;
+        // serde writes a few bytes at a time: buffer them before the adapter
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut members);
+        serde_json::to_writer_pretty(&mut buffered, story).context("cannot serialise the story")?;
+        buffered.flush()?;
+        drop(buffered);
         if members.held != b"\n}" {
             anyhow::bail!("story is not a JSON object");
         }
