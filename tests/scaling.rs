@@ -189,3 +189,59 @@ fn output_is_the_same_whatever_the_number_of_threads() {
     assert!(outputs.windows(2).all(|w| w[0] == w[1]));
     assert!(!outputs[0].is_empty());
 }
+
+#[test]
+fn inputs_stream_file_by_file_in_the_order_read_inputs_gives() {
+    use mentionmap::ingest::{read_inputs, stream_inputs, DateOverrides};
+    let corpus = path_str(&repo_path("examples/carrier-group")).to_string();
+    let mut dates = DateOverrides::default();
+    dates.add("04-corvettes=2024-04-13").unwrap();
+    let inputs = [corpus.clone(), corpus];
+    let batches: Vec<_> = stream_inputs(&inputs, &dates).collect();
+    // a folder's walk, then one batch per file: 4 files a folder, twice
+    let sizes: Vec<usize> = batches.iter().map(|b| b.documents.len()).collect();
+    assert_eq!(sizes, [0, 1, 1, 1, 2, 0, 1, 1, 1, 2]);
+    let streamed: Vec<_> = batches
+        .into_iter()
+        .flat_map(|b| b.documents)
+        .map(|d| (d.meta.id, d.meta.published))
+        .collect();
+    let whole: Vec<_> = read_inputs(&inputs, &dates)
+        .documents
+        .into_iter()
+        .map(|d| (d.meta.id, d.meta.published))
+        .collect();
+    assert_eq!(streamed, whole);
+    // ids stay unique across batches, and an override by id applies to the document given that id
+    assert_eq!(streamed[5].0, "01-departure-2");
+    assert_eq!(streamed[3].1.as_deref(), Some("2024-04-13"));
+    assert_eq!(streamed[8].1.as_deref(), Some("2024-04-12"));
+}
+
+#[test]
+fn the_streamed_pipeline_gives_the_story_of_the_whole_corpus_at_once() {
+    use mentionmap::ingest::{read_inputs, stream_inputs, DateOverrides};
+    use mentionmap::pipeline::{extract_story, extract_streamed, ExtractOptions};
+    let mut inputs = vec![path_str(&repo_path("examples/carrier-group")).to_string()];
+    if let Some(shared) = common::shared_dir("seeds") {
+        inputs.push(path_str(&shared.join("seeds")).to_string());
+    }
+    let dates = DateOverrides::default();
+    let gazetteer = mentionmap::gazetteer::Gazetteer::load_default().unwrap();
+    let options = ExtractOptions {
+        generated_at: "2023-11-14T22:13:20Z".into(),
+    };
+    let whole = extract_story(
+        &read_inputs(&inputs, &dates).documents,
+        &gazetteer,
+        &options,
+    );
+    let streamed = extract_streamed(
+        stream_inputs(&inputs, &dates).flat_map(|b| b.documents),
+        &gazetteer,
+        &options,
+    );
+    assert_eq!(whole, streamed);
+    assert_eq!(whole.readings.len(), whole.documents.len());
+    assert!(whole.documents.len() >= 5);
+}
