@@ -10,7 +10,9 @@
 #   bench/scale.sh 100000         about 340 MB of text: 10 to 20 minutes on two shared cores
 #
 # Corpora and outputs go to target/scale-bench/ (never committed). Each line reports wall seconds,
-# documents/s, MB/s of text, MB/s per CPU-second (user + system, i.e. per core), and peak RSS.
+# documents/s, MB/s of text, MB/s per CPU-second (user + system, i.e. per core) and peak RSS; from the
+# second N on, how CPU time and memory grew from the previous N (linear: CPU time grows as the corpus,
+# and each added article adds the same memory).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -57,6 +59,14 @@ for n in "${sizes[@]}"; do
     mb=$(python3 -c "import json,pathlib,sys; print(sum(len(json.loads(l)['text'].encode()) for p in pathlib.Path(sys.argv[1]).glob('*.jsonl') for l in open(p, encoding='utf-8'))/1e6)" "$corpus")
     t=$( { /usr/bin/time -f "%e %U %S %M" "$bin" extract "${threads[@]}" "$corpus" -o "$work/story-$n.json" 2>&1 >/dev/null; } | tail -1)
     report "mentionmap extract" "$n" "$mb" "$t"
+    read -r _ user sys kb <<<"$t"
+    if [ -n "${prev:-}" ]; then
+        awk -v p="$prev" -v n="$n" -v c="$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" -v kb="$kb" 'BEGIN {
+            split(p, q, " ")
+            printf "  from %d to %d articles (x%.0f): CPU time x%.1f, memory %+.1f KB per added article\n",
+                q[1], n, n / q[1], c / q[2], (kb - q[3]) / (n - q[1]) }'
+    fi
+    prev="$n $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') $kb"
     t=$( { /usr/bin/time -f "%e %U %S %M" "$bin" map "${threads[@]}" "$corpus" -o "$work/map-$n" 2>&1 >/dev/null; } | tail -1)
     report "mentionmap map" "$n" "$mb" "$t"
     if [ "$have_geotext" = 1 ]; then
