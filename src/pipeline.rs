@@ -11,10 +11,10 @@
 //! The *reduce* phase ([`reduce`]) works across documents: articles still undated, or dated only by
 //! inference, get the earliest date the happenings they report allow, as other articles date those
 //! happenings (the same "set out on Sunday" told by a dated article); then events are merged, places
-//! collected, and tracks drawn. It needs only the map results, and the story carries them
-//! ([`Story::readings`] beside mentions and times), so `mentionmap merge` rebuilds them from stories
-//! extracted separately ([`map_results_of`]) and runs the same reduce: shards merged give the story
-//! one run over all their documents gives. Output order follows input order whatever the number of
+//! collected, and tracks drawn. It needs only the map results and the places' gazetteer entries, and
+//! the story carries them ([`Story::readings`] beside mentions, times and places), so `mentionmap
+//! merge` rebuilds them from stories extracted separately ([`Merger`]) and runs the same reduce:
+//! shards merged give the story one run over all their documents gives. Output order follows input order whatever the number of
 //! threads, so the same input gives the same story.
 
 use std::collections::HashMap;
@@ -52,8 +52,6 @@ pub struct DocResult {
     mentions: Vec<Mention>,
     demonyms: Vec<Demonym>,
     times: Vec<TimeExpr>,
-    /// The distinct places its mentions resolve to, in order of first mention, with their count here.
-    places: Vec<Place>,
     /// Kept only while the date is open, to read the document again on a date other documents give.
     text: Option<String>,
 }
@@ -72,7 +70,12 @@ pub fn extract_story(
         .par_iter()
         .map(|d| map_document(d, gazetteer))
         .unzip();
-    reduce(docs, readings, options)
+    reduce(
+        docs,
+        readings,
+        &|id| gazetteer_place(gazetteer, id),
+        options,
+    )
 }
 
 /// [`extract_story`] over documents as they stream in: only a chunk of texts is held at a time.
@@ -97,29 +100,36 @@ pub fn extract_streamed(
         docs.extend(d);
         readings.extend(r);
     }
-    reduce(docs, readings, options)
+    reduce(
+        docs,
+        readings,
+        &|id| gazetteer_place(gazetteer, id),
+        options,
+    )
 }
 
 /// The map phase for one document: everything the reduce phase needs of it.
 pub fn map_document(doc: &SourceDoc, gazetteer: &Gazetteer) -> (DocResult, DocReading) {
     let prepared = PreparedText::new(&doc.meta.id, &doc.text);
     let (mentions, demonyms) = geoparse::geoparse(gazetteer, &prepared);
-    let places = places_of(&mentions, |id| {
-        let entry = gazetteer.entry(gazetteer.find_id(id)?);
-        Some(Place {
-            id: entry.id.clone(),
-            name: entry.name.clone(),
-            kind: entry.kind,
-            lat: entry.lat,
-            lon: entry.lon,
-            country: entry.country.clone(),
-            bbox: entry.bbox,
-            gazetteer: entry.layer.to_string(),
-            gazetteer_id: entry.source_id(),
-            mentions: 0,
-        })
-    });
-    read_on_own_date(doc.meta.clone(), &prepared, mentions, demonyms, places)
+    read_on_own_date(doc.meta.clone(), &prepared, mentions, demonyms)
+}
+
+/// The place of a gazetteer id, its mentions not yet counted.
+fn gazetteer_place(gazetteer: &Gazetteer, id: &str) -> Option<Place> {
+    let entry = gazetteer.entry(gazetteer.find_id(id)?);
+    Some(Place {
+        id: entry.id.clone(),
+        name: entry.name.clone(),
+        kind: entry.kind,
+        lat: entry.lat,
+        lon: entry.lon,
+        country: entry.country.clone(),
+        bbox: entry.bbox,
+        gazetteer: entry.layer.to_string(),
+        gazetteer_id: entry.source_id(),
+        mentions: 0,
+    })
 }
 
 /// The date-dependent part of the map phase, on the document's own date: metadata, else a date line,
@@ -129,7 +139,6 @@ fn read_on_own_date(
     prepared: &PreparedText,
     mentions: Vec<Mention>,
     demonyms: Vec<Demonym>,
-    places: Vec<Place>,
 ) -> (DocResult, DocReading) {
     if meta.published.is_none() {
         if let Some(date) = time::dateline(prepared.text) {
@@ -145,7 +154,6 @@ fn read_on_own_date(
         mentions,
         demonyms,
         times,
-        places,
         text,
     };
     if anchor.is_none() {
@@ -196,9 +204,11 @@ impl DocResult {
 }
 
 /// The reduce phase: the cross-document steps over every document's map result, in input order.
+/// `place_of` gives the place of a gazetteer id (None drops the id, as a gazetteer without it would).
 pub fn reduce(
     mut docs: Vec<DocResult>,
     mut readings: Vec<DocReading>,
+    place_of: &dyn Fn(&str) -> Option<Place>,
     options: &ExtractOptions,
 ) -> Story {
     date_from_other_documents(&mut docs, &mut readings);
@@ -219,17 +229,7 @@ pub fn reduce(
     let (events, actors) = events::assemble(&readings);
     story.events = events;
     story.actors = actors;
-    let mut place_index: HashMap<String, usize> = HashMap::new();
     for (d, reading) in docs.into_iter().zip(readings) {
-        for place in d.places {
-            match place_index.get(&place.id) {
-                Some(&i) => story.places[i].mentions += place.mentions,
-                None => {
-                    place_index.insert(place.id.clone(), story.places.len());
-                    story.places.push(place);
-                }
-            }
-        }
         let record = match d.text {
             Some(text) => DocRecord {
                 doc: reading.doc,
@@ -249,6 +249,7 @@ pub fn reduce(
         story.demonyms.extend(d.demonyms);
         story.times.extend(d.times);
     }
+    story.places = collect_places(&story.mentions, place_of);
     story.tracks = tracks::build_tracks(&story);
     story
 }
@@ -278,51 +279,94 @@ fn date_from_other_documents(docs: &mut [DocResult], readings: &mut [DocReading]
     }
 }
 
-/// The distinct places of one document's mentions, in order of first mention, with their counts;
-/// `place` gives a place for an id (None drops the id).
-fn places_of(mentions: &[Mention], place: impl Fn(&str) -> Option<Place>) -> Vec<Place> {
-    let mut places: Vec<Place> = Vec::new();
-    let mut missing: Vec<&str> = Vec::new();
+/// One place per distinct place id the mentions resolve to, in order of first mention, with mention
+/// counts.
+fn collect_places(mentions: &[Mention], place_of: &dyn Fn(&str) -> Option<Place>) -> Vec<Place> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut order = Vec::new();
     for id in mentions.iter().filter_map(|m| m.place.as_deref()) {
-        if let Some(p) = places.iter_mut().find(|p| p.id == id) {
-            p.mentions += 1;
-        } else if !missing.contains(&id) {
-            match place(id) {
-                Some(p) => places.push(Place { mentions: 1, ..p }),
-                None => missing.push(id),
-            }
+        let count = counts.entry(id).or_insert(0);
+        if *count == 0 {
+            order.push(id);
         }
+        *count += 1;
     }
-    places
+    order
+        .into_iter()
+        .filter_map(|id| {
+            Some(Place {
+                mentions: counts[id],
+                ..place_of(id)?
+            })
+        })
+        .collect()
 }
 
-/// The map results of every document of a story, as the map phase gave them, for the reduce phase to
-/// run again over several stories' documents together. `ids` holds the ids taken by documents before
-/// these, and a document whose id is taken gets a fresh one as ingest would give it.
-pub fn map_results_of(
+/// Stories extracted separately, merged ([`Merger::add`] each in corpus order, then
+/// [`Merger::finish`]): each story's documents are taken back to their map results, and the reduce
+/// phase runs over all of them as one run would.
+#[derive(Default)]
+pub struct Merger {
+    docs: Vec<DocResult>,
+    readings: Vec<DocReading>,
+    /// The places of every story added, by id.
+    places: HashMap<String, Place>,
+    /// A document whose id an earlier one took gets a fresh one, as ingest would give it.
+    ids: crate::ingest::UniqueIds,
+}
+
+impl Merger {
+    /// Take in the documents of one more story.
+    pub fn add(&mut self, mut story: Story) -> Result<()> {
+        for place in std::mem::take(&mut story.places) {
+            self.places.entry(place.id.clone()).or_insert(place);
+        }
+        let (docs, readings) = map_results_of(story, &mut self.ids)?;
+        self.docs.extend(docs);
+        self.readings.extend(readings);
+        Ok(())
+    }
+
+    /// The story of all the documents added.
+    pub fn finish(self, options: &ExtractOptions) -> Story {
+        let places = self.places;
+        reduce(
+            self.docs,
+            self.readings,
+            &|id| places.get(id).cloned(),
+            options,
+        )
+    }
+}
+
+/// The map results of a story's documents, as the map phase gave them.
+fn map_results_of(
     story: Story,
     ids: &mut crate::ingest::UniqueIds,
 ) -> Result<(Vec<DocResult>, Vec<DocReading>)> {
-    if story.readings.len() != story.documents.len()
-        || story
-            .readings
-            .iter()
-            .zip(&story.documents)
-            .any(|(r, d)| r.doc != d.id)
+    let Story {
+        documents,
+        readings: records,
+        mentions,
+        demonyms,
+        times,
+        ..
+    } = story;
+    if records.len() != documents.len()
+        || records.iter().zip(&documents).any(|(r, d)| r.doc != d.id)
     {
         bail!(
             "it has no per-document readings for its {} documents (filtered, edited, or written by \
              an older mentionmap); extract it again",
-            story.documents.len()
+            documents.len()
         );
     }
-    let places: HashMap<&str, &Place> = story.places.iter().map(|p| (p.id.as_str(), p)).collect();
-    let mut mentions = group_by_doc(story.mentions, |m| &m.doc);
-    let mut demonyms = group_by_doc(story.demonyms, |d| &d.doc);
-    let mut times = group_by_doc(story.times, |t| &t.doc);
-    let mut docs = Vec::with_capacity(story.documents.len());
-    let mut readings = Vec::with_capacity(story.documents.len());
-    for (mut meta, record) in story.documents.into_iter().zip(story.readings) {
+    let mut mentions = group_by_doc(mentions, |m| &m.doc);
+    let mut demonyms = group_by_doc(demonyms, |d| &d.doc);
+    let mut times = group_by_doc(times, |t| &t.doc);
+    let mut docs = Vec::with_capacity(documents.len());
+    let mut readings = Vec::with_capacity(documents.len());
+    for (mut meta, record) in documents.into_iter().zip(records) {
         let old_id = meta.id.clone();
         let mut doc_mentions = mentions.remove(&old_id).unwrap_or_default();
         let mut doc_demonyms = demonyms.remove(&old_id).unwrap_or_default();
@@ -339,20 +383,13 @@ pub fn map_results_of(
                 .iter_mut()
                 .for_each(|t| t.doc.clone_from(&meta.id));
         }
-        let doc_places = places_of(&doc_mentions, |id| places.get(id).map(|&p| p.clone()));
         let (result, mut reading) = match record.text {
             Some(text) => {
                 // the map phase again from the text, on the document's own date
                 meta.published = None;
                 meta.date_source = DateSource::None;
                 let prepared = PreparedText::new(&meta.id, &text);
-                read_on_own_date(
-                    meta.clone(),
-                    &prepared,
-                    doc_mentions,
-                    doc_demonyms,
-                    doc_places,
-                )
+                read_on_own_date(meta.clone(), &prepared, doc_mentions, doc_demonyms)
             }
             None if date_is_open(&meta) => {
                 bail!(
@@ -372,7 +409,6 @@ pub fn map_results_of(
                     mentions: doc_mentions,
                     demonyms: doc_demonyms,
                     times: doc_times,
-                    places: doc_places,
                     text: None,
                 };
                 (result, reading)

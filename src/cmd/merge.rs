@@ -10,8 +10,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use mentionmap::export::{self, read_story, Format};
-use mentionmap::ingest::UniqueIds;
-use mentionmap::pipeline::{self, ExtractOptions};
+use mentionmap::pipeline::{ExtractOptions, Merger};
 
 /// Merge stories extracted separately (`extract` on shards of a corpus) into one story.
 #[derive(Args)]
@@ -34,20 +33,18 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
     let options = ExtractOptions {
         generated_at: super::generation_time(args.generated_at.as_deref())?,
     };
-    let mut ids = UniqueIds::default();
-    let mut docs = Vec::new();
-    let mut readings = Vec::new();
+    let mut merger = Merger::default();
     for path in &args.stories {
         let origin = path.display().to_string();
         let text =
             std::fs::read_to_string(path).with_context(|| format!("cannot read {origin}"))?;
         let story = read_story(&text, &origin)?;
-        let (d, r) = pipeline::map_results_of(story, &mut ids)
+        drop(text);
+        merger
+            .add(story)
             .with_context(|| format!("cannot merge {origin}"))?;
-        docs.extend(d);
-        readings.extend(r);
     }
-    let story = pipeline::reduce(docs, readings, &options);
+    let story = merger.finish(&options);
     export::write_file(
         &story,
         export::writer_for(Format::Story).as_ref(),
