@@ -1,16 +1,27 @@
-//! The pipeline: runs the stages over a corpus, in order, and assembles the [`Story`].
+//! The pipeline: runs the stages over a corpus and assembles the [`Story`], in two phases so that the
+//! work spreads over cores and over machines.
 //!
-//! Per document: geoparse, then the article's date (metadata, else a date line, else the latest fully
-//! explicit date it reports), time expressions anchored on that date, then the article's event frames.
-//! Across documents: articles still undated, or dated only by inference, get the earliest date the
-//! happenings they report allow, as other articles date those happenings (the same "set out on
-//! Sunday" told by a dated article); their times and frames are read again on the new date. Then
-//! events are merged, places collected, and tracks drawn. Output order follows input order, so the
-//! same input gives the same story.
+//! The *map* phase reads each document on its own ([`map_document`]): geoparse, then the article's date
+//! (metadata, else a date line, else the latest fully explicit date it reports), time expressions
+//! anchored on that date, then the article's event frames. Documents are independent here, so they are
+//! read in parallel, a chunk at a time as ingest streams them, and each text is dropped once read —
+//! unless the document's date is still open (undated, or dated only by inference), since the next
+//! phase may move that date and read its times and frames again.
+//!
+//! The *reduce* phase ([`reduce`]) works across documents: articles still undated, or dated only by
+//! inference, get the earliest date the happenings they report allow, as other articles date those
+//! happenings (the same "set out on Sunday" told by a dated article); then events are merged, places
+//! collected, and tracks drawn. It needs only the map results and the places' gazetteer entries, and
+//! the story carries them ([`Story::readings`] beside mentions, times and places), so `mentionmap
+//! merge` rebuilds them from stories extracted separately ([`Merger`]) and runs the same reduce:
+//! shards merged give the story one run over all their documents gives. Output order follows input order whatever the number of
+//! threads, so the same input gives the same story.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::events::{self, DocReading};
 use crate::gazetteer::Gazetteer;
@@ -18,7 +29,8 @@ use crate::geoparse::{self, PreparedText};
 use crate::ingest::SourceDoc;
 use crate::online;
 use crate::story::{
-    DateSource, Demonym, Document, Generator, Mention, Place, Story, TimeExpr, GEONAMES_ATTRIBUTION,
+    DateSource, Demonym, DocRecord, Document, Generator, Mention, Place, Story, TimeExpr,
+    GEONAMES_ATTRIBUTION,
 };
 use crate::time;
 use crate::tracks;
@@ -30,37 +42,23 @@ pub struct ExtractOptions {
     pub generated_at: String,
 }
 
-/// One document as the stages have read it so far.
-struct ReadDoc<'a> {
-    prepared: PreparedText<'a>,
+/// Documents read in parallel at a time: enough to keep every core busy, few enough that their texts
+/// stay a small part of memory.
+const CHUNK: usize = 512;
+
+/// One document as the map phase leaves it, but for its reading (kept beside, for the event steps).
+#[derive(Debug, Clone)]
+pub struct DocResult {
     meta: Document,
     mentions: Vec<Mention>,
     demonyms: Vec<Demonym>,
     times: Vec<TimeExpr>,
+    /// Kept only while the date is open, to read the document again on a date other documents give.
+    text: Option<String>,
 }
 
-impl ReadDoc<'_> {
-    fn published(&self) -> Option<NaiveDate> {
-        self.meta.published.as_deref().and_then(time::parse_date)
-    }
-
-    fn reading(&self) -> DocReading {
-        events::read_document(
-            &self.prepared,
-            &self.mentions,
-            &self.demonyms,
-            &self.times,
-            self.published(),
-        )
-    }
-
-    /// Date the document anew, as inferred, and read its times and frames on that date.
-    fn redate(&mut self, date: NaiveDate) -> DocReading {
-        self.meta.published = Some(date.format("%Y-%m-%d").to_string());
-        self.meta.date_source = DateSource::Inferred;
-        self.times = time::find_time_expressions(&self.prepared, Some(date));
-        self.reading()
-    }
+fn date_is_open(meta: &Document) -> bool {
+    matches!(meta.date_source, DateSource::Inferred | DateSource::None)
 }
 
 /// Run every stage over the documents and return the story.
@@ -69,22 +67,158 @@ pub fn extract_story(
     gazetteer: &Gazetteer,
     options: &ExtractOptions,
 ) -> Story {
-    extract_story_with_online(
-        documents,
+    extract_streamed(
+        documents.iter().cloned(),
         gazetteer,
         options,
         &online::apply::Answers::default(),
     )
 }
 
-/// [`extract_story`], with the answers of an online lookup (`--online`) folded into each document's
-/// mentions before its events are read, so online places reach events and tracks too.
-pub fn extract_story_with_online(
-    documents: &[SourceDoc],
+/// [`extract_story`] over documents as they stream in: only a chunk of texts is held at a time. The
+/// answers of an online lookup (`--online`; empty otherwise) are folded into each document's mentions
+/// before its events are read, so online places reach events and tracks too.
+pub fn extract_streamed(
+    documents: impl Iterator<Item = SourceDoc>,
     gazetteer: &Gazetteer,
     options: &ExtractOptions,
     online: &online::apply::Answers,
 ) -> Story {
+    let mut documents = documents.fuse();
+    let mut docs = Vec::new();
+    let mut readings = Vec::new();
+    let mut chunk = Vec::with_capacity(CHUNK);
+    loop {
+        chunk.extend(documents.by_ref().take(CHUNK));
+        if chunk.is_empty() {
+            break;
+        }
+        let (d, r): (Vec<_>, Vec<_>) = chunk
+            .par_drain(..)
+            .map(|doc| map_document(&doc, gazetteer, online))
+            .unzip();
+        docs.extend(d);
+        readings.extend(r);
+    }
+    let mut story = reduce(
+        docs,
+        readings,
+        &|id| gazetteer_place(gazetteer, id).or_else(|| online.place(id)),
+        options,
+    );
+    online.add_attribution(&mut story);
+    story
+}
+
+/// The map phase for one document: everything the reduce phase needs of it.
+pub fn map_document(
+    doc: &SourceDoc,
+    gazetteer: &Gazetteer,
+    online: &online::apply::Answers,
+) -> (DocResult, DocReading) {
+    let prepared = PreparedText::new(&doc.meta.id, &doc.text);
+    let (mut mentions, demonyms) = geoparse::geoparse(gazetteer, &prepared);
+    online.apply(gazetteer, &prepared, &mut mentions);
+    read_on_own_date(doc.meta.clone(), &prepared, mentions, demonyms)
+}
+
+/// The place of a gazetteer id, its mentions not yet counted.
+fn gazetteer_place(gazetteer: &Gazetteer, id: &str) -> Option<Place> {
+    let entry = gazetteer.entry(gazetteer.find_id(id)?);
+    Some(Place {
+        id: entry.id.clone(),
+        name: entry.name.clone(),
+        kind: entry.kind,
+        lat: entry.lat,
+        lon: entry.lon,
+        country: entry.country.clone(),
+        bbox: entry.bbox,
+        gazetteer: entry.layer.to_string(),
+        gazetteer_id: entry.source_id(),
+        mentions: 0,
+    })
+}
+
+/// The date-dependent part of the map phase, on the document's own date: metadata, else a date line,
+/// else inferred from the dates it reports.
+fn read_on_own_date(
+    mut meta: Document,
+    prepared: &PreparedText,
+    mentions: Vec<Mention>,
+    demonyms: Vec<Demonym>,
+) -> (DocResult, DocReading) {
+    if meta.published.is_none() {
+        if let Some(date) = time::dateline(prepared.text) {
+            meta.published = Some(date.format("%Y-%m-%d").to_string());
+            meta.date_source = DateSource::Dateline;
+        }
+    }
+    let anchor = meta.published.as_deref().and_then(time::parse_date);
+    let times = time::find_time_expressions(prepared, anchor);
+    let text = date_is_open(&meta).then(|| prepared.text.to_string());
+    let mut result = DocResult {
+        meta,
+        mentions,
+        demonyms,
+        times,
+        text,
+    };
+    if anchor.is_none() {
+        if let Some(inferred) = time::infer_publication_date(&result.times) {
+            // an inferred date stays open: the text was kept above
+            result.redate(inferred, prepared);
+        }
+    }
+    let reading = result.read(prepared);
+    (result, reading)
+}
+
+impl DocResult {
+    fn published(&self) -> Option<NaiveDate> {
+        self.meta.published.as_deref().and_then(time::parse_date)
+    }
+
+    fn read(&self, prepared: &PreparedText) -> DocReading {
+        events::read_document(
+            prepared,
+            &self.mentions,
+            &self.demonyms,
+            &self.times,
+            self.published(),
+        )
+    }
+
+    /// Date the document anew, as inferred, and read its times on that date.
+    fn redate(&mut self, date: NaiveDate, prepared: &PreparedText) {
+        self.meta.published = Some(date.format("%Y-%m-%d").to_string());
+        self.meta.date_source = DateSource::Inferred;
+        self.times = time::find_time_expressions(prepared, Some(date));
+    }
+
+    /// [`DocResult::redate`] from the kept text, and the frames on the new date.
+    fn redate_and_read(&mut self, date: NaiveDate) -> DocReading {
+        let text = self
+            .text
+            .take()
+            .expect("a document with an open date keeps its text");
+        let id = self.meta.id.clone();
+        let prepared = PreparedText::new(&id, &text);
+        self.redate(date, &prepared);
+        let reading = self.read(&prepared);
+        self.text = Some(text);
+        reading
+    }
+}
+
+/// The reduce phase: the cross-document steps over every document's map result, in input order.
+/// `place_of` gives the place of a gazetteer id (None drops the id, as a gazetteer without it would).
+pub fn reduce(
+    mut docs: Vec<DocResult>,
+    mut readings: Vec<DocReading>,
+    place_of: &dyn Fn(&str) -> Option<Place>,
+    options: &ExtractOptions,
+) -> Story {
+    date_from_other_documents(&mut docs, &mut readings);
     let mut story = Story {
         generator: Generator {
             tool: "mentionmap".into(),
@@ -99,72 +233,51 @@ pub fn extract_story_with_online(
         },
         ..Story::default()
     };
-    let mut docs: Vec<ReadDoc> = Vec::with_capacity(documents.len());
-    let mut readings: Vec<DocReading> = Vec::with_capacity(documents.len());
-    for doc in documents {
-        let mut meta = doc.meta.clone();
-        let prepared = PreparedText::new(&doc.meta.id, &doc.text);
-        if meta.published.is_none() {
-            if let Some(date) = time::dateline(&doc.text) {
-                meta.published = Some(date.format("%Y-%m-%d").to_string());
-                meta.date_source = DateSource::Dateline;
-            }
-        }
-        let (mut mentions, demonyms) = geoparse::geoparse(gazetteer, &prepared);
-        online.apply(gazetteer, &prepared, &mut mentions);
-        let anchor = meta.published.as_deref().and_then(time::parse_date);
-        let times = time::find_time_expressions(&prepared, anchor);
-        let mut read = ReadDoc {
-            prepared,
-            meta,
-            mentions,
-            demonyms,
-            times,
-        };
-        let reading = match anchor {
-            Some(_) => read.reading(),
-            None => match time::infer_publication_date(&read.times) {
-                Some(inferred) => read.redate(inferred),
-                None => read.reading(),
+    let (events, actors) = events::assemble(&readings);
+    story.events = events;
+    story.actors = actors;
+    for (d, reading) in docs.into_iter().zip(readings) {
+        let record = match d.text {
+            Some(text) => DocRecord {
+                doc: reading.doc,
+                text: Some(text),
+                ..DocRecord::default()
+            },
+            None => DocRecord {
+                doc: reading.doc,
+                text: None,
+                actors: reading.actors,
+                frames: reading.frames,
             },
         };
-        docs.push(read);
-        readings.push(reading);
-    }
-    date_from_other_documents(&mut docs, &mut readings);
-    for d in docs {
+        story.readings.push(record);
         story.documents.push(d.meta);
         story.mentions.extend(d.mentions);
         story.demonyms.extend(d.demonyms);
         story.times.extend(d.times);
     }
-    story.places = collect_places(&story, gazetteer);
-    online.add_places(&mut story);
-    let (events, actors) = events::assemble(&readings);
-    story.events = events;
-    story.actors = actors;
+    story.places = collect_places(&story.mentions, place_of);
     story.tracks = tracks::build_tracks(&story);
     story
 }
 
 /// Give undated or inferred-date documents the latest lower bound the other documents' dated reports
 /// of the same happenings allow, until nothing moves (each round can date documents that date others).
-fn date_from_other_documents(docs: &mut [ReadDoc], readings: &mut [DocReading]) {
-    let open = |d: &ReadDoc| matches!(d.meta.date_source, DateSource::Inferred | DateSource::None);
-    if !docs.iter().any(open) {
+fn date_from_other_documents(docs: &mut [DocResult], readings: &mut [DocReading]) {
+    if !docs.iter().any(|d| date_is_open(&d.meta)) {
         return;
     }
     for _ in 0..docs.len() {
         let bounds = events::publication_bounds(readings);
         let mut moved = false;
         for (i, d) in docs.iter_mut().enumerate() {
-            let Some(bound) = bounds[i].filter(|_| open(d)) else {
+            let Some(bound) = bounds[i].filter(|_| date_is_open(&d.meta)) else {
                 continue;
             };
             if d.published().is_some_and(|p| p >= bound) {
                 continue;
             }
-            readings[i] = d.redate(bound);
+            readings[i] = d.redate_and_read(bound);
             moved = true;
         }
         if !moved {
@@ -173,35 +286,175 @@ fn date_from_other_documents(docs: &mut [ReadDoc], readings: &mut [DocReading]) 
     }
 }
 
-/// One place per distinct resolved gazetteer entry, in order of first mention, with mention counts.
-fn collect_places(story: &Story, gazetteer: &Gazetteer) -> Vec<Place> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+/// One place per distinct place id the mentions resolve to, in order of first mention, with mention
+/// counts.
+fn collect_places(mentions: &[Mention], place_of: &dyn Fn(&str) -> Option<Place>) -> Vec<Place> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
     let mut order = Vec::new();
-    for m in &story.mentions {
-        if let Some(id) = m.place.as_deref() {
-            let count = counts.entry(id).or_insert(0);
-            if *count == 0 {
-                order.push(id);
-            }
-            *count += 1;
+    for id in mentions.iter().filter_map(|m| m.place.as_deref()) {
+        let count = counts.entry(id).or_insert(0);
+        if *count == 0 {
+            order.push(id);
         }
+        *count += 1;
     }
     order
         .into_iter()
         .filter_map(|id| {
-            let entry = gazetteer.entry(gazetteer.find_id(id)?);
             Some(Place {
-                id: entry.id.clone(),
-                name: entry.name.clone(),
-                kind: entry.kind,
-                lat: entry.lat,
-                lon: entry.lon,
-                country: entry.country.clone(),
-                bbox: entry.bbox,
-                gazetteer: entry.layer.to_string(),
-                gazetteer_id: entry.source_id(),
                 mentions: counts[id],
+                ..place_of(id)?
             })
         })
         .collect()
+}
+
+/// Stories extracted separately, merged ([`Merger::add`] each in corpus order, then
+/// [`Merger::finish`]): each story's documents are taken back to their map results, and the reduce
+/// phase runs over all of them as one run would.
+#[derive(Default)]
+pub struct Merger {
+    docs: Vec<DocResult>,
+    readings: Vec<DocReading>,
+    /// The places of every story added, by id.
+    places: HashMap<String, Place>,
+    /// A document whose id an earlier one took gets a fresh one, as ingest would give it.
+    ids: crate::ingest::UniqueIds,
+    /// Every credit the stories carry (an online provider's among them), in order of first appearance.
+    attribution: Vec<String>,
+}
+
+impl Merger {
+    /// Take in the documents of one more story.
+    pub fn add(&mut self, mut story: Story) -> Result<()> {
+        for credit in std::mem::take(&mut story.generator.attribution) {
+            if !self.attribution.contains(&credit) {
+                self.attribution.push(credit);
+            }
+        }
+        for place in std::mem::take(&mut story.places) {
+            self.places.entry(place.id.clone()).or_insert(place);
+        }
+        let (docs, readings) = map_results_of(story, &mut self.ids)?;
+        self.docs.extend(docs);
+        self.readings.extend(readings);
+        Ok(())
+    }
+
+    /// The story of all the documents added.
+    pub fn finish(self, options: &ExtractOptions) -> Story {
+        let places = self.places;
+        let mut story = reduce(
+            self.docs,
+            self.readings,
+            &|id| places.get(id).cloned(),
+            options,
+        );
+        for credit in self.attribution {
+            if !story.generator.attribution.contains(&credit) {
+                story.generator.attribution.push(credit);
+            }
+        }
+        story
+    }
+}
+
+/// The map results of a story's documents, as the map phase gave them.
+fn map_results_of(
+    story: Story,
+    ids: &mut crate::ingest::UniqueIds,
+) -> Result<(Vec<DocResult>, Vec<DocReading>)> {
+    let Story {
+        documents,
+        readings: records,
+        mentions,
+        demonyms,
+        times,
+        ..
+    } = story;
+    if records.len() != documents.len()
+        || records.iter().zip(&documents).any(|(r, d)| r.doc != d.id)
+    {
+        bail!(
+            "it has no per-document readings for its {} documents (filtered, edited, or written by \
+             an older mentionmap); extract it again",
+            documents.len()
+        );
+    }
+    let mut mentions = group_by_doc(mentions, |m| &m.doc);
+    let mut demonyms = group_by_doc(demonyms, |d| &d.doc);
+    let mut times = group_by_doc(times, |t| &t.doc);
+    let mut docs = Vec::with_capacity(documents.len());
+    let mut readings = Vec::with_capacity(documents.len());
+    for (mut meta, record) in documents.into_iter().zip(records) {
+        let old_id = meta.id.clone();
+        let mut doc_mentions = mentions.remove(&old_id).unwrap_or_default();
+        let mut doc_demonyms = demonyms.remove(&old_id).unwrap_or_default();
+        let mut doc_times = times.remove(&old_id).unwrap_or_default();
+        meta.id = ids.claim(&old_id);
+        if meta.id != old_id {
+            doc_mentions
+                .iter_mut()
+                .for_each(|m| m.doc.clone_from(&meta.id));
+            doc_demonyms
+                .iter_mut()
+                .for_each(|d| d.doc.clone_from(&meta.id));
+            doc_times
+                .iter_mut()
+                .for_each(|t| t.doc.clone_from(&meta.id));
+        }
+        let (result, mut reading) = match record.text {
+            Some(text) => {
+                // the map phase again from the text, on the document's own date
+                meta.published = None;
+                meta.date_source = DateSource::None;
+                let prepared = PreparedText::new(&meta.id, &text);
+                read_on_own_date(meta.clone(), &prepared, doc_mentions, doc_demonyms)
+            }
+            None if date_is_open(&meta) => {
+                bail!(
+                    "document {}: its date is open but the story does not carry its text",
+                    meta.id
+                )
+            }
+            None => {
+                let reading = DocReading {
+                    doc: meta.id.clone(),
+                    published: meta.published.as_deref().and_then(time::parse_date),
+                    actors: record.actors,
+                    frames: record.frames,
+                };
+                let result = DocResult {
+                    meta,
+                    mentions: doc_mentions,
+                    demonyms: doc_demonyms,
+                    times: doc_times,
+                    text: None,
+                };
+                (result, reading)
+            }
+        };
+        if reading.doc != result.meta.id {
+            reading.doc.clone_from(&result.meta.id);
+        }
+        for frame in &mut reading.frames {
+            frame.source.doc.clone_from(&result.meta.id);
+        }
+        docs.push(result);
+        readings.push(reading);
+    }
+    Ok((docs, readings))
+}
+
+fn group_by_doc<T>(items: Vec<T>, doc: impl Fn(&T) -> &String) -> HashMap<String, Vec<T>> {
+    let mut by_doc: HashMap<String, Vec<T>> = HashMap::new();
+    for item in items {
+        match by_doc.get_mut(doc(&item)) {
+            Some(list) => list.push(item),
+            None => {
+                by_doc.insert(doc(&item).clone(), vec![item]);
+            }
+        }
+    }
+    by_doc
 }

@@ -32,6 +32,26 @@ pub struct Story {
     /// The ships, groups, forces and nations that events name, each once for the whole corpus.
     #[serde(default)]
     pub actors: Vec<Actor>,
+    /// Per document, in the order of `documents`, what the cross-document steps need beyond the
+    /// members above, so that stories extracted separately merge as one run (`mentionmap merge`).
+    /// Empty in a filtered story, which cannot be merged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<DocRecord>,
+}
+
+/// One document's part of [`Story::readings`]. A document with a date of its own keeps its reading
+/// (actors and frames), which no other document can change; one undated or dated only by inference
+/// keeps its text instead, since other documents may still move its date and its times and frames are
+/// then read again. The form follows the event reader's and may change between versions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocRecord {
+    pub doc: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<crate::events::DocActor>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frames: Vec<crate::events::Frame>,
 }
 
 /// Who made the story and when, with the attributions every export must repeat.

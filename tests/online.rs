@@ -361,8 +361,12 @@ fn online_places_carry_their_source_and_attribution_into_every_output() {
     let extract = mentionmap::pipeline::ExtractOptions {
         generated_at: "2024-03-02T00:00:00Z".into(),
     };
-    let story =
-        mentionmap::pipeline::extract_story_with_online(&docs, &gazetteer, &extract, &answers);
+    let story = mentionmap::pipeline::extract_streamed(
+        docs.iter().cloned(),
+        &gazetteer,
+        &extract,
+        &answers,
+    );
     let reef = story
         .places
         .iter()
@@ -423,8 +427,12 @@ fn when_the_provider_fails_the_offline_story_stands() {
         generated_at: "2024-03-02T00:00:00Z".into(),
     };
     let offline = mentionmap::pipeline::extract_story(&docs, &gazetteer, &extract);
-    let online =
-        mentionmap::pipeline::extract_story_with_online(&docs, &gazetteer, &extract, &answers);
+    let online = mentionmap::pipeline::extract_streamed(
+        docs.iter().cloned(),
+        &gazetteer,
+        &extract,
+        &answers,
+    );
     assert!(!offline.places.is_empty());
     assert_eq!(online, offline);
 }

@@ -6,6 +6,7 @@ mod extract;
 mod gazetteer;
 mod lookup;
 mod map;
+mod merge;
 mod online_args;
 
 use std::process::ExitCode;
@@ -15,8 +16,9 @@ use clap::{Args, Parser, Subcommand};
 
 use mentionmap::export::filter::{self, Filter};
 use mentionmap::gazetteer::Gazetteer;
-use mentionmap::ingest::{self, DateOverrides, Ingested};
-use mentionmap::pipeline::ExtractOptions;
+use mentionmap::ingest::{self, DateOverrides};
+use mentionmap::online::apply::Answers;
+use mentionmap::pipeline::{self, ExtractOptions};
 use mentionmap::story::Story;
 
 /// Turn news text into maps: every place mentioned, resolved to coordinates; the dated events joined to
@@ -32,6 +34,7 @@ struct Cli {
 enum Command {
     Map(map::MapArgs),
     Extract(extract::ExtractArgs),
+    Merge(merge::MergeArgs),
     Export(export::ExportArgs),
     Eval(eval::EvalArgs),
     Lookup(lookup::LookupArgs),
@@ -47,6 +50,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Map(args) => map::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Export(args) => export::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Lookup(args) => lookup::run(args),
@@ -79,44 +83,77 @@ struct InputArgs {
     #[arg(long, value_name = "TIME", value_parser = check_time_arg)]
     generated_at: Option<String>,
 
+    /// Threads reading documents in parallel (default: one per core). The output is the same
+    /// whatever the number.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+
     #[command(flatten)]
     online: online_args::OnlineArgs,
 }
 
 impl InputArgs {
-    /// Read the inputs, reporting each problem on its own line.
-    fn read(&self) -> Result<Ingested> {
+    /// Read the inputs as they stream in, reporting each problem on its own line, and run the
+    /// pipeline; `None` (with the reason printed) when no document could be read. Also returns how
+    /// many inputs were skipped.
+    fn extract(&self) -> Result<Option<(Story, usize)>> {
         let mut overrides = DateOverrides::default();
         for d in &self.dates {
             overrides.add(d).map_err(anyhow::Error::msg)?;
         }
-        let ingested = ingest::read_inputs(&self.inputs, &overrides);
-        for problem in &ingested.problems {
-            eprintln!("mentionmap: skipped {problem}");
-        }
-        Ok(ingested)
-    }
-
-    /// Read the inputs and run the pipeline; `None` (with the reason printed) when no document could
-    /// be read. Also returns how many inputs were skipped.
-    fn extract(&self) -> Result<Option<(mentionmap::story::Story, usize)>> {
-        let ingested = self.read()?;
-        if ingested.documents.is_empty() {
+        let options = ExtractOptions {
+            generated_at: generation_time(self.generated_at.as_deref())?,
+        };
+        let gazetteer = load_gazetteer()?;
+        let mut skipped = 0;
+        let report = |batch: ingest::Ingested, skipped: &mut usize| {
+            for problem in &batch.problems {
+                eprintln!("mentionmap: skipped {problem}");
+            }
+            *skipped += batch.problems.len();
+            batch.documents
+        };
+        let story = match self.online.geocoder()? {
+            // Online lookups ask about the whole corpus's weak names before the pipeline runs, so the
+            // documents are all read first.
+            Some(mut geocoder) => {
+                let documents = report(ingest::read_inputs(&self.inputs, &overrides), &mut skipped);
+                let answers = self.online.look_up(&documents, &gazetteer, &mut geocoder);
+                in_thread_pool(self.threads, || {
+                    pipeline::extract_streamed(
+                        documents.into_iter(),
+                        &gazetteer,
+                        &options,
+                        &answers,
+                    )
+                })?
+            }
+            None => {
+                let documents = ingest::stream_inputs(&self.inputs, &overrides)
+                    .flat_map(|batch| report(batch, &mut skipped));
+                in_thread_pool(self.threads, || {
+                    pipeline::extract_streamed(documents, &gazetteer, &options, &Answers::default())
+                })?
+            }
+        };
+        if story.documents.is_empty() {
             eprintln!("mentionmap: no document could be read; nothing written");
             return Ok(None);
         }
-        let gazetteer = load_gazetteer()?;
-        let story = self
-            .online
-            .extract_story(&ingested.documents, &gazetteer, &self.options()?)?;
-        Ok(Some((story, ingested.problems.len())))
+        Ok(Some((story, skipped)))
     }
+}
 
-    fn options(&self) -> Result<ExtractOptions> {
-        Ok(ExtractOptions {
-            generated_at: generation_time(self.generated_at.as_deref())?,
-        })
+/// Run `work` on `threads` threads (rayon's default, one per core, when not given).
+fn in_thread_pool<T: Send>(threads: Option<u16>, work: impl FnOnce() -> T + Send) -> Result<T> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        pool = pool.num_threads(n.into());
     }
+    Ok(pool
+        .build()
+        .context("cannot start the worker threads")?
+        .install(work))
 }
 
 /// Checked by clap so that a malformed `--date` is a usage error (exit 2).

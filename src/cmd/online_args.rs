@@ -9,9 +9,8 @@ use clap::Args;
 
 use mentionmap::gazetteer::Gazetteer;
 use mentionmap::ingest::SourceDoc;
-use mentionmap::online::{self, apply, Geocoder, Provider};
-use mentionmap::pipeline::{self, ExtractOptions};
-use mentionmap::story::Story;
+use mentionmap::online::apply::{self, Answers};
+use mentionmap::online::{self, Geocoder, Provider};
 
 #[derive(Args)]
 pub struct OnlineArgs {
@@ -105,17 +104,14 @@ impl OnlineArgs {
         self.online_below
     }
 
-    /// Run the pipeline, first asking online about the corpus's weak names when `--online` is on;
-    /// whatever the network does, the run finishes with the offline result where it gave none.
-    pub fn extract_story(
+    /// Ask online about the corpus's weak names; whatever the network does, the answers that came
+    /// are returned and the run goes on with the offline result where there is none.
+    pub fn look_up(
         &self,
         documents: &[SourceDoc],
         gazetteer: &Gazetteer,
-        options: &ExtractOptions,
-    ) -> Result<Story> {
-        let Some(mut geocoder) = self.geocoder()? else {
-            return Ok(pipeline::extract_story(documents, gazetteer, options));
-        };
+        geocoder: &mut Geocoder,
+    ) -> Answers {
         let names = apply::names_to_look_up(documents, gazetteer, self.below());
         if !names.is_empty() {
             eprintln!(
@@ -124,10 +120,8 @@ impl OnlineArgs {
                 if names.len() == 1 { "" } else { "s" }
             );
         }
-        let answers = apply::look_up(&names, &mut geocoder, self.below());
+        let answers = apply::look_up(&names, geocoder, self.below());
         eprintln!("mentionmap: {}", geocoder.stats);
-        Ok(pipeline::extract_story_with_online(
-            documents, gazetteer, options, &answers,
-        ))
+        answers
     }
 }

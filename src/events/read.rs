@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
 use super::lexicon::{self, class, Aspect, Cue, Locative};
 use super::vessels::vessels;
@@ -23,7 +24,7 @@ use crate::story::{
 use crate::text::CharOffsets;
 
 /// One article read: its actors and frames.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DocReading {
     pub doc: String,
     pub published: Option<NaiveDate>,
@@ -32,19 +33,22 @@ pub struct DocReading {
 }
 
 /// An actor as one article knows it; the corpus step joins the same actor across articles.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocActor {
     pub kind: ActorKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Named ships that make up the actor ("Gromkiy", "Sovershenny"), by their display names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vessels: Vec<String>,
     /// Named ships said to belong to an unnamed group ("five warships, including the Qiqihar").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<String>,
     /// How the article wrote it, in order ("a Chinese naval flotilla", "the flotilla").
     pub labels: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlaceRef {
     pub id: String,
     pub name: String,
@@ -54,7 +58,7 @@ pub struct PlaceRef {
 }
 
 /// A time expression tied to a frame. `value` is null while the article has no date.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dating {
     pub value: Option<String>,
     pub granularity: Option<Granularity>,
@@ -63,7 +67,8 @@ pub struct Dating {
     pub reported: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Tense {
     Past,
     Pluperfect,
@@ -73,10 +78,11 @@ pub enum Tense {
     Unmarked,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Frame {
     /// Index into the reading's actors.
     pub actor: usize,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partners: Vec<usize>,
     pub action: Action,
     pub places: Vec<PlaceRef>,
@@ -84,11 +90,13 @@ pub struct Frame {
     pub modality: Modality,
     pub tense: Tense,
     /// An earlier frame of this article that a definite "the exercises" refers back to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refers_to: Option<usize>,
     /// Code-point offset of the happening in the text, for telling order.
     pub at: usize,
     pub source: Source,
     /// Frames of this article told as coming before this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<usize>,
 }
 

@@ -483,6 +483,8 @@ fn select(story: &Story, filter: &Filter) -> Story {
             .collect(),
         events,
         tracks,
+        // a selection is not the reduce of its documents: it cannot be merged
+        readings: Vec::new(),
     }
 }
 

@@ -12,9 +12,12 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
+use serde::Serialize;
 
 use super::{map_style, Writer};
-use crate::story::Story;
+use crate::story::{
+    Actor, Demonym, Document, Event, Generator, Mention, Place, Story, TimeExpr, Track,
+};
 
 pub struct MapPage;
 
@@ -24,26 +27,64 @@ const STYLE: &str = include_str!("html/map.css");
 
 impl Writer for MapPage {
     fn write(&self, story: &Story, out: &mut dyn Write) -> Result<()> {
-        let story_json = serde_json::to_string(story).context("cannot serialise the story")?;
         let title = format!(
             "Map of {} document{} — mentionmap",
             story.documents.len(),
             if story.documents.len() == 1 { "" } else { "s" }
         );
-        let slots = [
-            ("CSP", content_security_policy()),
-            ("TITLE", title),
-            ("VERSION", env!("CARGO_PKG_VERSION").to_string()),
-            ("STYLE", STYLE.to_string()),
-            ("STORY", escape_json_for_script(&story_json)),
-            ("BASEMAP", escape_json_for_script(map_style::BASEMAP)),
+        let text =
+            |value: String| -> Slot { Box::new(move |out| Ok(out.write_all(value.as_bytes())?)) };
+        let slots: [(&str, Slot); 8] = [
+            ("CSP", text(content_security_policy())),
+            ("TITLE", text(title)),
+            ("VERSION", text(env!("CARGO_PKG_VERSION").to_string())),
+            ("STYLE", text(STYLE.to_string())),
+            // streamed: a large story is never held whole as text
+            (
+                "STORY",
+                Box::new(|out| {
+                    serde_json::to_writer(&mut ScriptSafe { out }, &PageStory::of(story))
+                        .context("cannot serialise the story")
+                }),
+            ),
+            ("BASEMAP", text(escape_json_for_script(map_style::BASEMAP))),
             (
                 "MAP_STYLE",
-                escape_json_for_script(&map_style::style_json().to_string()),
+                text(escape_json_for_script(&map_style::style_json().to_string())),
             ),
-            ("SCRIPT", SCRIPT.to_string()),
+            ("SCRIPT", text(SCRIPT.to_string())),
         ];
         fill_template(TEMPLATE, &slots, out)
+    }
+}
+
+/// The story as the page reads it: every member but `readings`, which only `merge` needs.
+#[derive(Serialize)]
+struct PageStory<'a> {
+    generator: &'a Generator,
+    documents: &'a [Document],
+    places: &'a [Place],
+    mentions: &'a [Mention],
+    demonyms: &'a [Demonym],
+    times: &'a [TimeExpr],
+    events: &'a [Event],
+    tracks: &'a [Track],
+    actors: &'a [Actor],
+}
+
+impl PageStory<'_> {
+    fn of(story: &Story) -> PageStory<'_> {
+        PageStory {
+            generator: &story.generator,
+            documents: &story.documents,
+            places: &story.places,
+            mentions: &story.mentions,
+            demonyms: &story.demonyms,
+            times: &story.times,
+            events: &story.events,
+            tracks: &story.tracks,
+            actors: &story.actors,
+        }
     }
 }
 
@@ -51,19 +92,48 @@ impl Writer for MapPage {
 /// and so on, so no `</script>` or `<!--` can appear; U+2028 and U+2029 too, for older parsers. These
 /// characters only occur inside JSON strings, where the escapes mean the same characters.
 pub(crate) fn escape_json_for_script(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + json.len() / 64);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
+    let mut out = Vec::with_capacity(json.len() + json.len() / 64);
+    ScriptSafe { out: &mut out }
+        .write_all(json.as_bytes())
+        .expect("writing to memory");
+    String::from_utf8(out).expect("escapes keep UTF-8")
 }
+
+/// [`escape_json_for_script`] as JSON streams through. Each write must be whole characters, as serde's
+/// are (it splits strings only at the ASCII characters it escapes); a split character is an error.
+struct ScriptSafe<'a> {
+    out: &'a mut dyn Write,
+}
+
+impl Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = std::str::from_utf8(buf)
+            .map_err(|_| std::io::Error::other("JSON written in pieces that split a character"))?;
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            let escaped = match c {
+                '<' => "\\u003c",
+                '>' => "\\u003e",
+                '&' => "\\u0026",
+                '\u{2028}' => "\\u2028",
+                '\u{2029}' => "\\u2029",
+                _ => continue,
+            };
+            self.out.write_all(&buf[start..i])?;
+            self.out.write_all(escaped.as_bytes())?;
+            start = i + c.len_utf8();
+        }
+        self.out.write_all(&buf[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// What a template slot writes.
+type Slot<'a> = Box<dyn Fn(&mut dyn Write) -> Result<()> + 'a>;
 
 /// Only the page's own script and style may run; nothing may be fetched.
 fn content_security_policy() -> String {
@@ -75,9 +145,9 @@ fn content_security_policy() -> String {
     )
 }
 
-/// Write `template` with each `{{NAME}}` replaced by its slot's value. Values are written as they are and
-/// never scanned again, so a story containing `{{SCRIPT}}` stays text.
-fn fill_template(template: &str, slots: &[(&str, String)], out: &mut dyn Write) -> Result<()> {
+/// Write `template` with each `{{NAME}}` replaced by what its slot writes. Values are written as they are
+/// and never scanned again, so a story containing `{{SCRIPT}}` stays text.
+fn fill_template(template: &str, slots: &[(&str, Slot)], out: &mut dyn Write) -> Result<()> {
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
         let close = open
@@ -91,7 +161,7 @@ fn fill_template(template: &str, slots: &[(&str, String)], out: &mut dyn Write) 
             .map(|(_, value)| value)
             .with_context(|| format!("map page template: no value for {{{{{name}}}}}"))?;
         out.write_all(&rest.as_bytes()[..open])?;
-        out.write_all(value.as_bytes())?;
+        value(out)?;
         rest = &rest[close + 2..];
     }
     out.write_all(rest.as_bytes())?;

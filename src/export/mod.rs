@@ -119,13 +119,16 @@ pub fn write_file(story: &Story, writer: &dyn Writer, path: &Path) -> Result<()>
     write_atomic_with(path, |out| writer.write(story, out))
 }
 
-/// Write the standard set of map files into `dir`; returns the paths written.
+/// Write the standard set of map files into `dir`, side by side on the cores; returns the paths
+/// written.
 pub fn write_map_files(story: &Story, dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
-    for (name, format) in MAP_FILES {
-        let path = dir.join(name);
-        write_file(story, writer_for(*format).as_ref(), &path)?;
-        written.push(path);
-    }
-    Ok(written)
+    use rayon::prelude::*;
+    MAP_FILES
+        .par_iter()
+        .map(|(name, format)| {
+            let path = dir.join(name);
+            write_file(story, writer_for(*format).as_ref(), &path)?;
+            Ok(path)
+        })
+        .collect()
 }

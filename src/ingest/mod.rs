@@ -81,41 +81,107 @@ const KNOWN_EXTENSIONS: &[&str] = &[
 
 /// Read every input: files, folders (recursively) or `-` for standard input.
 pub fn read_inputs(inputs: &[String], dates: &DateOverrides) -> Ingested {
-    let mut ingested = Ingested::default();
-    for input in inputs {
+    let mut all = Ingested::default();
+    for batch in stream_inputs(inputs, dates) {
+        all.documents.extend(batch.documents);
+        all.problems.extend(batch.problems);
+    }
+    all
+}
+
+/// [`read_inputs`] one file at a time: each item is what one file (or standard input, or the walk of
+/// a folder) gave, in the same order, so that only one file's documents need be in memory at once.
+pub fn stream_inputs<'a>(inputs: &'a [String], dates: &'a DateOverrides) -> InputStream<'a> {
+    InputStream {
+        inputs: inputs.iter(),
+        files: Vec::new(),
+        dates,
+        ids: UniqueIds::default(),
+    }
+}
+
+/// The iterator of [`stream_inputs`].
+pub struct InputStream<'a> {
+    inputs: std::slice::Iter<'a, String>,
+    /// The files of the folder being read, last first.
+    files: Vec<PathBuf>,
+    dates: &'a DateOverrides,
+    ids: UniqueIds,
+}
+
+impl Iterator for InputStream<'_> {
+    type Item = Ingested;
+
+    fn next(&mut self) -> Option<Ingested> {
+        let mut batch = Ingested::default();
+        match self.files.pop() {
+            Some(file) => read_file(&file, &mut batch),
+            None => {
+                let input = self.inputs.next()?;
+                self.start(input, &mut batch);
+            }
+        }
+        for doc in &mut batch.documents {
+            doc.meta.id = self.ids.claim(&doc.meta.id);
+            if let Some(date) = self.dates.date_for(&doc.meta.id) {
+                doc.meta.published = Some(date.format("%Y-%m-%d").to_string());
+                doc.meta.date_source = DateSource::Metadata;
+            }
+        }
+        Some(batch)
+    }
+}
+
+impl InputStream<'_> {
+    /// Read standard input or a file, or list a folder's files to read next.
+    fn start(&mut self, input: &str, batch: &mut Ingested) {
         if input == "-" {
             let mut bytes = Vec::new();
             match std::io::stdin().read_to_end(&mut bytes) {
-                Ok(_) => read_bytes("-", "stdin", Format::Sniff, bytes, &mut ingested),
-                Err(e) => ingested.problem("-", format!("cannot read standard input: {e}")),
+                Ok(_) => read_bytes("-", "stdin", Format::Sniff, bytes, batch),
+                Err(e) => batch.problem("-", format!("cannot read standard input: {e}")),
             }
-            continue;
+            return;
         }
         let path = Path::new(input);
         match std::fs::metadata(path) {
-            Err(e) => ingested.problem(input, describe_io_error(&e)),
+            Err(e) => batch.problem(input, describe_io_error(&e)),
             Ok(meta) if meta.is_dir() => {
                 let mut files = Vec::new();
                 let mut seen_dirs = HashSet::new();
-                walk_folder(path, &mut files, &mut seen_dirs, &mut ingested.problems);
+                walk_folder(path, &mut files, &mut seen_dirs, &mut batch.problems);
                 if files.is_empty() {
-                    ingested.problem(input, "no documents found in this folder (looked for .txt, .md, .html, .jsonl, .json)".into());
+                    batch.problem(input, "no documents found in this folder (looked for .txt, .md, .html, .jsonl, .json)".into());
                 }
-                for file in files {
-                    read_file(&file, &mut ingested);
-                }
+                files.reverse();
+                self.files = files;
             }
-            Ok(_) => read_file(path, &mut ingested),
+            Ok(_) => read_file(path, batch),
         }
     }
-    make_ids_unique(&mut ingested.documents);
-    for doc in &mut ingested.documents {
-        if let Some(date) = dates.date_for(&doc.meta.id) {
-            doc.meta.published = Some(date.format("%Y-%m-%d").to_string());
-            doc.meta.date_source = DateSource::Metadata;
+}
+
+/// The ids given so far. Two documents with one id would merge in every output, so a taken id gets
+/// `-2`, `-3`, ... (the first free one).
+#[derive(Debug, Default)]
+pub struct UniqueIds {
+    taken: HashSet<String>,
+}
+
+impl UniqueIds {
+    /// `id` if free, else the first free `id-N`; taken from now on.
+    pub fn claim(&mut self, id: &str) -> String {
+        if self.taken.insert(id.to_string()) {
+            return id.to_string();
         }
+        let mut n = 2;
+        while self.taken.contains(&format!("{id}-{n}")) {
+            n += 1;
+        }
+        let fresh = format!("{id}-{n}");
+        self.taken.insert(fresh.clone());
+        fresh
     }
-    ingested
 }
 
 impl Ingested {
@@ -404,21 +470,6 @@ fn clean_id(raw: &str) -> String {
     }
 }
 
-/// Two documents with one id would merge in every output; the later ones get `-2`, `-3`, ...
-fn make_ids_unique(docs: &mut [SourceDoc]) {
-    let mut seen: HashSet<String> = HashSet::new();
-    for doc in docs.iter_mut() {
-        if !seen.insert(doc.meta.id.clone()) {
-            let mut n = 2;
-            while seen.contains(&format!("{}-{n}", doc.meta.id)) {
-                n += 1;
-            }
-            doc.meta.id = format!("{}-{n}", doc.meta.id);
-            seen.insert(doc.meta.id.clone());
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,16 +494,11 @@ mod tests {
     fn ids_cannot_steer_paths_and_stay_unique() {
         assert_eq!(clean_id("../../etc/passwd"), "_.._etc_passwd");
         assert!(!clean_id("../../etc/passwd").contains('/'));
-        let doc = |id: &str| SourceDoc {
-            meta: Document {
-                id: id.into(),
-                ..Default::default()
-            },
-            text: "x".into(),
-        };
-        let mut docs = vec![doc("a"), doc("a"), doc("a-2"), doc("a")];
-        make_ids_unique(&mut docs);
-        let ids: Vec<_> = docs.iter().map(|d| d.meta.id.as_str()).collect();
+        let mut taken = UniqueIds::default();
+        let ids: Vec<_> = ["a", "a", "a-2", "a"]
+            .iter()
+            .map(|id| taken.claim(id))
+            .collect();
         assert_eq!(ids, ["a", "a-2", "a-2-2", "a-3"]);
     }
 

@@ -169,55 +169,45 @@ impl Answers {
         mentions.sort_by_key(|m| m.start);
     }
 
-    /// Add the places that online answers introduced (the gazetteer holds none of them), and the
-    /// attribution of every provider whose answers the story uses.
-    pub fn add_places(&self, story: &mut Story) {
+    /// The place an online answer introduced, by its story id (the gazetteer holds none of them); its
+    /// mentions are counted by the caller.
+    pub fn place(&self, id: &str) -> Option<Place> {
+        let (provider, answer) = self
+            .by_key
+            .values()
+            .map(|f| (f.provider, &f.answers[0]))
+            .find(|(provider, answer)| place_id(*provider, answer) == id)?;
+        Some(Place {
+            id: id.to_string(),
+            name: answer.name.clone(),
+            kind: answer.kind,
+            lat: answer.lat,
+            lon: answer.lon,
+            country: answer.country.clone(),
+            bbox: answer.bbox,
+            // The provider is the place's source, as a gazetteer layer is for offline places.
+            gazetteer: provider.as_str().to_string(),
+            gazetteer_id: answer.id.clone(),
+            mentions: 0,
+        })
+    }
+
+    /// Credit every provider whose answers the story's mentions use, as place or candidate.
+    pub fn add_attribution(&self, story: &mut Story) {
         if self.by_key.is_empty() {
             return;
         }
-        let by_id: BTreeMap<String, (Provider, &Answer)> = self
+        let by_id: BTreeMap<String, Provider> = self
             .by_key
             .values()
-            .map(|f| {
-                (
-                    place_id(f.provider, &f.answers[0]),
-                    (f.provider, &f.answers[0]),
-                )
-            })
+            .map(|f| (place_id(f.provider, &f.answers[0]), f.provider))
             .collect();
-        let known: BTreeSet<String> = story.places.iter().map(|p| p.id.clone()).collect();
-        let mut used = BTreeSet::new();
-        let mut new_places: Vec<Place> = Vec::new();
-        for m in &story.mentions {
-            for c in &m.candidates {
-                if let Some((provider, _)) = by_id.get(&c.place) {
-                    used.insert(*provider);
-                }
-            }
-            let Some(id) = m.place.as_deref().filter(|id| !known.contains(*id)) else {
-                continue;
-            };
-            let Some((provider, answer)) = by_id.get(id) else {
-                continue;
-            };
-            match new_places.iter_mut().find(|p| p.id == id) {
-                Some(place) => place.mentions += 1,
-                None => new_places.push(Place {
-                    id: id.to_string(),
-                    name: answer.name.clone(),
-                    kind: answer.kind,
-                    lat: answer.lat,
-                    lon: answer.lon,
-                    country: answer.country.clone(),
-                    bbox: answer.bbox,
-                    // The provider is the place's source, as a gazetteer layer is for offline places.
-                    gazetteer: provider.as_str().to_string(),
-                    gazetteer_id: answer.id.clone(),
-                    mentions: 1,
-                }),
-            }
-        }
-        story.places.extend(new_places);
+        let used: BTreeSet<Provider> = story
+            .mentions
+            .iter()
+            .flat_map(|m| &m.candidates)
+            .filter_map(|c| by_id.get(&c.place).copied())
+            .collect();
         for provider in used {
             let credit = provider.attribution().to_string();
             if !story.generator.attribution.contains(&credit) {
@@ -389,17 +379,20 @@ mod tests {
         assert_eq!(mentions[1].place.as_deref(), Some("nominatim:way/7"));
         assert_eq!(mentions[1].confidence, ONLINE_CONFIDENCE);
 
-        let mut story = Story {
-            mentions,
-            ..Story::default()
-        };
-        online.add_places(&mut story);
-        assert_eq!(story.places.len(), 1, "only the place the gazetteer lacks");
-        let place = &story.places[0];
+        let place = online.place("nominatim:way/7").expect("the answer's place");
         assert_eq!(
             (place.gazetteer.as_str(), place.gazetteer_id.as_str()),
             ("nominatim", "way/7")
         );
+        assert!(
+            online.place("gn:1797929").is_none(),
+            "the gazetteer's own places are not answers"
+        );
+        let mut story = Story {
+            mentions,
+            ..Story::default()
+        };
+        online.add_attribution(&mut story);
         assert_eq!(story.generator.attribution, [super::super::OSM_ATTRIBUTION]);
     }
 

@@ -442,6 +442,7 @@ pub fn story() -> Story {
         times: vec![],
         events,
         tracks,
+        readings: vec![],
     }
 }
 
