@@ -554,7 +554,13 @@ fn shared_head_at(
         }
         return None;
     }
-    // head last: "A and B Seas"
+    // head last: "A and B Seas"; most capitalised words are not followed by "and" within three words
+    if !words[i + 1..words.len().min(i + 4)]
+        .iter()
+        .any(|w| w.folded == "and")
+    {
+        return None;
+    }
     let parts = conjuncts(text, words, i);
     let after = parts.last()?.end;
     let singular = words

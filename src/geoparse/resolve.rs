@@ -173,7 +173,13 @@ fn neighbour_bonus(
     if is_area(entry.kind) {
         return 0.0;
     }
+    // A difference in latitude alone sets a floor on the distance: most pairs are told apart by it
+    // without the trigonometry (a document's names times their candidates add up to many pairs).
+    let too_far_by_latitude = |o: &crate::gazetteer::Entry| {
+        (o.lat - entry.lat).abs().to_radians() * crate::geo_util::EARTH_RADIUS_KM > 500.0
+    };
     others
+        .filter(|o| !too_far_by_latitude(o))
         .map(|o| match haversine_km(o.lat, o.lon, entry.lat, entry.lon) {
             d if d <= 50.0 => 0.1,
             d if d <= 200.0 => 0.05,
