@@ -618,10 +618,11 @@ impl<'a> Sentence<'a> {
 
     /// The tokens of an outlet's date line ("BEIJING (Reuters) –") at the start of a line.
     fn dateline_end(&self) -> usize {
+        // only the blank run before the sentence is looked at: searching back for the last line break
+        // costs the whole text per sentence in a dump with none
         let before = &self.text[..self.range.start];
-        let at_line_start = before.rfind('\n').map_or(before.trim().is_empty(), |nl| {
-            before[nl..].trim().is_empty()
-        });
+        let to_line = before.trim_end_matches(|c: char| c.is_whitespace() && c != '\n');
+        let at_line_start = to_line.is_empty() || to_line.ends_with('\n');
         let sentence = &self.text[self.range.clone()];
         // a date line starts with a capital and has its dash within a few words
         let mut head_end = sentence.len().min(80);

@@ -77,14 +77,15 @@ impl View {
 /// Shift a longitude by whole turns so that a line from `previous` takes the short way round.
 fn unwrap(lon: f64, previous: Option<f64>) -> f64 {
     let Some(previous) = previous else { return lon };
-    let mut lon = lon;
-    while lon - previous > 180.0 {
-        lon -= 360.0;
+    // whole turns counted, not stepped through: a hand-edited story can hold a longitude of 1e16
+    let gap = lon - previous;
+    if gap > 180.0 {
+        lon - ((gap - 180.0) / 360.0).ceil() * 360.0
+    } else if gap < -180.0 {
+        lon + ((-180.0 - gap) / 360.0).ceil() * 360.0
+    } else {
+        lon
     }
-    while lon - previous < -180.0 {
-        lon += 360.0;
-    }
-    lon
 }
 
 #[derive(Deserialize)]
@@ -1002,6 +1003,17 @@ pub(super) mod tests {
             }],
             ..Story::default()
         }
+    }
+
+    #[test]
+    fn unwrap_takes_the_short_way_in_one_step_whatever_the_longitude() {
+        assert_eq!(unwrap(190.0, Some(0.0)), -170.0);
+        assert_eq!(unwrap(180.0, Some(0.0)), 180.0);
+        assert_eq!(unwrap(-540.5, Some(0.0)), -180.5 + 360.0);
+        assert_eq!(unwrap(170.0, Some(-170.0)), -190.0);
+        // found by the story fuzz target: stepping 360 at a time never finished
+        let far = unwrap(1.39e16, Some(140.0));
+        assert!((far - 140.0).abs() <= 180.0 + 1.0, "{far}");
     }
 
     #[test]

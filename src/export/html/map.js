@@ -94,8 +94,10 @@
   /* Shift a longitude by whole turns so that a line from `previous` takes the short way round. */
   function unwrap(lon, previous) {
     if (previous === null) return lon;
-    while (lon - previous > 180) lon -= 360;
-    while (lon - previous < -180) lon += 360;
+    // whole turns counted, not stepped through: a hand-edited story can hold a longitude of 1e16
+    const gap = lon - previous;
+    if (gap > 180) lon -= Math.ceil((gap - 180) / 360) * 360;
+    else if (gap < -180) lon += Math.ceil((-180 - gap) / 360) * 360;
     return lon;
   }
 
