@@ -45,6 +45,8 @@ pub struct ExtractOptions {
 /// Documents read in parallel at a time: enough to keep every core busy, few enough that their texts
 /// stay a small part of memory.
 const CHUNK: usize = 512;
+/// ...or as many as hold this much text, so that long documents do not make a chunk large.
+const CHUNK_BYTES: usize = 8 << 20;
 
 /// One document as the map phase leaves it, but for its reading (kept beside, for the event steps).
 #[derive(Debug, Clone)]
@@ -89,7 +91,12 @@ pub fn extract_streamed(
     let mut readings = Vec::new();
     let mut chunk = Vec::with_capacity(CHUNK);
     loop {
-        chunk.extend(documents.by_ref().take(CHUNK));
+        let mut bytes = 0;
+        while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
+            let Some(doc) = documents.next() else { break };
+            bytes += doc.text.len();
+            chunk.push(doc);
+        }
         if chunk.is_empty() {
             break;
         }

@@ -296,7 +296,10 @@ pub fn read_file_bytes(path: &str, bytes: Vec<u8>) -> Ingested {
         .and_then(|s| s.to_str())
         .unwrap_or("document");
     read_bytes(path, stem, format_of(Path::new(path)), bytes, &mut ingested);
-    make_ids_unique(&mut ingested.documents);
+    let mut ids = UniqueIds::default();
+    for doc in &mut ingested.documents {
+        doc.meta.id = ids.claim(&doc.meta.id);
+    }
     ingested
 }
 
