@@ -154,6 +154,15 @@ fn every_bad_input_is_named_and_the_rest_is_mapped() {
         err.contains(&format!("({} skipped)", expected.len())),
         "{err}"
     );
+    // a repeated id is read under a new one, and the user is told which
+    let renamed = format!(
+        "mentionmap: note: {}: document id \"same\" was taken by an earlier document; this one is \"same-2\"",
+        input.join("duplicate-ids.jsonl").display()
+    );
+    assert!(
+        err.lines().any(|l| l == renamed),
+        "want {renamed:?} in:\n{err}"
+    );
 
     assert_complete_outputs(&out);
     let story = read_story(&out.join("story.json"));

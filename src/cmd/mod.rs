@@ -110,6 +110,9 @@ impl InputArgs {
             for problem in &batch.problems {
                 eprintln!("mentionmap: skipped {problem}");
             }
+            for note in &batch.notes {
+                eprintln!("mentionmap: note: {note}");
+            }
             *skipped += batch.problems.len();
             batch.documents
         };

@@ -72,6 +72,8 @@ impl DateOverrides {
 pub struct Ingested {
     pub documents: Vec<SourceDoc>,
     pub problems: Vec<InputProblem>,
+    /// What was read but changed on the way, for the user to know (a repeated id renamed).
+    pub notes: Vec<InputProblem>,
 }
 
 /// File endings read when walking a folder; a file named explicitly is read whatever its ending.
@@ -85,6 +87,7 @@ pub fn read_inputs(inputs: &[String], dates: &DateOverrides) -> Ingested {
     for batch in stream_inputs(inputs, dates) {
         all.documents.extend(batch.documents);
         all.problems.extend(batch.problems);
+        all.notes.extend(batch.notes);
     }
     all
 }
@@ -122,7 +125,17 @@ impl Iterator for InputStream<'_> {
             }
         }
         for doc in &mut batch.documents {
-            doc.meta.id = self.ids.claim(&doc.meta.id);
+            let id = self.ids.claim(&doc.meta.id);
+            if id != doc.meta.id {
+                batch.notes.push(InputProblem {
+                    location: doc.meta.path.clone(),
+                    reason: format!(
+                        "document id {:?} was taken by an earlier document; this one is {id:?}",
+                        doc.meta.id
+                    ),
+                });
+            }
+            doc.meta.id = id;
             if let Some(date) = self.dates.date_for(&doc.meta.id) {
                 doc.meta.published = Some(date.format("%Y-%m-%d").to_string());
                 doc.meta.date_source = DateSource::Metadata;
