@@ -60,29 +60,39 @@ pub fn words(text: &str) -> Vec<Word> {
         }
         let start = i;
         let mut ascii = true;
-        while i < bytes.len() {
-            let (len, word_char) = char_at(text, i);
-            if !word_char {
-                break;
+        loop {
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
             }
-            ascii &= len == 1;
-            i += len;
+            match bytes.get(i) {
+                Some(&b) if b >= 0x80 => {
+                    let (len, word_char) = char_at(text, i);
+                    if !word_char {
+                        break;
+                    }
+                    ascii = false;
+                    i += len;
+                }
+                _ => break,
+            }
         }
         let raw = &text[start..i];
-        let folded = if ascii {
+        let (folded, capitalised) = if ascii {
             let mut f = CompactString::from(raw);
             f.make_ascii_lowercase();
-            f
+            (f, bytes[start].is_ascii_uppercase())
         } else {
-            CompactString::from(fold(raw))
+            let first = raw.chars().next().unwrap();
+            // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
+            let capitalised =
+                first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase());
+            (CompactString::from(fold(raw)), capitalised)
         };
-        let first = raw.chars().next().unwrap();
         out.push(Word {
             start,
             end: i,
             folded,
-            // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
-            capitalised: first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase()),
+            capitalised,
         });
     }
     out
