@@ -10,6 +10,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashSet;
+
 use crate::geo_util::round6;
 use crate::story::{Action, Document, Event, Mention, Modality, Place, PlaceKind, Story, Track};
 
@@ -412,7 +414,8 @@ impl<'a> Index<'a> {
 
     fn place_feature(&self, place: &'a Place, mentions: &[&'a Mention]) -> Feature<'a> {
         let mut documents = Distinct::default();
-        let mut sentences: HashSet<(&str, &str)> = HashSet::new();
+        // hashed once per mention, sentence and all: a fast hash, since the keys are our own text
+        let mut sentences: FxHashSet<(&str, &str)> = FxHashSet::default();
         let mut quotes = Vec::new();
         for m in mentions {
             documents.add(&m.doc);
