@@ -4,7 +4,10 @@
 //! [`ingest`] (documents) → [`geoparse`] (mentions → places) → [`time`] (temporal expressions) →
 //! [`events`] (who did what, where, when) → [`tracks`] (ordered legs at sea) → [`export`] (one module per
 //! output format). Every stage adds to the [`story::Story`], the one model every exporter reads;
-//! [`pipeline`] runs the stages in order. The command line (`src/cmd`) is a thin layer over this library.
+//! [`pipeline`] runs the stages: each document's on every core (the map step), then the steps across
+//! documents (the reduce step, which `merge` also runs over stories extracted apart). [`online`] is
+//! the opt-in web geocoder for names the offline [`gazetteer`] cannot place. The command line
+//! (`src/cmd`) is a thin layer over this library.
 
 pub mod eval;
 pub mod events;
