@@ -17,6 +17,7 @@
 //! shards merged give the story one run over all their documents gives. Output order follows input order whatever the number of
 //! threads, so the same input gives the same story.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use anyhow::{bail, Result};
@@ -70,7 +71,7 @@ pub fn extract_story(
     options: &ExtractOptions,
 ) -> Story {
     extract_streamed(
-        documents.iter().cloned(),
+        documents.iter(),
         gazetteer,
         options,
         &online::apply::Answers::default(),
@@ -80,8 +81,8 @@ pub fn extract_story(
 /// [`extract_story`] over documents as they stream in: only a chunk of texts is held at a time. The
 /// answers of an online lookup (`--online`; empty otherwise) are folded into each document's mentions
 /// before its events are read, so online places reach events and tracks too.
-pub fn extract_streamed(
-    documents: impl Iterator<Item = SourceDoc>,
+pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
+    documents: impl Iterator<Item = D>,
     gazetteer: &Gazetteer,
     options: &ExtractOptions,
     online: &online::apply::Answers,
@@ -94,7 +95,7 @@ pub fn extract_streamed(
         let mut bytes = 0;
         while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
             let Some(doc) = documents.next() else { break };
-            bytes += doc.text.len();
+            bytes += doc.borrow().text.len();
             chunk.push(doc);
         }
         if chunk.is_empty() {
@@ -102,7 +103,7 @@ pub fn extract_streamed(
         }
         let (d, r): (Vec<_>, Vec<_>) = chunk
             .par_drain(..)
-            .map(|doc| map_document(&doc, gazetteer, online))
+            .map(|doc| map_document(doc.borrow(), gazetteer, online))
             .unzip();
         docs.extend(d);
         readings.extend(r);
@@ -327,18 +328,14 @@ pub struct Merger {
     places: HashMap<String, Place>,
     /// A document whose id an earlier one took gets a fresh one, as ingest would give it.
     ids: crate::ingest::UniqueIds,
-    /// Every credit the stories carry (an online provider's among them), in order of first appearance.
+    /// Every credit the stories carry (an online provider's among them), in order, repeats and all.
     attribution: Vec<String>,
 }
 
 impl Merger {
     /// Take in the documents of one more story.
     pub fn add(&mut self, mut story: Story) -> Result<()> {
-        for credit in std::mem::take(&mut story.generator.attribution) {
-            if !self.attribution.contains(&credit) {
-                self.attribution.push(credit);
-            }
-        }
+        self.attribution.append(&mut story.generator.attribution);
         for place in std::mem::take(&mut story.places) {
             self.places.entry(place.id.clone()).or_insert(place);
         }
@@ -358,9 +355,7 @@ impl Merger {
             options,
         );
         for credit in self.attribution {
-            if !story.generator.attribution.contains(&credit) {
-                story.generator.attribution.push(credit);
-            }
+            story.generator.credit(credit);
         }
         story
     }

@@ -64,6 +64,15 @@ pub struct Generator {
     pub attribution: Vec<String>,
 }
 
+impl Generator {
+    /// Add a credit every export must repeat, unless it is there already.
+    pub fn credit(&mut self, credit: String) {
+        if !self.attribution.contains(&credit) {
+            self.attribution.push(credit);
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DateSource {

@@ -209,10 +209,7 @@ impl Answers {
             .filter_map(|c| by_id.get(&c.place).copied())
             .collect();
         for provider in used {
-            let credit = provider.attribution().to_string();
-            if !story.generator.attribution.contains(&credit) {
-                story.generator.attribution.push(credit);
-            }
+            story.generator.credit(provider.attribution().to_string());
         }
     }
 }
