@@ -77,12 +77,11 @@ fn geoparsing(c: &mut Criterion) {
         .collect();
     names.sort();
     names.dedup();
-    let none: Vec<String> = Vec::new();
     let occurrences: Vec<Occurrence> = names
         .iter()
         .map(|n| Occurrence {
             folded: n,
-            before: &none,
+            before: [None, None],
             after: None,
             qualifier: None,
             dateline: false,

@@ -49,6 +49,16 @@ const ABBREVIATIONS: &[&str] = &[
     "u.k", "u.n", "e.g", "i.e", "a.m", "p.m",
 ];
 
+/// The bytes at which a sentence may end: a line break, `.`, `!` and `?`.
+static MAY_END_SENTENCE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\n' as usize] = true;
+    table[b'.' as usize] = true;
+    table[b'!' as usize] = true;
+    table[b'?' as usize] = true;
+    table
+};
+
 /// Split a text into sentences, as byte ranges with surrounding space trimmed.
 ///
 /// A sentence ends at a line break, or at `.`, `!` or `?` (with any closing quotes) followed by space and
@@ -60,7 +70,11 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
+        // Most bytes end nothing: run to the next that may, without the checks below.
+        while i < bytes.len() && !MAY_END_SENTENCE[bytes[i] as usize] {
+            i += 1;
+        }
+        let Some(&b) = bytes.get(i) else { break };
         let mut end_here = None;
         if b == b'\n' {
             end_here = Some(i);
@@ -157,8 +171,7 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
     if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
         return true;
     }
-    let lower = word.to_lowercase();
-    ABBREVIATIONS.contains(&lower.as_str())
+    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 /// The sentence (byte range) that contains byte offset `at`, if any.

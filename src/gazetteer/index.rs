@@ -797,20 +797,18 @@ impl Index {
         self.longest_name_words
     }
 
-    fn u32_at(&self, at: usize) -> u32 {
-        u32::from_le_bytes(self.bytes()[at..at + 4].try_into().unwrap())
-    }
-
     /// Where the block of a folded name starts, if the name (or a longer name it begins) is known.
     fn find_block(&self, folded: &str) -> Option<usize> {
+        // the blob once: reaching it goes through a trait object
+        let bytes = self.bytes();
+        let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
         let hash = name_hash(folded.as_bytes());
         let bucket = (hash >> (64 - self.hash_bits)) as usize;
-        let first = self.u32_at(self.directory.start + bucket * 4) as usize;
-        let end = self.u32_at(self.directory.start + bucket * 4 + 4) as usize;
-        let bytes = self.bytes();
+        let first = u32_at(self.directory.start + bucket * 4) as usize;
+        let end = u32_at(self.directory.start + bucket * 4 + 4) as usize;
         (first..end).find_map(|i| {
             let at = self.hash_entries.start + i * HASH_ENTRY_LEN;
-            if self.u32_at(at) != hash as u32 {
+            if u32_at(at) != hash as u32 {
                 return None;
             }
             let block = u64::from_le_bytes(bytes[at + 4..at + 12].try_into().unwrap()) as usize;
@@ -825,7 +823,7 @@ impl Index {
         let bytes = self.bytes();
         let len = u16::from_le_bytes(bytes[start..start + 2].try_into().unwrap()) as usize;
         let count_at = start + 2 + len;
-        let count = self.u32_at(count_at) as usize;
+        let count = u32::from_le_bytes(bytes[count_at..count_at + 4].try_into().unwrap()) as usize;
         let end = (count_at + 4 + count * 8).min(self.blocks.end);
         (&bytes[count_at + 4..end], end)
     }

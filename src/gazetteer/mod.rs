@@ -154,6 +154,8 @@ pub struct Gazetteer {
     // (FxHash) rather than the DoS-resistant default, since their keys come from our own tables.
     /// Folded demonym -> ISO country code.
     demonyms: FxHashMap<String, String>,
+    /// The word prefixes of multi-word demonyms ("papua", "papua new"), so a scanner knows when to stop.
+    demonym_prefixes: FxHashSet<String>,
     /// Folded names of outlets, ships, organisations and events that contain place names.
     non_places: FxHashSet<String>,
     /// Those names and each of their word prefixes, so a scanner knows when to stop extending.
@@ -231,9 +233,19 @@ impl Gazetteer {
                 non_place_prefixes.insert(words[..n].join(" "));
             }
         }
+        let demonyms: FxHashMap<String, String> =
+            tables::parse_demonyms(t.demonyms)?.into_iter().collect();
+        let demonym_prefixes = demonyms
+            .keys()
+            .flat_map(|d| {
+                d.match_indices(' ')
+                    .map(|(space, _)| d[..space].to_string())
+            })
+            .collect();
         let mut gazetteer = Gazetteer {
             parts: Vec::new(),
-            demonyms: tables::parse_demonyms(t.demonyms)?.into_iter().collect(),
+            demonyms,
+            demonym_prefixes,
             non_places: non_places.into_iter().collect(),
             non_place_prefixes,
             abbreviations: tables::parse_aliases(t.aliases)?
@@ -350,6 +362,18 @@ impl Gazetteer {
             .collect()
     }
 
+    /// The best entry known by a folded name, if any: the first of [`Gazetteer::lookup_folded`].
+    pub fn first_sense(&self, folded: &str) -> Option<EntryId> {
+        if let [part] = self.parts.as_slice() {
+            return part
+                .index
+                .postings(folded)
+                .next()
+                .map(|p| part.first + p.entry);
+        }
+        self.lookup_folded(folded).first().copied()
+    }
+
     /// Entries known by this name, best first, with their scores.
     pub fn candidates(&self, name: &str) -> Vec<Candidate> {
         self.candidates_folded(&fold(name))
@@ -461,6 +485,11 @@ impl Gazetteer {
     /// The country a demonym or national adjective points to ("Chinese" -> CN).
     pub fn demonym(&self, folded: &str) -> Option<&str> {
         self.demonyms.get(folded).map(String::as_str)
+    }
+
+    /// True when a longer demonym starts with these folded words ("papua new" in "papua new guinean").
+    pub fn is_demonym_prefix(&self, folded: &str) -> bool {
+        self.demonym_prefixes.contains(folded)
     }
 
     /// True for the folded name of an outlet, ship, organisation or event ("moscow times").

@@ -89,7 +89,7 @@ struct FoundToponym {
 
 /// What recognition found in a document, and the document context it implies.
 struct Analysis {
-    words: Vec<recognize::Word>,
+    words: recognize::Words,
     toponyms: Vec<FoundToponym>,
     demonyms: Vec<Demonym>,
     context: DocContext,
@@ -159,16 +159,18 @@ fn add_named_area(gazetteer: &Gazetteer, context: &mut DocContext, folded: &str)
 
 fn occurrence<'a>(
     text: &str,
-    words: &'a [recognize::Word],
-    befores: &'a [String],
+    words: &'a recognize::Words,
     qualifier: &'a Option<String>,
     folded: &'a str,
     (first, last): (usize, usize),
 ) -> Occurrence<'a> {
     Occurrence {
         folded,
-        before: befores,
-        after: words.get(last + 1).map(|w| w.folded.as_str()),
+        before: [
+            first.checked_sub(2).map(|i| words.folded(i)),
+            first.checked_sub(1).map(|i| words.folded(i)),
+        ],
+        after: words.folded_after(last),
         qualifier: qualifier.as_deref(),
         dateline: first == 0 && is_dateline(text, words[first].start..words[last].end),
     }
@@ -191,7 +193,7 @@ fn is_dateline(text: &str, span: Range<usize>) -> bool {
 /// list ("Oregon, Washington, Wyoming"; "China, Japan and Korea").
 fn qualifier(
     text: &str,
-    words: &[recognize::Word],
+    words: &recognize::Words,
     last: usize,
     gazetteer: &Gazetteer,
 ) -> Option<String> {
@@ -202,15 +204,9 @@ fn qualifier(
     };
     let between = text[words[q_last].end..next.start].trim();
     let continues_a_list = (between == "," && next.capitalised)
-        || (between.is_empty() || between == ",") && matches!(next.folded.as_str(), "and" | "or");
+        || (between.is_empty() || between == ",")
+            && matches!(words.folded(q_last + 1), "and" | "or");
     (!continues_a_list).then_some(q)
-}
-
-fn words_before(words: &[recognize::Word], first: usize) -> Vec<String> {
-    words[first.saturating_sub(2)..first]
-        .iter()
-        .map(|w| w.folded.to_string())
-        .collect()
 }
 
 /// Resolve given spans (code-point offsets) in the context of their document: for evaluation with gold
@@ -247,20 +243,15 @@ pub fn resolve_spans(
     for (folded, _, _) in &located {
         add_named_area(gazetteer, &mut analysis.context, folded);
     }
-    let befores: Vec<Vec<String>> = located
-        .iter()
-        .map(|(_, first, _)| words_before(&analysis.words, *first))
-        .collect();
     let qualifiers: Vec<Option<String>> = located
         .iter()
         .map(|(_, _, last)| qualifier(text, &analysis.words, *last, gazetteer))
         .collect();
     let occurrences: Vec<Occurrence> = located
         .iter()
-        .zip(&befores)
         .zip(&qualifiers)
-        .map(|(((folded, first, last), before), q)| {
-            occurrence(text, &analysis.words, before, q, folded, (*first, *last))
+        .map(|((folded, first, last), q)| {
+            occurrence(text, &analysis.words, q, folded, (*first, *last))
         })
         .collect();
     let resolved = resolve::resolve_names(gazetteer, &occurrences, &analysis.context);
@@ -291,19 +282,14 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
         demonyms,
         context,
     } = analyse(gazetteer, prepared);
-    let befores: Vec<Vec<String>> = toponyms
-        .iter()
-        .map(|t| words_before(&words, t.first))
-        .collect();
     let qualifiers: Vec<Option<String>> = toponyms
         .iter()
         .map(|t| qualifier(text, &words, t.last, gazetteer))
         .collect();
     let occurrences: Vec<Occurrence> = toponyms
         .iter()
-        .zip(&befores)
         .zip(&qualifiers)
-        .map(|((t, before), q)| occurrence(text, &words, before, q, &t.folded, (t.first, t.last)))
+        .map(|(t, q)| occurrence(text, &words, q, &t.folded, (t.first, t.last)))
         .collect();
     let resolved = resolve::resolve_names(gazetteer, &occurrences, &context);
 
@@ -335,7 +321,7 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
             continue;
         }
         let chosen = (confidence >= MIN_CONFIDENCE).then_some(best_entry);
-        let next_word = words.get(last + 1).map(|w| w.folded.as_str());
+        let next_word = words.folded_after(*last);
         let is_seat_of_power = best_entry.feature_code == "PPLC" || best_entry.stands_for.is_some();
         let role = (is_seat_of_power && next_word.is_some_and(|w| POLITY_VERBS.contains(&w)))
             .then(|| "polity".to_string());

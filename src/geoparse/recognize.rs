@@ -7,23 +7,69 @@
 //! sentences or titles ("Before", "May"), and names inside the names of outlets, ships and organisations
 //! ("Moscow Times", "Global Times").
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 use std::ops::Range;
 
-use compact_str::CompactString;
 use rustc_hash::FxHashSet;
 
 use crate::gazetteer::{fold, Gazetteer, NameKey};
 
-/// A word of the text: its byte range, its folded form, and how it was written.
-#[derive(Debug, Clone)]
+/// A word of the text: its byte range and how it was written. Its folded form is kept by [`Words`].
+#[derive(Debug, Clone, Copy)]
 pub struct Word {
     pub start: usize,
     pub end: usize,
-    /// Inline for words up to 24 bytes: a document has thousands of words, and a heap string each
-    /// made allocation the largest cost of recognition.
-    pub folded: CompactString,
     pub capitalised: bool,
+    /// Where its folded form lies in [`Words::folded`].
+    folded_start: usize,
+    folded_end: usize,
+    /// One space and then the next word follow, both folded in place: the run of the two is a slice.
+    joins_next: bool,
+}
+
+/// The words of a text and their folded forms. A document has thousands of words and recognition
+/// looks up runs of them; a string built for each word or each look-up made allocation and copying
+/// the largest cost of recognition. So the folded forms live in one copy of the text in lower case:
+/// an ASCII word is folded in place there (folding ASCII is lowering it), and the few others are
+/// folded onto its end. The folded run of words written with single spaces is then one slice.
+pub struct Words {
+    folded: String,
+    list: Vec<Word>,
+}
+
+impl std::ops::Deref for Words {
+    type Target = [Word];
+    fn deref(&self) -> &[Word] {
+        &self.list
+    }
+}
+
+impl Words {
+    /// The folded form of word `i`.
+    pub fn folded(&self, i: usize) -> &str {
+        let w = &self.list[i];
+        &self.folded[w.folded_start..w.folded_end]
+    }
+
+    /// The folded forms of words `first..=last`, joined by single spaces.
+    pub fn folded_run(&self, first: usize, last: usize) -> Cow<'_, str> {
+        let run = &self.list[first..=last];
+        if run[..run.len() - 1].iter().all(|w| w.joins_next) {
+            Cow::Borrowed(&self.folded[run[0].folded_start..run[run.len() - 1].folded_end])
+        } else {
+            Cow::Owned(
+                (first..=last)
+                    .map(|i| self.folded(i))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        }
+    }
+
+    /// The folded form of the word after `i`, if any.
+    pub fn folded_after(&self, i: usize) -> Option<&str> {
+        (i + 1 < self.list.len()).then(|| self.folded(i + 1))
+    }
 }
 
 /// A candidate stretch of text before resolution.
@@ -46,22 +92,57 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
 
+/// What an ASCII byte is to [`words`]: part of a word (a capital, or another letter or digit), or not;
+/// bytes from 0x80 start characters that are decoded.
+const NOT_WORD: u8 = 0;
+const WORD: u8 = 1;
+const CAPITAL: u8 = 2 | WORD;
+const NON_ASCII: u8 = 4;
+static BYTE_CLASS: [u8; 256] = {
+    let mut classes = [NOT_WORD; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        classes[b] = if c >= 0x80 {
+            NON_ASCII
+        } else if c.is_ascii_uppercase() {
+            CAPITAL
+        } else if c.is_ascii_alphanumeric() {
+            WORD
+        } else {
+            NOT_WORD
+        };
+        b += 1;
+    }
+    classes
+};
+
 /// The words of a text: runs of letters, digits and combining marks.
-pub fn words(text: &str) -> Vec<Word> {
+pub fn words(text: &str) -> Words {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(text.len() / 6);
+    let mut list: Vec<Word> = Vec::with_capacity(text.len() / 6);
+    let mut folded = text.to_ascii_lowercase();
     let mut i = 0;
     while i < bytes.len() {
-        // Most text is ASCII: classify bytes directly and decode a character only outside ASCII.
-        let (len, word_char) = char_at(text, i);
-        if !word_char {
-            i += len;
-            continue;
+        // Most text is ASCII: classify bytes by table and decode a character only outside ASCII.
+        match BYTE_CLASS[bytes[i] as usize] {
+            NOT_WORD => {
+                i += 1;
+                continue;
+            }
+            NON_ASCII => {
+                let (len, word_char) = char_at(text, i);
+                if !word_char {
+                    i += len;
+                    continue;
+                }
+            }
+            _ => {}
         }
         let start = i;
         let mut ascii = true;
         loop {
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            while i < bytes.len() && BYTE_CLASS[bytes[i] as usize] & WORD != 0 {
                 i += 1;
             }
             match bytes.get(i) {
@@ -76,26 +157,39 @@ pub fn words(text: &str) -> Vec<Word> {
                 _ => break,
             }
         }
-        let raw = &text[start..i];
-        let (folded, capitalised) = if ascii {
-            let mut f = CompactString::from(raw);
-            f.make_ascii_lowercase();
-            (f, bytes[start].is_ascii_uppercase())
+        let word = if ascii {
+            if let Some(previous) = list.last_mut() {
+                previous.joins_next = previous.folded_start == previous.start
+                    && previous.end + 1 == start
+                    && bytes[previous.end] == b' ';
+            }
+            Word {
+                start,
+                end: i,
+                capitalised: bytes[start].is_ascii_uppercase(),
+                folded_start: start,
+                folded_end: i,
+                joins_next: false,
+            }
         } else {
+            let raw = &text[start..i];
+            let folded_start = folded.len();
+            folded.push_str(&fold(raw));
             let first = raw.chars().next().unwrap();
-            // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
-            let capitalised =
-                first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase());
-            (CompactString::from(fold(raw)), capitalised)
+            Word {
+                start,
+                end: i,
+                // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
+                capitalised: first.is_uppercase()
+                    || (first.is_alphabetic() && !first.is_lowercase()),
+                folded_start,
+                folded_end: folded.len(),
+                joins_next: false,
+            }
         };
-        out.push(Word {
-            start,
-            end: i,
-            folded,
-            capitalised,
-        });
+        list.push(word);
     }
-    out
+    Words { folded, list }
 }
 
 /// The byte length of the character at `i` and whether it belongs to a word.
@@ -450,16 +544,16 @@ fn common_words() -> &'static FxHashSet<&'static str> {
 }
 
 /// Find toponyms and demonyms in a text.
-pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
+pub fn find(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Found> {
     let out = find_candidates(gazetteer, text, words);
     drop_people(gazetteer, text, words, out)
 }
 
-fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Found> {
+fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Found> {
     let common = common_words();
     let mut out = Vec::new();
     let max_words = gazetteer.longest_name_words().max(3);
-    // one buffer for the look-up keys of the whole document
+    // one buffer for the look-up keys of hashtags
     let mut key = String::new();
     let mut i = 0;
     while i < words.len() {
@@ -479,22 +573,21 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Fou
             i = next;
             continue;
         }
-        let (name_end, blocked) = longest_name_at(gazetteer, text, words, i, max_words, &mut key);
+        let (name_end, blocked) = longest_name_at(gazetteer, text, words, i, max_words);
         if let Some(end) = blocked {
             // an outlet or ship name ("Moscow Times"): nothing inside it is a place
             i = end + 1;
             continue;
         }
-        let demonym_end = longest_demonym_at(gazetteer, words, i, &mut key);
+        let demonym_end = longest_demonym_at(gazetteer, words, i);
         // A country named like its demonym ("New Zealand", "Myanmar") is the country.
         let country_name = name_end
             .zip(demonym_end.as_ref())
             .is_some_and(|(n, (d, _))| {
                 n == *d
                     && gazetteer
-                        .lookup_folded(&join_folded(&words[i..=n]))
-                        .first()
-                        .is_some_and(|&id| {
+                        .first_sense(&words.folded_run(i, n))
+                        .is_some_and(|id| {
                             gazetteer.entry(id).kind == crate::story::PlaceKind::Country
                         })
             });
@@ -510,10 +603,10 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<Fou
             }
             (Some(end), _)
                 if looks_like_place(gazetteer, text, words, i, end, common)
-                    && (!gazetteer.is_abbreviation(&join_folded(&words[i..=end]))
+                    && (!gazetteer.is_abbreviation(&words.folded_run(i, end))
                         || after_city_comma(text, words, i)) =>
             {
-                let folded = join_folded(&words[i..=end]);
+                let folded = words.folded_run(i, end).to_string();
                 out.push(Found::Toponym {
                     span: words[i].start..words[end].end,
                     folded,
@@ -546,18 +639,21 @@ const SHARED_HEADS: &[(&str, &str)] = &[
 fn shared_head_at(
     gazetteer: &Gazetteer,
     text: &str,
-    words: &[Word],
+    words: &Words,
     i: usize,
 ) -> Option<(Vec<Found>, usize)> {
-    let head_of = |w: &Word| {
+    let head_of = |w: usize| {
+        let folded = words.folded(w);
+        // every head is a plural in -s: most words are passed over at once
+        folded.ends_with('s').then_some(())?;
         SHARED_HEADS
             .iter()
-            .find(|(plural, _)| *plural == w.folded.as_str())
+            .find(|(plural, _)| *plural == folded)
             .map(|&(_, singular)| singular)
     };
     // head first: "Seas of A and B"
-    if let Some(singular) = head_of(&words[i]) {
-        if words.get(i + 1).is_some_and(|w| w.folded == "of") {
+    if let Some(singular) = head_of(i) {
+        if words.folded_after(i) == Some("of") {
             let parts = conjuncts(text, words, i + 2);
             let found = shared_head_names(gazetteer, words, singular, &parts, Some(i))?;
             return Some((found, parts.last()?.end));
@@ -565,10 +661,7 @@ fn shared_head_at(
         return None;
     }
     // head last: "A and B Seas"; most capitalised words are not followed by "and" within three words
-    if !words[i + 1..words.len().min(i + 4)]
-        .iter()
-        .any(|w| w.folded == "and")
-    {
+    if !(i + 1..words.len().min(i + 4)).any(|j| words.folded(j) == "and") {
         return None;
     }
     let parts = conjuncts(text, words, i);
@@ -576,13 +669,13 @@ fn shared_head_at(
     let singular = words
         .get(after)
         .filter(|w| w.capitalised && adjacent(text, &words[after - 1], w))
-        .and_then(head_of)?;
+        .and_then(|_| head_of(after))?;
     let found = shared_head_names(gazetteer, words, singular, &parts, None)?;
     Some((found, after + 1))
 }
 
 /// Two or three runs of capitalised words joined by "and" or commas, from word `i`, as word ranges.
-fn conjuncts(text: &str, words: &[Word], mut i: usize) -> Vec<Range<usize>> {
+fn conjuncts(text: &str, words: &Words, mut i: usize) -> Vec<Range<usize>> {
     let mut parts = Vec::new();
     while parts.len() < 3 {
         let start = i;
@@ -591,7 +684,7 @@ fn conjuncts(text: &str, words: &[Word], mut i: usize) -> Vec<Range<usize>> {
             && words[i].capitalised
             && !SHARED_HEADS
                 .iter()
-                .any(|(plural, _)| *plural == words[i].folded)
+                .any(|(plural, _)| *plural == words.folded(i))
             && (i == start || adjacent(text, &words[i - 1], &words[i]))
         {
             i += 1;
@@ -601,7 +694,7 @@ fn conjuncts(text: &str, words: &[Word], mut i: usize) -> Vec<Range<usize>> {
         }
         parts.push(start..i);
         match words.get(i) {
-            Some(w) if w.folded == "and" => i += 1,
+            Some(_) if words.folded(i) == "and" => i += 1,
             Some(w) if text[words[i - 1].end..w.start].trim() == "," => {}
             _ => break,
         }
@@ -612,7 +705,7 @@ fn conjuncts(text: &str, words: &[Word], mut i: usize) -> Vec<Range<usize>> {
 /// The toponyms of a shared-head phrase, if at least two parts name a place with that head.
 fn shared_head_names(
     gazetteer: &Gazetteer,
-    words: &[Word],
+    words: &Words,
     singular: &str,
     parts: &[Range<usize>],
     head_first: Option<usize>,
@@ -622,7 +715,7 @@ fn shared_head_names(
     }
     let mut found = Vec::new();
     for (n, part) in parts.iter().enumerate() {
-        let name = join_folded(&words[part.clone()]);
+        let name = words.folded_run(part.start, part.end - 1);
         let full = [
             format!("{singular} of {name}"),
             format!("{name} {singular}"),
@@ -649,16 +742,16 @@ fn shared_head_names(
 fn hashtag_at(
     gazetteer: &Gazetteer,
     text: &str,
-    words: &[Word],
+    words: &Words,
     i: usize,
     key: &mut String,
 ) -> Option<Found> {
     let w = &words[i];
-    if w.start == 0 || text.as_bytes()[w.start - 1] != b'#' || !w.folded.is_ascii() {
+    if w.start == 0 || text.as_bytes()[w.start - 1] != b'#' || !words.folded(i).is_ascii() {
         return None;
     }
     key.clear();
-    if !segment_name(gazetteer, &w.folded, key) {
+    if !segment_name(gazetteer, words.folded(i), key) {
         return None;
     }
     if !key.contains(' ')
@@ -759,15 +852,15 @@ const SPEECH_VERBS: &[&str] = &[
 /// "Steele" the person. A single-word place name preceded by another capitalised name word (not a
 /// sentence start, not a modifier like "Northern"), or a small town's name followed by "said", is taken
 /// for a person, and so is every other occurrence of that name.
-fn drop_people(gazetteer: &Gazetteer, text: &str, words: &[Word], found: Vec<Found>) -> Vec<Found> {
-    let starts: HashSet<usize> = found
+fn drop_people(gazetteer: &Gazetteer, text: &str, words: &Words, found: Vec<Found>) -> Vec<Found> {
+    let starts: FxHashSet<usize> = found
         .iter()
         .map(|f| match f {
             Found::Toponym { first_word, .. } => *first_word,
             Found::Demonym { span, .. } => words.partition_point(|w| w.start < span.start),
         })
         .collect();
-    let mut people: HashSet<String> = HashSet::new();
+    let mut people: FxHashSet<&str> = FxHashSet::default();
     for f in &found {
         let Found::Toponym {
             folded,
@@ -790,37 +883,42 @@ fn drop_people(gazetteer: &Gazetteer, text: &str, words: &[Word], found: Vec<Fou
             prev.capitalised
                 && adjacent(text, prev, &words[i])
                 && (!starts.contains(&(i - 1))
-                    || small_town && is_small_town(gazetteer, &prev.folded))
+                    || small_town && is_small_town(gazetteer, words.folded(i - 1)))
                 && !starts_sentence(text, words, i - 1)
-                && !MODIFIERS.contains(&prev.folded.as_str())
-                && !common_words().contains(prev.folded.as_str())
-                && prev.folded.chars().any(|c| c.is_alphabetic())
+                && !MODIFIERS.contains(&words.folded(i - 1))
+                && !common_words().contains(words.folded(i - 1))
+                && words.folded(i - 1).chars().any(|c| c.is_alphabetic())
         };
         let before_speech = small_town
             && words
-                .get(i + 1)
-                .is_some_and(|w| SPEECH_VERBS.contains(&w.folded.as_str()));
+                .folded_after(i)
+                .is_some_and(|w| SPEECH_VERBS.contains(&w));
         if after_name_word || before_speech {
-            people.insert(folded.clone());
+            people.insert(folded);
         }
     }
-    found
-        .into_iter()
-        .filter(|f| match f {
+    let keep: Vec<bool> = found
+        .iter()
+        .map(|f| match f {
             Found::Toponym {
                 folded,
                 first_word,
                 last_word,
                 ..
-            } => first_word != last_word || !people.contains(folded),
+            } => first_word != last_word || !people.contains(folded.as_str()),
             Found::Demonym { .. } => true,
         })
+        .collect();
+    found
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, keep)| keep.then_some(f))
         .collect()
 }
 
 /// A town or county of fewer than 100,000 people is the first sense of this name.
 fn is_small_town(gazetteer: &Gazetteer, folded: &str) -> bool {
-    gazetteer.lookup_folded(folded).first().is_some_and(|&id| {
+    gazetteer.first_sense(folded).is_some_and(|id| {
         let e = gazetteer.entry(id);
         matches!(
             e.kind,
@@ -830,7 +928,7 @@ fn is_small_town(gazetteer: &Gazetteer, folded: &str) -> bool {
 }
 
 /// Whether word `i` is the first of its sentence (or of a line or quotation).
-fn starts_sentence(text: &str, words: &[Word], i: usize) -> bool {
+fn starts_sentence(text: &str, words: &Words, i: usize) -> bool {
     let before = if i == 0 {
         &text[..words[0].start]
     } else {
@@ -839,14 +937,6 @@ fn starts_sentence(text: &str, words: &[Word], i: usize) -> bool {
     i == 0
         || before.contains(['.', '!', '?', '\n', '"', '“', ':', '—', '('])
         || before.contains("--")
-}
-
-fn join_folded(words: &[Word]) -> String {
-    words
-        .iter()
-        .map(|w| w.folded.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Words of one name must touch: only spaces (or a hyphen/apostrophe) between them, never a full stop,
@@ -869,22 +959,17 @@ fn adjacent(text: &str, a: &Word, b: &Word) -> bool {
 fn longest_name_at(
     gazetteer: &Gazetteer,
     text: &str,
-    words: &[Word],
+    words: &Words,
     i: usize,
     max_words: usize,
-    key: &mut String,
 ) -> (Option<usize>, Option<usize>) {
-    key.clear();
     let mut best = None;
     let mut blocked = None;
     for j in i..words.len().min(i + max_words) {
-        if j > i {
-            if !adjacent(text, &words[j - 1], &words[j]) {
-                break;
-            }
-            key.push(' ');
+        if j > i && !adjacent(text, &words[j - 1], &words[j]) {
+            break;
         }
-        key.push_str(&words[j].folded);
+        let key = &*words.folded_run(i, j);
         let known = gazetteer.name_key(key);
         if known == NameKey::Unknown {
             break;
@@ -902,21 +987,15 @@ fn longest_name_at(
     }
 }
 
-fn longest_demonym_at(
-    gazetteer: &Gazetteer,
-    words: &[Word],
-    i: usize,
-    key: &mut String,
-) -> Option<(usize, String)> {
-    key.clear();
+fn longest_demonym_at(gazetteer: &Gazetteer, words: &Words, i: usize) -> Option<(usize, String)> {
     let mut best = None;
-    for (j, word) in words.iter().enumerate().skip(i).take(3) {
-        if j > i {
-            key.push(' ');
-        }
-        key.push_str(&word.folded);
-        if let Some(country) = gazetteer.demonym(key) {
+    for j in i..words.len().min(i + 3) {
+        let key = words.folded_run(i, j);
+        if let Some(country) = gazetteer.demonym(&key) {
             best = Some((j, country.to_string()));
+        }
+        if !gazetteer.is_demonym_prefix(&key) {
+            break;
         }
     }
     best
@@ -925,7 +1004,7 @@ fn longest_demonym_at(
 fn looks_like_place(
     gazetteer: &Gazetteer,
     text: &str,
-    words: &[Word],
+    words: &Words,
     first: usize,
     last: usize,
     common: &FxHashSet<&str>,
@@ -934,37 +1013,40 @@ fn looks_like_place(
     let written = &text[span[0].start..span[span.len() - 1].end];
     // capitalised, except connectors inside the name
     let capitalised_ok = span[0].capitalised
-        && span.iter().all(|w| {
-            w.capitalised
-                || CONNECTORS.contains(&w.folded.as_str())
-                || w.folded.chars().all(|c| c.is_ascii_digit())
+        && (first..=last).all(|j| {
+            words[j].capitalised
+                || CONNECTORS.contains(&words.folded(j))
+                || words.folded(j).chars().all(|c| c.is_ascii_digit())
         });
     if !capitalised_ok || written.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
         return false;
     }
     // Short all-capital words are acronyms (HIV, FAO, UN): a place only when the gazetteer lists that
     // very spelling ("US", "U.S.", "UK"), not a town that folds the same ("Us").
-    let letters: String = written.chars().filter(|c| c.is_alphanumeric()).collect();
-    if letters.chars().count() <= 4 && letters.chars().all(|c| !c.is_lowercase()) {
-        let folded = join_folded(span);
-        return gazetteer.lookup_folded(&folded).into_iter().any(|id| {
-            gazetteer.entry(id).names.iter().any(|n| {
-                n.chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .collect::<String>()
-                    == letters
-            })
-        });
+    let short_capitals = written.chars().filter(|c| c.is_alphanumeric()).count() <= 4
+        && written.chars().all(|c| !c.is_lowercase());
+    if short_capitals {
+        let letters: String = written.chars().filter(|c| c.is_alphanumeric()).collect();
+        return gazetteer
+            .lookup_folded(&words.folded_run(first, last))
+            .into_iter()
+            .any(|id| {
+                gazetteer.entry(id).names.iter().any(|n| {
+                    n.chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .collect::<String>()
+                        == letters
+                })
+            });
     }
-    if span.len() == 1 && common.contains(span[0].folded.as_str()) {
+    if span.len() == 1 && common.contains(words.folded(first)) {
         return false;
     }
     // "Reading", "Mobile", "Farms": a common word names a place on its own only if the place is a big one.
-    if span.len() == 1 && gazetteer.is_common_word(&span[0].folded) {
+    if span.len() == 1 && gazetteer.is_common_word(words.folded(first)) {
         let big = gazetteer
-            .lookup_folded(&span[0].folded)
-            .first()
-            .is_some_and(|&id| {
+            .first_sense(words.folded(first))
+            .is_some_and(|id| {
                 let e = gazetteer.entry(id);
                 !matches!(
                     e.kind,
@@ -979,7 +1061,7 @@ fn looks_like_place(
     }
     // A title before a single-word name makes it a person: "President Xi", "Admiral Victoria".
     if first > 0
-        && PERSON_TITLES.contains(&words[first - 1].folded.as_str())
+        && PERSON_TITLES.contains(&words.folded(first - 1))
         && adjacent(text, &words[first - 1], &words[first])
     {
         return false;
@@ -988,14 +1070,14 @@ fn looks_like_place(
 }
 
 /// "Lexington, Ky.": the word before is a capitalised word followed by a comma.
-fn after_city_comma(text: &str, words: &[Word], i: usize) -> bool {
+fn after_city_comma(text: &str, words: &Words, i: usize) -> bool {
     i > 0 && words[i - 1].capitalised && text[words[i - 1].end..words[i].start].trim() == ","
 }
 
 /// The name after "Name, ": the state or country that qualifies a place ("Paris, Texas"), folded.
 pub fn qualifier_after(
     text: &str,
-    words: &[Word],
+    words: &Words,
     last: usize,
     gazetteer: &Gazetteer,
 ) -> Option<String> {
@@ -1003,20 +1085,16 @@ pub fn qualifier_after(
     if text[words[last].end..next.start].trim() != "," || !next.capitalised {
         return None;
     }
-    let mut key = String::new();
     let mut best = None;
-    for (j, w) in words.iter().enumerate().skip(last + 1).take(4) {
-        if j > last + 1 {
-            if !adjacent(text, &words[j - 1], w) {
-                break;
-            }
-            key.push(' ');
+    for j in last + 1..words.len().min(last + 5) {
+        if j > last + 1 && !adjacent(text, &words[j - 1], &words[j]) {
+            break;
         }
-        key.push_str(&w.folded);
+        let key = words.folded_run(last + 1, j);
         match gazetteer.name_key(&key) {
             NameKey::Unknown => break,
             NameKey::Prefix => {}
-            NameKey::Name => best = Some(key.clone()),
+            NameKey::Name => best = Some(key.into_owned()),
         }
     }
     best
@@ -1024,15 +1102,15 @@ pub fn qualifier_after(
 
 /// Whether a place name runs on into another capitalised word that is not part of it and not a place
 /// head word, as in "Victoria Ioganov" (a person) or "Qingdao Daily" (an outlet).
-pub fn runs_into_capitalised_word(text: &str, words: &[Word], last: usize) -> bool {
+pub fn runs_into_capitalised_word(text: &str, words: &Words, last: usize) -> bool {
     let Some(next) = words.get(last + 1) else {
         return false;
     };
     next.capitalised
         && adjacent(text, &words[last], next)
         && !text[words[last].end..next.start].contains('\'')
-        && !PLACE_HEADS.contains(&next.folded.as_str())
-        && !common_words().contains(next.folded.as_str())
+        && !PLACE_HEADS.contains(&words.folded(last + 1))
+        && !common_words().contains(words.folded(last + 1))
 }
 
 /// Whether a one-word place name, right after a verb of saying, runs on into a capitalised word the
@@ -1041,15 +1119,14 @@ pub fn runs_into_capitalised_word(text: &str, words: &[Word], last: usize) -> bo
 pub fn speaker_named_like_place(
     gazetteer: &Gazetteer,
     text: &str,
-    words: &[Word],
+    words: &Words,
     word: usize,
 ) -> bool {
     word > 0
-        && SPEECH_VERBS.contains(&words[word - 1].folded.as_str())
+        && SPEECH_VERBS.contains(&words.folded(word - 1))
         && runs_into_capitalised_word(text, words, word)
-        && words.get(word + 1).is_some_and(|next| {
-            !PERSON_TITLES.contains(&next.folded.as_str())
-                && gazetteer.name_key(&next.folded) == NameKey::Unknown
+        && words.folded_after(word).is_some_and(|next| {
+            !PERSON_TITLES.contains(&next) && gazetteer.name_key(next) == NameKey::Unknown
         })
 }
 

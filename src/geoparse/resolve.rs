@@ -9,15 +9,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::gazetteer::{EntryId, Gazetteer};
+use crate::gazetteer::{Entry, EntryId, Gazetteer};
 use crate::geo_util::haversine_km;
 use crate::story::PlaceKind;
 
 /// What resolution needs to know about one toponym occurrence.
 pub struct Occurrence<'a> {
     pub folded: &'a str,
-    /// The folded words just before and after it, for cue words.
-    pub before: &'a [String],
+    /// The two folded words just before it (the nearer last) and the one after it, for cue words.
+    pub before: [Option<&'a str>; 2],
     pub after: Option<&'a str>,
     /// The state or country named right after it ("Paris, Texas"), folded.
     pub qualifier: Option<&'a str>,
@@ -30,8 +30,8 @@ pub struct Occurrence<'a> {
 #[derive(Default)]
 pub struct DocContext {
     pub countries: BTreeMap<String, BTreeSet<String>>,
-    /// First-level divisions, as (country, admin1 code).
-    pub divisions: BTreeMap<(String, String), BTreeSet<String>>,
+    /// First-level divisions, by country and admin1 code.
+    pub divisions: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
 }
 
 impl DocContext {
@@ -44,7 +44,9 @@ impl DocContext {
 
     pub fn add_division(&mut self, country: &str, admin1: &str, source: &str) {
         self.divisions
-            .entry((country.to_string(), admin1.to_string()))
+            .entry(country.to_string())
+            .or_default()
+            .entry(admin1.to_string())
             .or_default()
             .insert(source.to_string());
     }
@@ -56,16 +58,19 @@ impl DocContext {
             .is_some_and(|sources| sources.iter().any(|s| s != name))
     }
 
-    fn has_division(&self, key: &(String, String), name: &str) -> bool {
+    fn has_division(&self, country: &str, admin1: &str, name: &str) -> bool {
         self.divisions
-            .get(key)
+            .get(country)
+            .and_then(|divisions| divisions.get(admin1))
             .is_some_and(|sources| sources.iter().any(|s| s != name))
     }
 
     /// True when another name names another division of `country`: a state among states.
     fn has_sibling_division(&self, country: &str, admin1: &str, name: &str) -> bool {
-        self.divisions.iter().any(|((c, a), sources)| {
-            c == country && a != admin1 && sources.iter().any(|s| s != name)
+        self.divisions.get(country).is_some_and(|divisions| {
+            divisions
+                .iter()
+                .any(|(a, sources)| a != admin1 && sources.iter().any(|s| s != name))
         })
     }
 }
@@ -89,15 +94,16 @@ pub fn resolve_names(
     occurrences: &[Occurrence],
     context: &DocContext,
 ) -> BTreeMap<String, Vec<Scored>> {
-    let mut by_name: BTreeMap<String, Vec<&Occurrence>> = BTreeMap::new();
+    let mut by_name: BTreeMap<&str, Vec<&Occurrence>> = BTreeMap::new();
     for occ in occurrences {
-        by_name.entry(occ.folded.to_string()).or_default().push(occ);
+        by_name.entry(occ.folded).or_default().push(occ);
     }
+    let names: Vec<&str> = by_name.keys().copied().collect();
     // The document's own evidence first, then the places the other names resolve to.
-    let base: BTreeMap<String, Vec<Scored>> = by_name
+    let base: Vec<Vec<Scored>> = by_name
         .iter()
         .map(|(name, occs)| {
-            let scored = gazetteer
+            gazetteer
                 .candidates_folded(name)
                 .into_iter()
                 .take(50)
@@ -105,29 +111,45 @@ pub fn resolve_names(
                     entry: c.entry,
                     score: score_candidate(gazetteer, c.entry, c.score, name, occs, context),
                 })
-                .collect();
-            (name.clone(), scored)
+                .collect()
         })
         .collect();
     let mut resolved = base.clone();
-    for scored in resolved.values_mut() {
+    for scored in &mut resolved {
         sort_scored(gazetteer, scored);
     }
+    let mut previous_choice = None;
     for _ in 0..COHERENCE_ROUNDS {
-        let chosen: Vec<(&str, EntryId)> = resolved
+        let choice: Vec<Option<EntryId>> = resolved
             .iter()
-            .filter_map(|(name, scored)| scored.first().map(|s| (name.as_str(), s.entry)))
+            .map(|scored| scored.first().map(|s| s.entry))
+            .collect();
+        // the same choices as last round rank everything the same way again
+        if previous_choice.as_ref() == Some(&choice) {
+            break;
+        }
+        // places with a point worth measuring from, by the index of their name
+        let neighbours: Vec<(usize, &Entry)> = choice
+            .iter()
+            .enumerate()
+            .filter_map(|(k, chosen)| chosen.map(|e| (k, gazetteer.entry(e))))
+            .filter(|(_, e)| !is_area(e.kind))
             .collect();
         let mut next = base.clone();
-        for (name, scored) in next.iter_mut() {
+        for (k, scored) in next.iter_mut().enumerate() {
             for s in scored.iter_mut() {
-                s.score += neighbour_bonus(gazetteer, s.entry, name, &chosen);
+                s.score += neighbour_bonus(gazetteer.entry(s.entry), k, &neighbours);
             }
             sort_scored(gazetteer, scored);
         }
         resolved = next;
+        previous_choice = Some(choice);
     }
-    resolved
+    names
+        .into_iter()
+        .map(str::to_string)
+        .zip(resolved)
+        .collect()
 }
 
 fn sort_scored(gazetteer: &Gazetteer, scored: &mut [Scored]) {
@@ -152,18 +174,11 @@ fn is_area(kind: PlaceKind) -> bool {
 /// What the other names' choices say for a candidate: a town near the towns the article names is more
 /// likely than a namesake far away ("Edmonton" beside Enfield and London), and a division holding a
 /// town the article names is the one meant ("Georgia" beside Atlanta).
-fn neighbour_bonus(
-    gazetteer: &Gazetteer,
-    id: EntryId,
-    name: &str,
-    chosen: &[(&str, EntryId)],
-) -> f64 {
-    let entry = gazetteer.entry(id);
-    let others = chosen
+fn neighbour_bonus(entry: &Entry, name: usize, neighbours: &[(usize, &Entry)]) -> f64 {
+    let others = neighbours
         .iter()
         .filter(|(other, _)| *other != name)
-        .map(|&(_, e)| gazetteer.entry(e))
-        .filter(|e| !is_area(e.kind));
+        .map(|&(_, e)| e);
     if entry.kind == PlaceKind::Admin1 {
         let holds_a_named_place = others
             .into_iter()
@@ -175,7 +190,7 @@ fn neighbour_bonus(
     }
     // A difference in latitude alone sets a floor on the distance: most pairs are told apart by it
     // without the trigonometry (a document's names times their candidates add up to many pairs).
-    let too_far_by_latitude = |o: &crate::gazetteer::Entry| {
+    let too_far_by_latitude = |o: &Entry| {
         (o.lat - entry.lat).abs().to_radians() * crate::geo_util::EARTH_RADIUS_KM > 500.0
     };
     others
@@ -217,7 +232,7 @@ fn score_candidate(
             if context.has_sibling_division(country, admin1, name) {
                 score += 0.15;
             }
-        } else if context.has_division(&(country.clone(), admin1.clone()), name) {
+        } else if context.has_division(country, admin1, name) {
             score += 0.2;
         }
     }
@@ -264,12 +279,7 @@ fn qualifier_holds(
 
 /// Words around a mention that say what kind of place it is.
 fn cue_bonus(kind: PlaceKind, occ: &Occurrence) -> f64 {
-    let prev = occ.before.last().map(String::as_str);
-    let prev2 = occ
-        .before
-        .len()
-        .checked_sub(2)
-        .map(|i| occ.before[i].as_str());
+    let [prev2, prev] = occ.before;
     let after = occ.after;
     match kind {
         PlaceKind::Port
@@ -315,10 +325,12 @@ mod tests {
         after: Option<&str>,
         countries: &[&str],
     ) -> String {
-        let before: Vec<String> = before.iter().map(|s| s.to_string()).collect();
         let occ = Occurrence {
             folded: name,
-            before: &before,
+            before: [
+                before.len().checked_sub(2).map(|i| before[i]),
+                before.last().copied(),
+            ],
             after,
             qualifier: None,
             dateline: false,
@@ -392,7 +404,7 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
             .iter()
             .map(|(name, qualifier)| Occurrence {
                 folded: name,
-                before: &[],
+                before: [None, None],
                 after: None,
                 qualifier: *qualifier,
                 dateline: false,

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use crate::gazetteer::Gazetteer;
-use crate::geoparse::recognize::Word;
+use crate::geoparse::recognize::{Word, Words};
 
 /// A name the cue words mark as a place; the text of its span is what a geocoder is asked.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,11 +70,11 @@ const NOT_NAME: &[&str] = &[
 const MAX_NAME_WORDS: usize = 4;
 
 /// The cue phrases of a text whose name the gazetteer does not know, in text order.
-pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<CuePhrase> {
-    let is_name_word = |w: &Word| {
-        w.capitalised
-            && !NOT_NAME.contains(&w.folded.as_str())
-            && gazetteer.demonym(&w.folded).is_none()
+pub fn find(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<CuePhrase> {
+    let is_name_word = |i: usize| {
+        words[i].capitalised
+            && !NOT_NAME.contains(&words.folded(i))
+            && gazetteer.demonym(words.folded(i)).is_none()
     };
     let mut out: Vec<CuePhrase> = Vec::new();
     for i in 0..words.len() {
@@ -85,7 +85,7 @@ pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<CuePhrase>
             let mut first = i;
             while first > 0
                 && i - first < MAX_NAME_WORDS
-                && is_name_word(&words[first - 1])
+                && is_name_word(first - 1)
                 && adjacent(text, &words[first - 1], &words[first])
             {
                 first -= 1;
@@ -108,7 +108,7 @@ pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<CuePhrase>
             let mut last = first;
             while last < words.len()
                 && last - first < MAX_NAME_WORDS
-                && is_name_word(&words[last])
+                && is_name_word(last)
                 && (last == first || adjacent(text, &words[last - 1], &words[last]))
             {
                 last += 1;
@@ -128,7 +128,7 @@ pub fn find(gazetteer: &Gazetteer, text: &str, words: &[Word]) -> Vec<CuePhrase>
 fn push(
     gazetteer: &Gazetteer,
     text: &str,
-    words: &[Word],
+    words: &Words,
     first: usize,
     name_last: usize,
     span_last: usize,
@@ -142,11 +142,13 @@ fn push(
     }
 }
 
-fn matches_at(text: &str, words: &[Word], i: usize, cue: &[&str]) -> bool {
+fn matches_at(text: &str, words: &Words, i: usize, cue: &[&str]) -> bool {
     let Some(run) = words.get(i..i + cue.len()) else {
         return false;
     };
-    run.iter().zip(cue).all(|(w, c)| w.folded == *c)
+    cue.iter()
+        .enumerate()
+        .all(|(k, c)| words.folded(i + k) == *c)
         && run
             .windows(2)
             .all(|pair| adjacent(text, &pair[0], &pair[1]))
