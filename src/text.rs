@@ -18,17 +18,29 @@ impl CharOffsets {
         if text.is_ascii() {
             return CharOffsets { marks };
         }
+        let bytes = text.as_bytes();
         let mut extra = 0;
-        for (i, &b) in text.as_bytes().iter().enumerate() {
+        let mut i = 0;
+        while i < bytes.len() {
+            // runs of ASCII, eight bytes at a time
+            if let Some(chunk) = bytes.get(i..i + 8) {
+                if u64::from_le_bytes(chunk.try_into().unwrap()) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8;
+                    continue;
+                }
+            }
             // a UTF-8 lead byte says how long its character is
-            let len = match b {
+            let len = match bytes[i] {
                 0xF0.. => 4,
                 0xE0.. => 3,
                 0xC0.. => 2,
-                _ => continue,
+                _ => 1,
             };
-            extra += len - 1;
-            marks.push((i + len, extra));
+            if len > 1 {
+                extra += len - 1;
+                marks.push((i + len, extra));
+            }
+            i += len;
         }
         CharOffsets { marks }
     }
@@ -49,15 +61,36 @@ const ABBREVIATIONS: &[&str] = &[
     "u.k", "u.n", "e.g", "i.e", "a.m", "p.m",
 ];
 
-/// The bytes at which a sentence may end: a line break, `.`, `!` and `?`.
-static MAY_END_SENTENCE: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'\n' as usize] = true;
-    table[b'.' as usize] = true;
-    table[b'!' as usize] = true;
-    table[b'?' as usize] = true;
-    table
-};
+/// The next byte at or after `from` that may end a sentence (a line break, `.`, `!` or `?`), found
+/// by memchr's vector search and remembered per kind, so that each byte of the text is searched once.
+struct SentenceEnds<'a> {
+    bytes: &'a [u8],
+    next_break: usize,
+    next_stop: usize,
+}
+
+impl SentenceEnds<'_> {
+    fn new(bytes: &[u8]) -> SentenceEnds<'_> {
+        let len = bytes.len();
+        SentenceEnds {
+            bytes,
+            next_break: memchr::memchr(b'\n', bytes).unwrap_or(len),
+            next_stop: memchr::memchr3(b'.', b'!', b'?', bytes).unwrap_or(len),
+        }
+    }
+
+    fn at_or_after(&mut self, from: usize) -> usize {
+        let len = self.bytes.len();
+        if self.next_break < from {
+            self.next_break = memchr::memchr(b'\n', &self.bytes[from..]).map_or(len, |p| from + p);
+        }
+        if self.next_stop < from {
+            self.next_stop =
+                memchr::memchr3(b'.', b'!', b'?', &self.bytes[from..]).map_or(len, |p| from + p);
+        }
+        self.next_break.min(self.next_stop)
+    }
+}
 
 /// Split a text into sentences, as byte ranges with surrounding space trimmed.
 ///
@@ -69,11 +102,10 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
+    let mut ends = SentenceEnds::new(bytes);
     while i < bytes.len() {
-        // Most bytes end nothing: run to the next that may, without the checks below.
-        while i < bytes.len() && !MAY_END_SENTENCE[bytes[i] as usize] {
-            i += 1;
-        }
+        // Most bytes end nothing: go to the next that may.
+        i = ends.at_or_after(i);
         let Some(&b) = bytes.get(i) else { break };
         let mut end_here = None;
         if b == b'\n' {

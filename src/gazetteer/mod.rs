@@ -463,17 +463,16 @@ impl Gazetteer {
 
     /// What a run of folded words is to the gazetteer, in one look-up per part: see [`NameKey`].
     pub fn name_key(&self, folded: &str) -> NameKey {
-        let mut key = if self.non_place_prefixes.contains(folded) {
-            NameKey::Prefix
-        } else {
-            NameKey::Unknown
-        };
+        let mut key = NameKey::Unknown;
         for part in &self.parts {
             match part.index.name_or_prefix(folded) {
                 Some(true) => return NameKey::Name,
                 Some(false) => key = NameKey::Prefix,
                 None => {}
             }
+        }
+        if key == NameKey::Unknown && self.non_place_prefixes.contains(folded) {
+            key = NameKey::Prefix;
         }
         key
     }

@@ -142,9 +142,10 @@ pub fn words(text: &str) -> Words {
         let start = i;
         let mut ascii = true;
         loop {
-            while i < bytes.len() && BYTE_CLASS[bytes[i] as usize] & WORD != 0 {
-                i += 1;
-            }
+            i += bytes[i..]
+                .iter()
+                .position(|&b| BYTE_CLASS[b as usize] & WORD == 0)
+                .unwrap_or(bytes.len() - i);
             match bytes.get(i) {
                 Some(&b) if b >= 0x80 => {
                     let (len, word_char) = char_at(text, i);
@@ -541,6 +542,12 @@ const PERSON_TITLES: &[&str] = &[
 fn common_words() -> &'static FxHashSet<&'static str> {
     static SET: std::sync::OnceLock<FxHashSet<&'static str>> = std::sync::OnceLock::new();
     SET.get_or_init(|| COMMON_WORDS.iter().copied().collect())
+}
+
+/// [`PERSON_TITLES`] as a set, built once: asked before every name found.
+fn person_titles() -> &'static FxHashSet<&'static str> {
+    static SET: std::sync::OnceLock<FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| PERSON_TITLES.iter().copied().collect())
 }
 
 /// Find toponyms and demonyms in a text.
@@ -1018,13 +1025,16 @@ fn looks_like_place(
                 || CONNECTORS.contains(&words.folded(j))
                 || words.folded(j).chars().all(|c| c.is_ascii_digit())
         });
-    if !capitalised_ok || written.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+    if !capitalised_ok {
+        return false;
+    }
+    let alphanumerics = written.chars().filter(|c| c.is_alphanumeric()).count();
+    if alphanumerics < 2 {
         return false;
     }
     // Short all-capital words are acronyms (HIV, FAO, UN): a place only when the gazetteer lists that
     // very spelling ("US", "U.S.", "UK"), not a town that folds the same ("Us").
-    let short_capitals = written.chars().filter(|c| c.is_alphanumeric()).count() <= 4
-        && written.chars().all(|c| !c.is_lowercase());
+    let short_capitals = alphanumerics <= 4 && written.chars().all(|c| !c.is_lowercase());
     if short_capitals {
         let letters: String = written.chars().filter(|c| c.is_alphanumeric()).collect();
         return gazetteer
@@ -1061,7 +1071,7 @@ fn looks_like_place(
     }
     // A title before a single-word name makes it a person: "President Xi", "Admiral Victoria".
     if first > 0
-        && PERSON_TITLES.contains(&words.folded(first - 1))
+        && person_titles().contains(words.folded(first - 1))
         && adjacent(text, &words[first - 1], &words[first])
     {
         return false;

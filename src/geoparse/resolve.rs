@@ -9,6 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rustc_hash::FxHashMap;
+
 use crate::gazetteer::{Entry, EntryId, Gazetteer};
 use crate::geo_util::haversine_km;
 use crate::story::PlaceKind;
@@ -29,9 +31,10 @@ pub struct Occurrence<'a> {
 /// folded names (or demonyms) that point to it, so that a name is never counted as evidence for itself.
 #[derive(Default)]
 pub struct DocContext {
-    pub countries: BTreeMap<String, BTreeSet<String>>,
+    // asked about for every candidate of every name: hashed, and only ever looked up, never listed
+    countries: FxHashMap<String, BTreeSet<String>>,
     /// First-level divisions, by country and admin1 code.
-    pub divisions: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    divisions: FxHashMap<String, FxHashMap<String, BTreeSet<String>>>,
 }
 
 impl DocContext {
