@@ -126,8 +126,12 @@ fn analyse(gazetteer: &Gazetteer, prepared: &PreparedText) -> Analysis {
             }),
         }
     }
+    // once per name: a name said again says nothing new about the document's areas
+    let mut seen = rustc_hash::FxHashSet::default();
     for t in &toponyms {
-        add_named_area(gazetteer, &mut context, &t.folded);
+        if seen.insert(t.folded.as_str()) {
+            add_named_area(gazetteer, &mut context, &t.folded);
+        }
     }
     Analysis {
         words,
