@@ -387,7 +387,7 @@ fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return decode_utf16(rest, u16::from_be_bytes);
     }
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+    if let Some(pos) = memchr::memchr(0, &bytes) {
         return Err(format!("binary file (NUL byte at offset {pos}), not text"));
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
