@@ -7,6 +7,8 @@
 #
 #   bench/scale.sh [N ...]        default: 1000 10000 (a few minutes on two cores)
 #   THREADS=1 bench/scale.sh 1000 set mentionmap's -j (default: one thread per core)
+#   RUNS=3 bench/scale.sh 10000   time extract and geotext three times each and report the median
+#                                 run (by wall time), against the noise of a shared machine
 #   bench/scale.sh 100000         about 340 MB of text: 10 to 20 minutes on two shared cores
 #
 # Corpora and outputs go to target/scale-bench/ (never committed). Each line reports wall seconds,
@@ -38,6 +40,15 @@ python3 -c "import geotext" 2>/dev/null && have_geotext=1 ||
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml || echo '+changes')"
 echo "mentionmap $commit, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads ${THREADS:-all}"
 
+runs="${RUNS:-1}"
+
+# Run a command $runs times under /usr/bin/time; print the median run's "wall user sys kb".
+timed_median() {
+    for _ in $(seq "$runs"); do
+        { /usr/bin/time -f "%e %U %S %M" "$@" 2>&1 >/dev/null; } | tail -1
+    done | sort -n | sed -n "$(((runs + 1) / 2))p"
+}
+
 # one line of the table from `/usr/bin/time -f "%e %U %S %M"` output: wall user sys KB
 report() { # label docs megabytes "wall user sys kb"
     read -r wall user sys kb <<<"$4"
@@ -57,9 +68,9 @@ for n in "${sizes[@]}"; do
     corpus="$work/corpus-$n"
     [ -d "$corpus" ] || python3 bench/corpus.py "$n" "$corpus" "${dev_sets[@]}" >/dev/null
     mb=$(python3 -c "import json,pathlib,sys; print(sum(len(json.loads(l)['text'].encode()) for p in pathlib.Path(sys.argv[1]).glob('*.jsonl') for l in open(p, encoding='utf-8'))/1e6)" "$corpus")
-    t=$( { /usr/bin/time -f "%e %U %S %M" "$bin" extract "${threads[@]}" "$corpus" -o "$work/story-$n.json" 2>&1 >/dev/null; } | tail -1)
+    t=$(timed_median "$bin" extract "${threads[@]}" "$corpus" -o "$work/story-$n.json")
     report "mentionmap extract" "$n" "$mb" "$t"
-    read -r _ user sys kb <<<"$t"
+    read -r extract_wall user sys kb <<<"$t"
     if [ -n "${prev:-}" ]; then
         awk -v p="$prev" -v n="$n" -v c="$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" -v kb="$kb" 'BEGIN {
             split(p, q, " ")
@@ -71,8 +82,14 @@ for n in "${sizes[@]}"; do
     report "mentionmap map" "$n" "$mb" "$t"
     if [ "$have_geotext" = 1 ]; then
         # geotext's own timing excludes Python's start-up and its list loading, in its favour
-        out=$( { /usr/bin/time -f "%M" python3 bench/geotext_rate.py "$corpus"; } 2>&1)
-        read -r docs secs gmb found <<<"$(head -1 <<<"$out")"
-        report "geotext (cities only)" "$docs" "$gmb" "$secs $secs 0 $(tail -1 <<<"$out")"
+        # each run is one line "documents seconds megabytes found peak_kb"; the median by seconds
+        out=$(for _ in $(seq "$runs"); do
+            { /usr/bin/time -f "%M" python3 bench/geotext_rate.py "$corpus"; } 2>&1 | tr '\n' ' '
+            echo
+        done | sort -k2 -g | sed -n "$(((runs + 1) / 2))p")
+        read -r docs secs gmb _ kb <<<"$out"
+        report "geotext (cities only)" "$docs" "$gmb" "$secs $secs 0 $kb"
+        awk -v mb="$mb" -v w="$extract_wall" -v gmb="$gmb" -v gs="$secs" 'BEGIN {
+            printf "  extract / geotext throughput (MB/s of wall time, this run): %.2fx\n", (mb / w) / (gmb / gs) }'
     fi
 done
