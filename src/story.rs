@@ -9,6 +9,8 @@
 //! and JavaScript tools can slice the text with them. Dates are ISO 8601 strings (`2023-07-16`); a
 //! time expression's `value` is TIMEX3-style and may be coarser (`2023-07`, `2023-W29`, `2023`).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// Attribution that must travel with every output built from the gazetteer.
@@ -237,8 +239,9 @@ pub struct Mention {
     /// `polity` when the name stands for a government ("Beijing said", "the Kremlin").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// The sentence the mention stands in, so a map can show why a dot is there.
-    pub sentence: String,
+    /// The sentence the mention stands in, so a map can show why a dot is there: one copy, shared by
+    /// every mention in that sentence.
+    pub sentence: Arc<str>,
     pub candidates: Vec<Candidate>,
 }
 

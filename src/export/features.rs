@@ -419,7 +419,7 @@ impl<'a> Index<'a> {
         let mut quotes = Vec::new();
         for m in mentions {
             documents.add(&m.doc);
-            if sentences.insert((m.doc.as_str(), m.sentence.as_str())) {
+            if sentences.insert((m.doc.as_str(), &m.sentence[..])) {
                 quotes.push(self.quote(&m.sentence, &m.doc));
             }
         }

@@ -302,7 +302,7 @@ mod tests {
                 lon: Some(120.38),
                 confidence: 0.9,
                 role: None,
-                sentence,
+                sentence: sentence.into(),
                 candidates: vec![],
             }],
             ..Story::default()

@@ -6,6 +6,7 @@ pub mod recognize;
 pub mod resolve;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::gazetteer::{self, Gazetteer};
 use crate::story::{Candidate, Demonym, Mention, PlaceKind};
@@ -308,6 +309,7 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
     let resolved = resolve::resolve_names(gazetteer, &occurrences, &context);
 
     let mut mentions = Vec::with_capacity(toponyms.len());
+    let mut sentence = None;
     for FoundToponym {
         span,
         folded,
@@ -349,7 +351,7 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
             lon: chosen.map(|e| e.lon),
             confidence: (confidence * 1000.0).round() / 1000.0,
             role,
-            sentence: prepared.sentence_at(span.start).to_string(),
+            sentence: shared_sentence(&mut sentence, prepared.sentence_at(span.start)),
             candidates: scored
                 .iter()
                 .take(3)
@@ -369,6 +371,15 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
         });
     }
     (mentions, demonyms)
+}
+
+/// One copy of a sentence for all its mentions: they come in text order, so those of one sentence
+/// follow each other, and the last sentence copied is the one to share.
+fn shared_sentence<'a>(last: &mut Option<(&'a str, Arc<str>)>, sentence: &'a str) -> Arc<str> {
+    match last {
+        Some((text, shared)) if std::ptr::eq(*text, sentence) => Arc::clone(shared),
+        _ => Arc::clone(&last.insert((sentence, sentence.into())).1),
+    }
 }
 
 #[cfg(test)]
@@ -396,6 +407,21 @@ mod tests {
         assert_eq!(beijing.role.as_deref(), Some("polity"));
         let kremlin = mentions.iter().find(|m| m.text == "Kremlin").unwrap();
         assert_eq!(kremlin.role.as_deref(), Some("polity"));
+    }
+
+    #[test]
+    fn mentions_of_one_sentence_share_its_copy() {
+        let g = test_data::small();
+        let prepared = PreparedText::new(
+            "d1",
+            "Ships left Qingdao for Tokyo. They reached Vladivostok.",
+        );
+        let (mentions, _) = geoparse(&g, &prepared);
+        let sentences: Vec<&Arc<str>> = mentions.iter().map(|m| &m.sentence).collect();
+        assert_eq!(sentences.len(), 3, "{mentions:?}");
+        assert!(Arc::ptr_eq(sentences[0], sentences[1]));
+        assert!(!Arc::ptr_eq(sentences[1], sentences[2]));
+        assert_eq!(&sentences[2][..], "They reached Vladivostok.");
     }
 
     #[test]

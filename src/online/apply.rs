@@ -133,7 +133,7 @@ impl Answers {
                 lon: Some(online.lon),
                 confidence: ONLINE_CONFIDENCE,
                 role: None,
-                sentence: prepared.sentence_at(span.start).to_string(),
+                sentence: prepared.sentence_at(span.start).into(),
                 candidates: vec![online],
             });
         }
