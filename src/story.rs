@@ -17,27 +17,22 @@ use serde::{Deserialize, Serialize};
 pub const GEONAMES_ATTRIBUTION: &str =
     "Place data from GeoNames (geonames.org), licensed under CC BY 4.0";
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Serialised in the layout of `story.json`, which `src/export/story_json.rs` defines.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Story {
     pub generator: Generator,
     pub documents: Vec<Document>,
     pub places: Vec<Place>,
     pub mentions: Vec<Mention>,
-    #[serde(default)]
     pub demonyms: Vec<Demonym>,
-    #[serde(default)]
     pub times: Vec<TimeExpr>,
-    #[serde(default)]
     pub events: Vec<Event>,
-    #[serde(default)]
     pub tracks: Vec<Track>,
     /// The ships, groups, forces and nations that events name, each once for the whole corpus.
-    #[serde(default)]
     pub actors: Vec<Actor>,
     /// Per document, in the order of `documents`, what the cross-document steps need beyond the
     /// members above, so that stories extracted separately merge as one run (`mentionmap merge`).
     /// Empty in a filtered story, which cannot be merged.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub readings: Vec<DocRecord>,
 }
 

@@ -4,46 +4,240 @@
 //! (RFC 7946 §6.1) beside `type` and `features` (every layer, as in `map.geojson`), so geojson.io, QGIS
 //! and the GeoJSON validators open it as a map too. Reading it back ignores `type` and `features`: the
 //! story members are the source of truth and the features are made from them again on export.
+//!
+//! What mentions repeat is written once, in two tables before them: `sentences`, each sentence some
+//! mention stands in, once per document, and `candidate_places`, each place some candidate names, with
+//! its name, kind, country and point. A mention's `sentence` is an index into the first, and a candidate
+//! `{"place": id, "score": s}` takes the rest from the second (a candidate whose details differ from its
+//! place's row is written whole). A corpus gives hundreds of thousands of mentions, and most of a
+//! mention's bytes were its sentence and its candidates' places. Reading also accepts a sentence written
+//! out in a mention and whole candidates, as older versions wrote them.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use serde::{Serialize, Serializer};
+use rustc_hash::FxHashMap;
+use serde::de::{self, Deserializer, Visitor};
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::ser::Formatter;
 
 use super::features::{Index, Layer};
 use super::geojson::feature_json;
 use super::Writer;
-use crate::story::Story;
+use crate::story::{
+    Actor, Candidate, DocRecord, Document, Event, Generator, Mention, Place, PlaceKind, Story,
+    TimeExpr, Track,
+};
 
 pub struct StoryJson;
 
 impl Writer for StoryJson {
     fn write(&self, story: &Story, out: &mut dyn Write) -> Result<()> {
-        let file = StoryFile {
-            kind: "FeatureCollection",
-            story,
-            features: Features(story),
-        };
         let mut out = io::BufWriter::new(out);
         let mut serializer =
             serde_json::Serializer::with_formatter(&mut out, RecordLines::default());
-        file.serialize(&mut serializer)
+        let mut file = serializer
+            .serialize_map(None)
             .context("cannot serialise the story")?;
+        file.serialize_entry("type", "FeatureCollection")?;
+        story_members(story, &mut file)?;
+        file.serialize_entry("features", &Features(story))?;
+        SerializeMap::end(file).context("cannot serialise the story")?;
         out.write_all(b"\n")?;
         out.flush()?;
         Ok(())
     }
 }
 
-/// The file: the GeoJSON members around the story's own.
-#[derive(Serialize)]
-struct StoryFile<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    #[serde(flatten)]
-    story: &'a Story,
-    features: Features<'a>,
+/// The story's members, in the layout of `story.json` (without its GeoJSON members).
+impl Serialize for Story {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        story_members(self, &mut map)?;
+        map.end()
+    }
+}
+
+fn story_members<M: SerializeMap>(story: &Story, map: &mut M) -> std::result::Result<(), M::Error> {
+    let shared = Shared::of(&story.mentions);
+    map.serialize_entry("generator", &story.generator)?;
+    map.serialize_entry("documents", &story.documents)?;
+    map.serialize_entry("places", &story.places)?;
+    map.serialize_entry("sentences", &shared.sentences)?;
+    map.serialize_entry("candidate_places", &CandidatePlaces(&shared.places))?;
+    map.serialize_entry("mentions", &MentionRecords(story, &shared))?;
+    map.serialize_entry("demonyms", &story.demonyms)?;
+    map.serialize_entry("times", &story.times)?;
+    map.serialize_entry("events", &story.events)?;
+    map.serialize_entry("tracks", &story.tracks)?;
+    map.serialize_entry("actors", &story.actors)?;
+    if !story.readings.is_empty() {
+        map.serialize_entry("readings", &story.readings)?;
+    }
+    Ok(())
+}
+
+/// What the mentions share, each once: their sentences, once per document, and the places their
+/// candidates name, each with the first candidate that names it.
+struct Shared<'a> {
+    sentences: Vec<&'a str>,
+    /// Per mention, its sentence's index in `sentences`.
+    sentence_of: Vec<usize>,
+    places: Vec<&'a Candidate>,
+    place_index: FxHashMap<&'a str, usize>,
+}
+
+impl<'a> Shared<'a> {
+    fn of(mentions: &'a [Mention]) -> Shared<'a> {
+        let mut shared = Shared {
+            sentences: Vec::new(),
+            sentence_of: Vec::with_capacity(mentions.len()),
+            places: Vec::new(),
+            place_index: FxHashMap::default(),
+        };
+        // sentences are told apart by their text, so the file does not depend on which mentions
+        // happened to share a copy in memory; one document's at a time
+        let mut in_doc: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut doc = None;
+        let mut last: Option<(&Arc<str>, usize)> = None;
+        for m in mentions {
+            if doc != Some(m.doc.as_str()) {
+                doc = Some(m.doc.as_str());
+                in_doc.clear();
+                last = None;
+            }
+            let index = match last {
+                Some((sentence, index)) if Arc::ptr_eq(sentence, &m.sentence) => index,
+                _ => *in_doc.entry(&m.sentence).or_insert_with(|| {
+                    shared.sentences.push(&m.sentence);
+                    shared.sentences.len() - 1
+                }),
+            };
+            last = Some((&m.sentence, index));
+            shared.sentence_of.push(index);
+            for c in &m.candidates {
+                shared.place_index.entry(&c.place).or_insert_with(|| {
+                    shared.places.push(c);
+                    shared.places.len() - 1
+                });
+            }
+        }
+        shared
+    }
+
+    /// Whether a candidate says of its place what the place's row says, so it need not say it again.
+    fn has_row_of(&self, c: &Candidate) -> bool {
+        let row = self.places[self.place_index[c.place.as_str()]];
+        std::ptr::eq(row, c)
+            || (row.name == c.name
+                && row.kind == c.kind
+                && row.country == c.country
+                && row.lat.to_bits() == c.lat.to_bits()
+                && row.lon.to_bits() == c.lon.to_bits())
+    }
+}
+
+/// The `candidate_places` rows.
+struct CandidatePlaces<'a>(&'a [&'a Candidate]);
+
+impl Serialize for CandidatePlaces<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|c| CandidatePlaceRow(c)))
+    }
+}
+
+struct CandidatePlaceRow<'a>(&'a Candidate);
+
+impl Serialize for CandidatePlaceRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let c = self.0;
+        let mut row = serializer.serialize_struct("CandidatePlace", 6)?;
+        row.serialize_field("id", &c.place)?;
+        row.serialize_field("name", &c.name)?;
+        row.serialize_field("kind", &c.kind)?;
+        match &c.country {
+            Some(country) => row.serialize_field("country", country)?,
+            None => row.skip_field("country")?,
+        }
+        row.serialize_field("lat", &c.lat)?;
+        row.serialize_field("lon", &c.lon)?;
+        row.end()
+    }
+}
+
+struct MentionRecords<'a>(&'a Story, &'a Shared<'a>);
+
+impl Serialize for MentionRecords<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let MentionRecords(story, shared) = *self;
+        serializer.collect_seq(story.mentions.iter().zip(&shared.sentence_of).map(
+            |(mention, &sentence)| MentionRecord {
+                mention,
+                sentence,
+                shared,
+            },
+        ))
+    }
+}
+
+struct MentionRecord<'a> {
+    mention: &'a Mention,
+    sentence: usize,
+    shared: &'a Shared<'a>,
+}
+
+impl Serialize for MentionRecord<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let m = self.mention;
+        let mut record = serializer.serialize_struct("Mention", 11)?;
+        record.serialize_field("doc", &m.doc)?;
+        record.serialize_field("start", &m.start)?;
+        record.serialize_field("end", &m.end)?;
+        record.serialize_field("text", &m.text)?;
+        record.serialize_field("place", &m.place)?;
+        record.serialize_field("lat", &m.lat)?;
+        record.serialize_field("lon", &m.lon)?;
+        record.serialize_field("confidence", &m.confidence)?;
+        match &m.role {
+            Some(role) => record.serialize_field("role", role)?,
+            None => record.skip_field("role")?,
+        }
+        record.serialize_field("sentence", &self.sentence)?;
+        record.serialize_field("candidates", &CandidateRecords(m, self.shared))?;
+        record.end()
+    }
+}
+
+struct CandidateRecords<'a>(&'a Mention, &'a Shared<'a>);
+
+impl Serialize for CandidateRecords<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let CandidateRecords(mention, shared) = *self;
+        serializer.collect_seq(mention.candidates.iter().map(|c| CandidateRecord {
+            candidate: c,
+            whole: !shared.has_row_of(c),
+        }))
+    }
+}
+
+struct CandidateRecord<'a> {
+    candidate: &'a Candidate,
+    /// Written whole, as its details differ from its place's row.
+    whole: bool,
+}
+
+impl Serialize for CandidateRecord<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        if self.whole {
+            return self.candidate.serialize(serializer);
+        }
+        let mut record = serializer.serialize_struct("Candidate", 2)?;
+        record.serialize_field("place", &self.candidate.place)?;
+        record.serialize_field("score", &self.candidate.score)?;
+        record.end()
+    }
 }
 
 /// Every layer's features, made one at a time as they are written.
@@ -157,9 +351,378 @@ pub fn read_story(text: &str, origin: &str) -> Result<Story> {
         .map_err(|e| anyhow::anyhow!("{origin}: line {}, column {}: {e}", e.line(), e.column()))
 }
 
+impl<'de> Deserialize<'de> for Story {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Story, D::Error> {
+        StoryRecords::deserialize(deserializer)?
+            .into_story()
+            .map_err(de::Error::custom)
+    }
+}
+
+/// The story's members as the file has them; [`StoryRecords::into_story`] puts back what the tables
+/// hold once.
+#[derive(Deserialize)]
+struct StoryRecords {
+    generator: Generator,
+    documents: Vec<Document>,
+    places: Vec<Place>,
+    #[serde(default)]
+    sentences: Vec<Arc<str>>,
+    #[serde(default)]
+    candidate_places: Vec<CandidatePlaceIn>,
+    mentions: Vec<MentionIn>,
+    #[serde(default)]
+    demonyms: Vec<crate::story::Demonym>,
+    #[serde(default)]
+    times: Vec<TimeExpr>,
+    #[serde(default)]
+    events: Vec<Event>,
+    #[serde(default)]
+    tracks: Vec<Track>,
+    #[serde(default)]
+    actors: Vec<Actor>,
+    #[serde(default)]
+    readings: Vec<DocRecord>,
+}
+
+#[derive(Deserialize)]
+struct CandidatePlaceIn {
+    id: String,
+    name: String,
+    kind: PlaceKind,
+    #[serde(default)]
+    country: Option<String>,
+    lat: f64,
+    lon: f64,
+}
+
+#[derive(Deserialize)]
+struct MentionIn {
+    doc: String,
+    start: usize,
+    end: usize,
+    text: String,
+    place: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    confidence: f64,
+    #[serde(default)]
+    role: Option<String>,
+    sentence: SentenceIn,
+    candidates: Vec<CandidateIn>,
+}
+
+/// A mention's sentence: its index in `sentences`, or (as older versions wrote it) the text itself.
+enum SentenceIn {
+    Index(u64),
+    Text(Arc<str>),
+}
+
+impl<'de> Deserialize<'de> for SentenceIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct SentenceVisitor;
+        impl Visitor<'_> for SentenceVisitor {
+            type Value = SentenceIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an index into `sentences` or a sentence")
+            }
+            fn visit_u64<E: de::Error>(self, index: u64) -> std::result::Result<SentenceIn, E> {
+                Ok(SentenceIn::Index(index))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<SentenceIn, E> {
+                Ok(SentenceIn::Text(text.into()))
+            }
+        }
+        deserializer.deserialize_any(SentenceVisitor)
+    }
+}
+
+/// A candidate: its place and score, the rest in `candidate_places`, or written whole.
+#[derive(Deserialize)]
+struct CandidateIn {
+    place: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    kind: Option<PlaceKind>,
+    #[serde(default)]
+    country: Option<String>,
+    #[serde(default)]
+    lat: Option<f64>,
+    #[serde(default)]
+    lon: Option<f64>,
+    score: f64,
+}
+
+impl StoryRecords {
+    fn into_story(self) -> std::result::Result<Story, String> {
+        let rows: FxHashMap<&str, &CandidatePlaceIn> = self
+            .candidate_places
+            .iter()
+            .map(|row| (row.id.as_str(), row))
+            .collect();
+        let mut mentions = Vec::with_capacity(self.mentions.len());
+        for (i, m) in self.mentions.into_iter().enumerate() {
+            let sentence = match m.sentence {
+                SentenceIn::Text(text) => text,
+                SentenceIn::Index(index) => usize::try_from(index)
+                    .ok()
+                    .and_then(|index| self.sentences.get(index))
+                    .cloned()
+                    .ok_or_else(|| {
+                        format!(
+                            "mention {i} ({:?} in document {:?}): sentence {index} is not in \
+                             `sentences`, which has {}",
+                            m.text,
+                            m.doc,
+                            self.sentences.len()
+                        )
+                    })?,
+            };
+            let candidates = m
+                .candidates
+                .into_iter()
+                .map(|c| candidate(c, &rows))
+                .collect::<std::result::Result<_, _>>()
+                .map_err(|e| format!("mention {i} ({:?} in document {:?}): {e}", m.text, m.doc))?;
+            mentions.push(Mention {
+                doc: m.doc,
+                start: m.start,
+                end: m.end,
+                text: m.text,
+                place: m.place,
+                lat: m.lat,
+                lon: m.lon,
+                confidence: m.confidence,
+                role: m.role,
+                sentence,
+                candidates,
+            });
+        }
+        Ok(Story {
+            generator: self.generator,
+            documents: self.documents,
+            places: self.places,
+            mentions,
+            demonyms: self.demonyms,
+            times: self.times,
+            events: self.events,
+            tracks: self.tracks,
+            actors: self.actors,
+            readings: self.readings,
+        })
+    }
+}
+
+fn candidate(
+    c: CandidateIn,
+    rows: &FxHashMap<&str, &CandidatePlaceIn>,
+) -> std::result::Result<Candidate, String> {
+    match (c.name, c.kind, c.lat, c.lon) {
+        (Some(name), Some(kind), Some(lat), Some(lon)) => Ok(Candidate {
+            place: c.place,
+            name,
+            kind,
+            country: c.country,
+            lat,
+            lon,
+            score: c.score,
+        }),
+        (None, None, None, None) if c.country.is_none() => {
+            let row = rows.get(c.place.as_str()).ok_or_else(|| {
+                format!(
+                    "candidate {:?} is not in `candidate_places` and is not written whole",
+                    c.place
+                )
+            })?;
+            Ok(Candidate {
+                place: c.place,
+                name: row.name.clone(),
+                kind: row.kind,
+                country: row.country.clone(),
+                lat: row.lat,
+                lon: row.lon,
+                score: c.score,
+            })
+        }
+        _ => Err(format!(
+            "candidate {:?} has some of name, kind, country, lat and lon but not all it needs \
+             (name, kind, lat and lon)",
+            c.place
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn candidate(place: &str, name: &str, score: f64) -> Candidate {
+        Candidate {
+            place: place.into(),
+            name: name.into(),
+            kind: PlaceKind::City,
+            country: Some("CN".into()),
+            lat: 36.06,
+            lon: 120.38,
+            score,
+        }
+    }
+
+    fn mention(doc: &str, text: &str, sentence: &Arc<str>, candidates: Vec<Candidate>) -> Mention {
+        Mention {
+            doc: doc.into(),
+            start: 0,
+            end: text.chars().count(),
+            text: text.into(),
+            place: candidates.first().map(|c| c.place.to_string()),
+            lat: candidates.first().map(|c| c.lat),
+            lon: candidates.first().map(|c| c.lon),
+            confidence: 0.9,
+            role: None,
+            sentence: Arc::clone(sentence),
+            candidates,
+        }
+    }
+
+    /// Two documents telling the same sentence, the first with a second sentence too.
+    fn story() -> Story {
+        let left: Arc<str> = "Ships left Qingdao for Tokyo.".into();
+        let arrived: Arc<str> = "They reached Tokyo.".into();
+        let qingdao = || candidate("gn:1", "Qingdao", 0.9);
+        let tokyo = || candidate("gn:2", "Tokyo", 0.8);
+        Story {
+            mentions: vec![
+                mention("a", "Qingdao", &left, vec![qingdao(), tokyo()]),
+                mention("a", "Tokyo", &left, vec![tokyo()]),
+                mention("a", "Tokyo", &arrived, vec![tokyo(), qingdao()]),
+                // the same text in another document, a copy of its own
+                mention(
+                    "b",
+                    "Qingdao",
+                    &"Ships left Qingdao for Tokyo.".into(),
+                    vec![qingdao()],
+                ),
+            ],
+            ..Story::default()
+        }
+    }
+
+    fn written(story: &Story) -> (String, serde_json::Value) {
+        let mut bytes = Vec::new();
+        StoryJson.write(story, &mut bytes).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let json = serde_json::from_str(&text).unwrap();
+        (text, json)
+    }
+
+    #[test]
+    fn sentences_and_candidate_places_are_written_once_and_read_back() {
+        let story = story();
+        let (text, json) = written(&story);
+        assert_eq!(
+            json["sentences"],
+            serde_json::json!([
+                "Ships left Qingdao for Tokyo.",
+                "They reached Tokyo.",
+                "Ships left Qingdao for Tokyo."
+            ])
+        );
+        let mentions = json["mentions"].as_array().unwrap();
+        let indexes: Vec<u64> = mentions
+            .iter()
+            .map(|m| m["sentence"].as_u64().unwrap())
+            .collect();
+        assert_eq!(indexes, [0, 0, 1, 2]);
+        let places: Vec<&str> = json["candidate_places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(places, ["gn:1", "gn:2"]);
+        assert_eq!(json["candidate_places"][1]["name"], "Tokyo");
+        assert_eq!(
+            mentions[2]["candidates"],
+            serde_json::json!([{"place": "gn:2", "score": 0.8}, {"place": "gn:1", "score": 0.9}])
+        );
+        // one record per line, the tables too
+        assert!(text.contains("\n    \"They reached Tokyo.\",\n"), "{text}");
+
+        let back = read_story(&text, "story.json").unwrap();
+        assert_eq!(back, story);
+        let sentences: Vec<&Arc<str>> = back.mentions.iter().map(|m| &m.sentence).collect();
+        assert!(Arc::ptr_eq(sentences[0], sentences[1]));
+        assert!(!Arc::ptr_eq(sentences[0], sentences[3]));
+    }
+
+    #[test]
+    fn a_candidate_unlike_its_place_row_is_written_whole() {
+        let mut story = story();
+        let mut moved = candidate("gn:1", "Tsingtao", 0.5);
+        moved.lat = -0.0;
+        story.mentions[3].candidates.push(moved);
+        let (text, json) = written(&story);
+        assert_eq!(
+            json["mentions"][3]["candidates"][1],
+            serde_json::json!({"place": "gn:1", "name": "Tsingtao", "kind": "city", "country": "CN",
+                "lat": -0.0, "lon": 120.38, "score": 0.5})
+        );
+        let back = read_story(&text, "story.json").unwrap();
+        assert_eq!(back, story);
+        assert!(back.mentions[3].candidates[1].lat.is_sign_negative());
+    }
+
+    #[test]
+    fn reads_sentences_and_candidates_written_out_as_older_versions_did() {
+        let old = r#"{"generator": {"tool": "mentionmap", "version": "0.1.0",
+            "generated_at": "2023-07-22T00:00:00Z", "attribution": []},
+            "documents": [], "places": [],
+            "mentions": [{"doc": "a", "start": 0, "end": 7, "text": "Qingdao", "place": "gn:1",
+                "lat": 36.06, "lon": 120.38, "confidence": 0.9,
+                "sentence": "Ships left Qingdao for Tokyo.",
+                "candidates": [{"place": "gn:1", "name": "Qingdao", "kind": "city", "country": "CN",
+                    "lat": 36.06, "lon": 120.38, "score": 0.9}]}]}"#;
+        let story = read_story(old, "old.json").unwrap();
+        let expected = self::story();
+        assert_eq!(story.mentions.len(), 1);
+        assert_eq!(
+            story.mentions[0],
+            Mention {
+                candidates: vec![candidate("gn:1", "Qingdao", 0.9)],
+                ..expected.mentions[0].clone()
+            }
+        );
+    }
+
+    #[test]
+    fn a_reference_to_nothing_is_an_error_naming_the_mention() {
+        let (text, _) = written(&story());
+        let broken = text.replacen("\"sentence\":2", "\"sentence\":7", 1);
+        let err = read_story(&broken, "story.json").unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "mention 3 (\"Qingdao\" in document \"b\"): sentence 7 is not in `sentences`"
+            ),
+            "{err}"
+        );
+        let broken = text.replacen(
+            "{\"place\":\"gn:2\",\"score\"",
+            "{\"place\":\"gn:9\",\"score\"",
+            1,
+        );
+        let err = read_story(&broken, "story.json").unwrap_err().to_string();
+        assert!(
+            err.contains("candidate \"gn:9\" is not in `candidate_places`"),
+            "{err}"
+        );
+        let broken = text.replacen("\"score\":0.9}", "\"name\":\"Qingdao\",\"score\":0.9}", 1);
+        let err = read_story(&broken, "story.json").unwrap_err().to_string();
+        assert!(
+            err.contains("has some of name, kind, country, lat and lon"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn round_trips_and_reports_position_of_errors() {
