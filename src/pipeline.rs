@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use crate::events::{self, DocReading};
 use crate::gazetteer::Gazetteer;
-use crate::geoparse::{self, PreparedText};
+use crate::geoparse::{self, PlaceStrings, PreparedText};
 use crate::ingest::SourceDoc;
 use crate::online;
 use crate::story::{
@@ -88,6 +88,7 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
     online: &online::apply::Answers,
 ) -> Story {
     let mut documents = documents.fuse();
+    let place_strings = PlaceStrings::default();
     let mut docs = Vec::new();
     let mut readings = Vec::new();
     let mut chunk = Vec::with_capacity(CHUNK);
@@ -103,7 +104,7 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
         }
         let (d, r): (Vec<_>, Vec<_>) = chunk
             .par_drain(..)
-            .map(|doc| map_document(doc.borrow(), gazetteer, online))
+            .map(|doc| map_document(doc.borrow(), gazetteer, online, &place_strings))
             .unzip();
         docs.extend(d);
         readings.extend(r);
@@ -123,9 +124,10 @@ pub fn map_document(
     doc: &SourceDoc,
     gazetteer: &Gazetteer,
     online: &online::apply::Answers,
+    place_strings: &PlaceStrings,
 ) -> (DocResult, DocReading) {
     let prepared = PreparedText::new(&doc.meta.id, &doc.text);
-    let (mut mentions, demonyms) = geoparse::geoparse(gazetteer, &prepared);
+    let (mut mentions, demonyms) = geoparse::geoparse_with(gazetteer, &prepared, place_strings);
     online.apply(gazetteer, &prepared, &mut mentions);
     read_on_own_date(doc.meta.clone(), &prepared, mentions, demonyms)
 }

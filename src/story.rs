@@ -206,14 +206,15 @@ pub struct Place {
     pub mentions: usize,
 }
 
-/// A gazetteer entry that was considered for a mention, with the score the resolver gave it.
+/// A gazetteer entry that was considered for a mention, with the score the resolver gave it. Its
+/// strings are shared: a corpus names the same few thousand places in millions of candidates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
-    pub place: String,
-    pub name: String,
+    pub place: Arc<str>,
+    pub name: Arc<str>,
     pub kind: PlaceKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<Arc<str>>,
     pub lat: f64,
     pub lon: f64,
     pub score: f64,

@@ -129,7 +129,7 @@ impl<'a> Shared<'a> {
 
     /// Whether a candidate says of its place what the place's row says, so it need not say it again.
     fn has_row_of(&self, c: &Candidate) -> bool {
-        let row = self.places[self.place_index[c.place.as_str()]];
+        let row = self.places[self.place_index[&*c.place]];
         std::ptr::eq(row, c)
             || (row.name == c.name
                 && row.kind == c.kind
@@ -387,11 +387,11 @@ struct StoryRecords {
 
 #[derive(Deserialize)]
 struct CandidatePlaceIn {
-    id: String,
-    name: String,
+    id: Arc<str>,
+    name: Arc<str>,
     kind: PlaceKind,
     #[serde(default)]
-    country: Option<String>,
+    country: Option<Arc<str>>,
     lat: f64,
     lon: f64,
 }
@@ -459,7 +459,7 @@ impl StoryRecords {
         let rows: FxHashMap<&str, &CandidatePlaceIn> = self
             .candidate_places
             .iter()
-            .map(|row| (row.id.as_str(), row))
+            .map(|row| (&*row.id, row))
             .collect();
         let mut mentions = Vec::with_capacity(self.mentions.len());
         for (i, m) in self.mentions.into_iter().enumerate() {
@@ -520,10 +520,10 @@ fn candidate(
 ) -> std::result::Result<Candidate, String> {
     match (c.name, c.kind, c.lat, c.lon) {
         (Some(name), Some(kind), Some(lat), Some(lon)) => Ok(Candidate {
-            place: c.place,
-            name,
+            place: c.place.into(),
+            name: name.into(),
             kind,
-            country: c.country,
+            country: c.country.map(Into::into),
             lat,
             lon,
             score: c.score,
@@ -536,8 +536,8 @@ fn candidate(
                 )
             })?;
             Ok(Candidate {
-                place: c.place,
-                name: row.name.clone(),
+                place: Arc::clone(&row.id),
+                name: Arc::clone(&row.name),
                 kind: row.kind,
                 country: row.country.clone(),
                 lat: row.lat,
@@ -654,6 +654,15 @@ mod tests {
         let sentences: Vec<&Arc<str>> = back.mentions.iter().map(|m| &m.sentence).collect();
         assert!(Arc::ptr_eq(sentences[0], sentences[1]));
         assert!(!Arc::ptr_eq(sentences[0], sentences[3]));
+        let names: Vec<&Arc<str>> = back
+            .mentions
+            .iter()
+            .flat_map(|m| &m.candidates)
+            .filter(|c| &*c.place == "gn:2")
+            .map(|c| &c.name)
+            .collect();
+        assert_eq!(names.len(), 3);
+        assert!(names.iter().all(|name| Arc::ptr_eq(name, names[0])));
     }
 
     #[test]
