@@ -19,12 +19,12 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use rustc_hash::FxHashMap;
 use serde::de::{self, Deserializer, Visitor};
-use serde::ser::{SerializeMap, SerializeStruct};
+use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::ser::Formatter;
 
 use super::features::{Index, Layer};
-use super::geojson::feature_json;
+use super::geojson::FeatureJson;
 use super::Writer;
 use crate::story::{
     Actor, Candidate, DocRecord, Document, Event, Generator, Mention, Place, PlaceKind, Story,
@@ -246,12 +246,13 @@ struct Features<'a>(&'a Story);
 impl Serialize for Features<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let index = Index::new(self.0);
-        serializer.collect_seq(
-            Layer::ALL
-                .iter()
-                .flat_map(|layer| index.features(*layer))
-                .map(|feature| feature_json(&feature)),
-        )
+        let mut features = serializer.serialize_seq(None)?;
+        for layer in Layer::ALL {
+            for feature in index.features(*layer) {
+                features.serialize_element(&FeatureJson(&feature))?;
+            }
+        }
+        features.end()
     }
 }
 
