@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub const GEONAMES_ATTRIBUTION: &str =
     "Place data from GeoNames (geonames.org), licensed under CC BY 4.0";
 
-/// Serialised in the layout of `story.json`, which `src/export/story_json.rs` defines.
+/// Written to `story.json` and read back in the layout `src/export/story_json.rs` defines.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Story {
     pub generator: Generator,

@@ -19,9 +19,9 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use rustc_hash::FxHashMap;
 use serde::de::{self, Deserializer, Visitor};
-use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
+use serde::ser::SerializeSeq;
 use serde::{Deserialize, Serialize, Serializer};
-use serde_json::ser::Formatter;
+use serde_json::ser::{CompactFormatter, Formatter};
 
 use super::features::{Index, Layer};
 use super::geojson::FeatureJson;
@@ -35,49 +35,261 @@ pub struct StoryJson;
 
 impl Writer for StoryJson {
     fn write(&self, story: &Story, out: &mut dyn Write) -> Result<()> {
-        let mut out = io::BufWriter::new(out);
-        let mut serializer =
-            serde_json::Serializer::with_formatter(&mut out, RecordLines::default());
-        let mut file = serializer
-            .serialize_map(None)
-            .context("cannot serialise the story")?;
-        file.serialize_entry("type", "FeatureCollection")?;
-        story_members(story, &mut file)?;
-        file.serialize_entry("features", &Features(story))?;
-        SerializeMap::end(file).context("cannot serialise the story")?;
-        out.write_all(b"\n")?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, out);
+        write_story(story, &mut out).context("cannot write the story")?;
         out.flush()?;
         Ok(())
     }
 }
 
-/// The story's members, in the layout of `story.json` (without its GeoJSON members).
-impl Serialize for Story {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        story_members(self, &mut map)?;
-        map.end()
+/// The file, one member after another, each a list of records one a line (see [`RecordLines`]). The
+/// sentences, the candidates' places and the mentions are most of a story, and are written here
+/// directly rather than through serde, several times faster; the layout is the same.
+fn write_story(story: &Story, out: &mut impl Write) -> io::Result<()> {
+    let shared = Shared::of(&story.mentions);
+    out.write_all(b"{\n  \"type\": \"FeatureCollection\"")?;
+    member(out, "generator", &story.generator)?;
+    member(out, "documents", &story.documents)?;
+    member(out, "places", &story.places)?;
+    list(out, "sentences", &shared.sentences, |out, s| string(out, s))?;
+    list(out, "candidate_places", &shared.places, |out, c| {
+        candidate_place(out, c)
+    })?;
+    let mut mentions = MentionWriter::new(&shared);
+    list(
+        out,
+        "mentions",
+        story.mentions.iter().zip(&shared.sentence_of),
+        |out, (m, &sentence)| mentions.write(out, m, sentence),
+    )?;
+    member(out, "demonyms", &story.demonyms)?;
+    member(out, "times", &story.times)?;
+    member(out, "events", &story.events)?;
+    member(out, "tracks", &story.tracks)?;
+    member(out, "actors", &story.actors)?;
+    if !story.readings.is_empty() {
+        member(out, "readings", &story.readings)?;
+    }
+    member(out, "features", &Features(story))?;
+    out.write_all(b"\n}\n")
+}
+
+/// `, "key": value` on a line of its own, the value through serde.
+fn member(out: &mut impl Write, key: &str, value: &impl Serialize) -> io::Result<()> {
+    key_line(out, key)?;
+    let mut serializer = serde_json::Serializer::with_formatter(out, RecordLines::member());
+    value.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+fn key_line(out: &mut impl Write, key: &str) -> io::Result<()> {
+    out.write_all(b",\n  ")?;
+    string(out, key)?;
+    out.write_all(b": ")
+}
+
+/// `, "key": [...]`, a record a line as [`RecordLines`] lays them out.
+fn list<W: Write, T>(
+    out: &mut W,
+    key: &str,
+    items: impl IntoIterator<Item = T>,
+    mut record: impl FnMut(&mut W, T) -> io::Result<()>,
+) -> io::Result<()> {
+    key_line(out, key)?;
+    out.write_all(b"[")?;
+    let mut first = true;
+    for item in items {
+        out.write_all(if first { b"\n    " } else { b",\n    " })?;
+        record(out, item)?;
+        first = false;
+    }
+    out.write_all(if first { b"]" } else { b"\n  ]" })
+}
+
+/// Writes mention records, with what recurs from one to the next kept ready as text: the document's
+/// id, each candidate place's id, each number.
+struct MentionWriter<'a> {
+    shared: &'a Shared<'a>,
+    /// The next candidate's place in [`Shared::candidates`].
+    next_candidate: usize,
+    /// The last document id written, and its JSON text.
+    doc: (&'a str, Vec<u8>),
+    numbers: Numbers,
+}
+
+impl<'a> MentionWriter<'a> {
+    fn new(shared: &'a Shared<'a>) -> MentionWriter<'a> {
+        MentionWriter {
+            shared,
+            next_candidate: 0,
+            doc: ("", b"\"\"".to_vec()),
+            numbers: Numbers::default(),
+        }
+    }
+
+    fn write(&mut self, out: &mut impl Write, m: &'a Mention, sentence: usize) -> io::Result<()> {
+        if self.doc.0 != m.doc {
+            self.doc.1.clear();
+            string(&mut self.doc.1, &m.doc)?;
+            self.doc.0 = &m.doc;
+        }
+        let candidates = &self.shared.candidates[self.next_candidate..][..m.candidates.len()];
+        self.next_candidate += m.candidates.len();
+        let id = |i: usize| &self.shared.ids[candidates[i].row][..];
+        out.write_all(b"{\"doc\":")?;
+        out.write_all(&self.doc.1)?;
+        out.write_all(b",\"start\":")?;
+        integer(out, m.start)?;
+        out.write_all(b",\"end\":")?;
+        integer(out, m.end)?;
+        out.write_all(b",\"text\":")?;
+        string(out, &m.text)?;
+        out.write_all(b",\"place\":")?;
+        match &m.place {
+            // most often the first candidate's
+            Some(place) if m.candidates.first().is_some_and(|c| *c.place == **place) => {
+                out.write_all(id(0))?
+            }
+            Some(place) => string(out, place)?,
+            None => out.write_all(b"null")?,
+        }
+        out.write_all(b",\"lat\":")?;
+        self.numbers.write_optional(out, m.lat)?;
+        out.write_all(b",\"lon\":")?;
+        self.numbers.write_optional(out, m.lon)?;
+        out.write_all(b",\"confidence\":")?;
+        self.numbers.write(out, m.confidence)?;
+        if let Some(role) = &m.role {
+            out.write_all(b",\"role\":")?;
+            string(out, role)?;
+        }
+        out.write_all(b",\"sentence\":")?;
+        integer(out, sentence)?;
+        out.write_all(b",\"candidates\":[")?;
+        for (i, c) in m.candidates.iter().enumerate() {
+            out.write_all(if i == 0 {
+                b"{\"place\":"
+            } else {
+                b",{\"place\":"
+            })?;
+            out.write_all(id(i))?;
+            if candidates[i].whole {
+                place_details(out, c)?;
+            }
+            out.write_all(b",\"score\":")?;
+            self.numbers.write(out, c.score)?;
+            out.write_all(b"}")?;
+        }
+        out.write_all(b"]}")
     }
 }
 
-fn story_members<M: SerializeMap>(story: &Story, map: &mut M) -> std::result::Result<(), M::Error> {
-    let shared = Shared::of(&story.mentions);
-    map.serialize_entry("generator", &story.generator)?;
-    map.serialize_entry("documents", &story.documents)?;
-    map.serialize_entry("places", &story.places)?;
-    map.serialize_entry("sentences", &shared.sentences)?;
-    map.serialize_entry("candidate_places", &CandidatePlaces(&shared.places))?;
-    map.serialize_entry("mentions", &MentionRecords(story, &shared))?;
-    map.serialize_entry("demonyms", &story.demonyms)?;
-    map.serialize_entry("times", &story.times)?;
-    map.serialize_entry("events", &story.events)?;
-    map.serialize_entry("tracks", &story.tracks)?;
-    map.serialize_entry("actors", &story.actors)?;
-    if !story.readings.is_empty() {
-        map.serialize_entry("readings", &story.readings)?;
-    }
-    Ok(())
+/// A `candidate_places` row.
+fn candidate_place(out: &mut impl Write, c: &Candidate) -> io::Result<()> {
+    out.write_all(b"{\"id\":")?;
+    string(out, &c.place)?;
+    place_details(out, c)?;
+    out.write_all(b"}")
 }
+
+/// What a candidate says of its place besides the id: `,"name":...` up to its longitude.
+fn place_details(out: &mut impl Write, c: &Candidate) -> io::Result<()> {
+    out.write_all(b",\"name\":")?;
+    string(out, &c.name)?;
+    out.write_all(b",\"kind\":\"")?;
+    out.write_all(c.kind.as_str().as_bytes())?;
+    out.write_all(b"\"")?;
+    if let Some(country) = &c.country {
+        out.write_all(b",\"country\":")?;
+        string(out, country)?;
+    }
+    out.write_all(b",\"lat\":")?;
+    number(out, c.lat)?;
+    out.write_all(b",\"lon\":")?;
+    number(out, c.lon)
+}
+
+fn integer(out: &mut impl Write, n: usize) -> io::Result<()> {
+    CompactFormatter.write_u64(out, n as u64)
+}
+
+/// A number as serde_json writes one (the shortest form that reads back the same), and null for what
+/// JSON has no number for.
+fn number(out: &mut impl Write, x: f64) -> io::Result<()> {
+    if x.is_finite() {
+        CompactFormatter.write_f64(out, x)
+    } else {
+        out.write_all(b"null")
+    }
+}
+
+/// Numbers written as [`number`] writes them, each distinct value formatted once: scores and
+/// confidences are rounded to thousandths and a mention's point is its place's, so a few thousand
+/// values recur over hundreds of thousands of records.
+#[derive(Default)]
+struct Numbers(FxHashMap<u64, Box<[u8]>>);
+
+impl Numbers {
+    fn write(&mut self, out: &mut impl Write, x: f64) -> io::Result<()> {
+        let text = self.0.entry(x.to_bits()).or_insert_with(|| {
+            let mut text = Vec::new();
+            number(&mut text, x).expect("writing to memory cannot fail");
+            text.into_boxed_slice()
+        });
+        out.write_all(text)
+    }
+
+    fn write_optional(&mut self, out: &mut impl Write, x: Option<f64>) -> io::Result<()> {
+        match x {
+            Some(x) => self.write(out, x),
+            None => out.write_all(b"null"),
+        }
+    }
+}
+
+/// A JSON string, escaped as serde_json escapes: quote, backslash and control characters, nothing else.
+fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
+    let bytes = s.as_bytes();
+    let needs_escape = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+    let plain = if bytes.len() < 32 {
+        !bytes.iter().any(|&b| needs_escape(b))
+    } else {
+        // without an early exit, the check runs over many bytes at a time
+        !bytes.iter().fold(false, |any, &b| any | needs_escape(b))
+    };
+    out.write_all(b"\"")?;
+    if plain {
+        out.write_all(bytes)?;
+    } else {
+        let mut run = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escaped: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..0x20 => &[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0xf)],
+                ],
+                _ => continue,
+            };
+            out.write_all(&bytes[run..i])?;
+            out.write_all(escaped)?;
+            run = i + 1;
+        }
+        out.write_all(&bytes[run..])?;
+    }
+    out.write_all(b"\"")
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// What the mentions share, each once: their sentences, once per document, and the places their
 /// candidates name, each with the first candidate that names it.
@@ -86,7 +298,17 @@ struct Shared<'a> {
     /// Per mention, its sentence's index in `sentences`.
     sentence_of: Vec<usize>,
     places: Vec<&'a Candidate>,
-    place_index: FxHashMap<&'a str, usize>,
+    /// Per row of `places`, its id as JSON text.
+    ids: Vec<Vec<u8>>,
+    /// Every candidate of every mention in turn.
+    candidates: Vec<CandidateRef>,
+}
+
+/// A candidate as written: its place's row, and whether it is written whole, its details differing
+/// from the row's.
+struct CandidateRef {
+    row: usize,
+    whole: bool,
 }
 
 impl<'a> Shared<'a> {
@@ -95,8 +317,10 @@ impl<'a> Shared<'a> {
             sentences: Vec::new(),
             sentence_of: Vec::with_capacity(mentions.len()),
             places: Vec::new(),
-            place_index: FxHashMap::default(),
+            ids: Vec::new(),
+            candidates: Vec::new(),
         };
+        let mut place_index: FxHashMap<&str, usize> = FxHashMap::default();
         // sentences are told apart by their text, so the file does not depend on which mentions
         // happened to share a copy in memory; one document's at a time
         let mut in_doc: FxHashMap<&str, usize> = FxHashMap::default();
@@ -118,126 +342,31 @@ impl<'a> Shared<'a> {
             last = Some((&m.sentence, index));
             shared.sentence_of.push(index);
             for c in &m.candidates {
-                shared.place_index.entry(&c.place).or_insert_with(|| {
+                let row = *place_index.entry(&c.place).or_insert_with(|| {
+                    let mut id = Vec::new();
+                    string(&mut id, &c.place).expect("writing to memory cannot fail");
+                    shared.ids.push(id);
                     shared.places.push(c);
                     shared.places.len() - 1
+                });
+                shared.candidates.push(CandidateRef {
+                    row,
+                    whole: !same_place(shared.places[row], c),
                 });
             }
         }
         shared
     }
-
-    /// Whether a candidate says of its place what the place's row says, so it need not say it again.
-    fn has_row_of(&self, c: &Candidate) -> bool {
-        let row = self.places[self.place_index[&*c.place]];
-        std::ptr::eq(row, c)
-            || (row.name == c.name
-                && row.kind == c.kind
-                && row.country == c.country
-                && row.lat.to_bits() == c.lat.to_bits()
-                && row.lon.to_bits() == c.lon.to_bits())
-    }
 }
 
-/// The `candidate_places` rows.
-struct CandidatePlaces<'a>(&'a [&'a Candidate]);
-
-impl Serialize for CandidatePlaces<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|c| CandidatePlaceRow(c)))
-    }
-}
-
-struct CandidatePlaceRow<'a>(&'a Candidate);
-
-impl Serialize for CandidatePlaceRow<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let c = self.0;
-        let mut row = serializer.serialize_struct("CandidatePlace", 6)?;
-        row.serialize_field("id", &c.place)?;
-        row.serialize_field("name", &c.name)?;
-        row.serialize_field("kind", &c.kind)?;
-        match &c.country {
-            Some(country) => row.serialize_field("country", country)?,
-            None => row.skip_field("country")?,
-        }
-        row.serialize_field("lat", &c.lat)?;
-        row.serialize_field("lon", &c.lon)?;
-        row.end()
-    }
-}
-
-struct MentionRecords<'a>(&'a Story, &'a Shared<'a>);
-
-impl Serialize for MentionRecords<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let MentionRecords(story, shared) = *self;
-        serializer.collect_seq(story.mentions.iter().zip(&shared.sentence_of).map(
-            |(mention, &sentence)| MentionRecord {
-                mention,
-                sentence,
-                shared,
-            },
-        ))
-    }
-}
-
-struct MentionRecord<'a> {
-    mention: &'a Mention,
-    sentence: usize,
-    shared: &'a Shared<'a>,
-}
-
-impl Serialize for MentionRecord<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let m = self.mention;
-        let mut record = serializer.serialize_struct("Mention", 11)?;
-        record.serialize_field("doc", &m.doc)?;
-        record.serialize_field("start", &m.start)?;
-        record.serialize_field("end", &m.end)?;
-        record.serialize_field("text", &m.text)?;
-        record.serialize_field("place", &m.place)?;
-        record.serialize_field("lat", &m.lat)?;
-        record.serialize_field("lon", &m.lon)?;
-        record.serialize_field("confidence", &m.confidence)?;
-        match &m.role {
-            Some(role) => record.serialize_field("role", role)?,
-            None => record.skip_field("role")?,
-        }
-        record.serialize_field("sentence", &self.sentence)?;
-        record.serialize_field("candidates", &CandidateRecords(m, self.shared))?;
-        record.end()
-    }
-}
-
-struct CandidateRecords<'a>(&'a Mention, &'a Shared<'a>);
-
-impl Serialize for CandidateRecords<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let CandidateRecords(mention, shared) = *self;
-        serializer.collect_seq(mention.candidates.iter().map(|c| CandidateRecord {
-            candidate: c,
-            whole: !shared.has_row_of(c),
-        }))
-    }
-}
-
-struct CandidateRecord<'a> {
-    candidate: &'a Candidate,
-    /// Written whole, as its details differ from its place's row.
-    whole: bool,
-}
-
-impl Serialize for CandidateRecord<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        if self.whole {
-            return self.candidate.serialize(serializer);
-        }
-        let mut record = serializer.serialize_struct("Candidate", 2)?;
-        record.serialize_field("place", &self.candidate.place)?;
-        record.serialize_field("score", &self.candidate.score)?;
-        record.end()
-    }
+/// Whether a candidate says of its place what the place's row says, so it need not say it again.
+fn same_place(row: &Candidate, c: &Candidate) -> bool {
+    std::ptr::eq(row, c)
+        || (row.name == c.name
+            && row.kind == c.kind
+            && row.country == c.country
+            && row.lat.to_bits() == c.lat.to_bits()
+            && row.lon.to_bits() == c.lon.to_bits())
 }
 
 /// Every layer's features, made one at a time as they are written.
@@ -259,7 +388,6 @@ impl Serialize for Features<'_> {
 /// JSON laid out one member and one record per line, each record compact: it reads and diffs line by
 /// line like the pretty form, at a fraction of its size and writing time (a corpus gives hundreds of
 /// thousands of mentions).
-#[derive(Default)]
 struct RecordLines {
     depth: usize,
     has_value: bool,
@@ -269,6 +397,14 @@ struct RecordLines {
 const LINE_DEPTH: usize = 2;
 
 impl RecordLines {
+    /// For the value of a member of the file's object.
+    fn member() -> RecordLines {
+        RecordLines {
+            depth: 1,
+            has_value: false,
+        }
+    }
+
     fn new_line<W: ?Sized + Write>(&self, w: &mut W, depth: usize) -> io::Result<()> {
         w.write_all(b"\n")?;
         for _ in 0..depth {
@@ -667,6 +803,23 @@ mod tests {
     }
 
     #[test]
+    fn records_hold_every_field_of_a_mention_and_its_candidates() {
+        // mentions are written by hand: a field added to Mention or Candidate must be added there too
+        let keys = |value: &serde_json::Value| -> std::collections::BTreeSet<String> {
+            value.as_object().unwrap().keys().cloned().collect()
+        };
+        let mut story = story();
+        story.mentions[0].role = Some("polity".into());
+        let (_, json) = written(&story);
+        let derived = serde_json::to_value(&story.mentions[0]).unwrap();
+        assert_eq!(keys(&json["mentions"][0]), keys(&derived));
+        let mut candidate = keys(&json["candidate_places"][0]);
+        assert!(candidate.remove("id"));
+        candidate.extend(keys(&json["mentions"][0]["candidates"][0]));
+        assert_eq!(candidate, keys(&derived["candidates"][0]));
+    }
+
+    #[test]
     fn a_candidate_unlike_its_place_row_is_written_whole() {
         let mut story = story();
         let mut moved = candidate("gn:1", "Tsingtao", 0.5);
@@ -732,6 +885,25 @@ mod tests {
             err.contains("has some of name, kind, country, lat and lon"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let every_control: String = (0u8..0x20).map(char::from).collect();
+        for text in [
+            "plain",
+            "",
+            "\"quoted\" and back\\slash",
+            &every_control,
+            "\u{7f} DEL, é, 北京, \u{2028} and / stay as they are",
+        ] {
+            let mut ours = Vec::new();
+            string(&mut ours, text).unwrap();
+            assert_eq!(
+                std::str::from_utf8(&ours).unwrap(),
+                serde_json::to_string(text).unwrap()
+            );
+        }
     }
 
     #[test]
