@@ -371,7 +371,7 @@ fn demonym_as_mention(gazetteer: &Gazetteer, d: crate::story::Demonym) -> crate:
         lon: country.map(|c| c.lon),
         confidence: 1.0,
         role: None,
-        sentence: String::new(),
+        sentence: "".into(),
         candidates: Vec::new(),
     }
 }

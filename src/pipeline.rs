@@ -8,7 +8,7 @@
 //! unless the document's date is still open (undated, or dated only by inference), since the next
 //! phase may move that date and read its times and frames again.
 //!
-//! The *reduce* phase ([`reduce`]) works across documents: articles still undated, or dated only by
+//! The *reduce* phase (`reduce`) works across documents: articles still undated, or dated only by
 //! inference, get the earliest date the happenings they report allow, as other articles date those
 //! happenings (the same "set out on Sunday" told by a dated article); then events are merged, places
 //! collected, and tracks drawn. It needs only the map results and the places' gazetteer entries, and
@@ -19,6 +19,7 @@
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::ops::Range;
 
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -26,7 +27,7 @@ use rayon::prelude::*;
 
 use crate::events::{self, DocReading};
 use crate::gazetteer::Gazetteer;
-use crate::geoparse::{self, PreparedText};
+use crate::geoparse::{self, PlaceStrings, PreparedText};
 use crate::ingest::SourceDoc;
 use crate::online;
 use crate::story::{
@@ -49,15 +50,56 @@ const CHUNK: usize = 512;
 /// ...or as many as hold this much text, so that long documents do not make a chunk large.
 const CHUNK_BYTES: usize = 8 << 20;
 
-/// One document as the map phase leaves it, but for its reading (kept beside, for the event steps).
+/// What the reduce phase may still change of a document: its date, and so its times.
 #[derive(Debug, Clone)]
-pub struct DocResult {
+struct DocState {
     meta: Document,
-    mentions: Vec<Mention>,
-    demonyms: Vec<Demonym>,
     times: Vec<TimeExpr>,
     /// Kept only while the date is open, to read the document again on a date other documents give.
     text: Option<String>,
+}
+
+/// One document as the map phase leaves it.
+pub struct Mapped {
+    state: DocState,
+    mentions: Vec<Mention>,
+    demonyms: Vec<Demonym>,
+    reading: DocReading,
+}
+
+/// The map phase's results for the documents so far, in input order. Mentions and demonyms, which
+/// nothing changes after the map phase, are gathered into one list each as documents come in and
+/// become the story's as they are: gathered only at the end, every mention would be held twice at
+/// the moment the story is largest.
+#[derive(Default)]
+struct MapResults {
+    docs: Vec<DocResult>,
+    readings: Vec<DocReading>,
+    mentions: Vec<Mention>,
+    demonyms: Vec<Demonym>,
+}
+
+/// One document's part of [`MapResults`].
+struct DocResult {
+    state: DocState,
+    /// Where its mentions and demonyms are in [`MapResults`]' lists.
+    mentions: Range<usize>,
+    demonyms: Range<usize>,
+}
+
+impl MapResults {
+    fn add(&mut self, mapped: Mapped) {
+        let mentions = self.mentions.len()..self.mentions.len() + mapped.mentions.len();
+        let demonyms = self.demonyms.len()..self.demonyms.len() + mapped.demonyms.len();
+        self.mentions.extend(mapped.mentions);
+        self.demonyms.extend(mapped.demonyms);
+        self.docs.push(DocResult {
+            state: mapped.state,
+            mentions,
+            demonyms,
+        });
+        self.readings.push(mapped.reading);
+    }
 }
 
 fn date_is_open(meta: &Document) -> bool {
@@ -88,8 +130,8 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
     online: &online::apply::Answers,
 ) -> Story {
     let mut documents = documents.fuse();
-    let mut docs = Vec::new();
-    let mut readings = Vec::new();
+    let place_strings = PlaceStrings::default();
+    let mut results = MapResults::default();
     let mut chunk = Vec::with_capacity(CHUNK);
     loop {
         let mut bytes = 0;
@@ -101,16 +143,16 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
         if chunk.is_empty() {
             break;
         }
-        let (d, r): (Vec<_>, Vec<_>) = chunk
+        let mapped: Vec<Mapped> = chunk
             .par_drain(..)
-            .map(|doc| map_document(doc.borrow(), gazetteer, online))
-            .unzip();
-        docs.extend(d);
-        readings.extend(r);
+            .map(|doc| map_document(doc.borrow(), gazetteer, online, &place_strings))
+            .collect();
+        for m in mapped {
+            results.add(m);
+        }
     }
     let mut story = reduce(
-        docs,
-        readings,
+        results,
         &|id| gazetteer_place(gazetteer, id).or_else(|| online.place(id)),
         options,
     );
@@ -123,9 +165,10 @@ pub fn map_document(
     doc: &SourceDoc,
     gazetteer: &Gazetteer,
     online: &online::apply::Answers,
-) -> (DocResult, DocReading) {
+    place_strings: &PlaceStrings,
+) -> Mapped {
     let prepared = PreparedText::new(&doc.meta.id, &doc.text);
-    let (mut mentions, demonyms) = geoparse::geoparse(gazetteer, &prepared);
+    let (mut mentions, demonyms) = geoparse::geoparse_with(gazetteer, &prepared, place_strings);
     online.apply(gazetteer, &prepared, &mut mentions);
     read_on_own_date(doc.meta.clone(), &prepared, mentions, demonyms)
 }
@@ -154,7 +197,7 @@ fn read_on_own_date(
     prepared: &PreparedText,
     mentions: Vec<Mention>,
     demonyms: Vec<Demonym>,
-) -> (DocResult, DocReading) {
+) -> Mapped {
     if meta.published.is_none() {
         if let Some(date) = time::dateline(prepared.text) {
             meta.published = Some(date.format("%Y-%m-%d").to_string());
@@ -164,36 +207,34 @@ fn read_on_own_date(
     let anchor = meta.published.as_deref().and_then(time::parse_date);
     let times = time::find_time_expressions(prepared, anchor);
     let text = date_is_open(&meta).then(|| prepared.text.to_string());
-    let mut result = DocResult {
-        meta,
-        mentions,
-        demonyms,
-        times,
-        text,
-    };
+    let mut state = DocState { meta, times, text };
     if anchor.is_none() {
-        if let Some(inferred) = time::infer_publication_date(&result.times) {
+        if let Some(inferred) = time::infer_publication_date(&state.times) {
             // an inferred date stays open: the text was kept above
-            result.redate(inferred, prepared);
+            state.redate(inferred, prepared);
         }
     }
-    let reading = result.read(prepared);
-    (result, reading)
+    let reading = state.read(prepared, &mentions, &demonyms);
+    Mapped {
+        state,
+        mentions,
+        demonyms,
+        reading,
+    }
 }
 
-impl DocResult {
+impl DocState {
     fn published(&self) -> Option<NaiveDate> {
         self.meta.published.as_deref().and_then(time::parse_date)
     }
 
-    fn read(&self, prepared: &PreparedText) -> DocReading {
-        events::read_document(
-            prepared,
-            &self.mentions,
-            &self.demonyms,
-            &self.times,
-            self.published(),
-        )
+    fn read(
+        &self,
+        prepared: &PreparedText,
+        mentions: &[Mention],
+        demonyms: &[Demonym],
+    ) -> DocReading {
+        events::read_document(prepared, mentions, demonyms, &self.times, self.published())
     }
 
     /// Date the document anew, as inferred, and read its times on that date.
@@ -203,8 +244,13 @@ impl DocResult {
         self.times = time::find_time_expressions(prepared, Some(date));
     }
 
-    /// [`DocResult::redate`] from the kept text, and the frames on the new date.
-    fn redate_and_read(&mut self, date: NaiveDate) -> DocReading {
+    /// [`DocState::redate`] from the kept text, and the frames on the new date.
+    fn redate_and_read(
+        &mut self,
+        date: NaiveDate,
+        mentions: &[Mention],
+        demonyms: &[Demonym],
+    ) -> DocReading {
         let text = self
             .text
             .take()
@@ -212,7 +258,7 @@ impl DocResult {
         let id = self.meta.id.clone();
         let prepared = PreparedText::new(&id, &text);
         self.redate(date, &prepared);
-        let reading = self.read(&prepared);
+        let reading = self.read(&prepared, mentions, demonyms);
         self.text = Some(text);
         reading
     }
@@ -220,13 +266,18 @@ impl DocResult {
 
 /// The reduce phase: the cross-document steps over every document's map result, in input order.
 /// `place_of` gives the place of a gazetteer id (None drops the id, as a gazetteer without it would).
-pub fn reduce(
-    mut docs: Vec<DocResult>,
-    mut readings: Vec<DocReading>,
+fn reduce(
+    mut results: MapResults,
     place_of: &dyn Fn(&str) -> Option<Place>,
     options: &ExtractOptions,
 ) -> Story {
-    date_from_other_documents(&mut docs, &mut readings);
+    date_from_other_documents(&mut results);
+    let MapResults {
+        docs,
+        readings,
+        mentions,
+        demonyms,
+    } = results;
     let mut story = Story {
         generator: Generator {
             tool: "mentionmap".into(),
@@ -239,12 +290,20 @@ pub fn reduce(
                     .to_string(),
             ],
         },
+        mentions,
+        demonyms,
         ..Story::default()
     };
     let (events, actors) = events::assemble(&readings);
     story.events = events;
     story.actors = actors;
-    for (d, reading) in docs.into_iter().zip(readings) {
+    // made as large as they will be at once: grown by doubling, they could take twice the room
+    story.readings.reserve_exact(docs.len());
+    story.documents.reserve_exact(docs.len());
+    story
+        .times
+        .reserve_exact(docs.iter().map(|d| d.state.times.len()).sum());
+    for (DocResult { state: d, .. }, reading) in docs.into_iter().zip(readings) {
         let record = match d.text {
             Some(text) => DocRecord {
                 doc: reading.doc,
@@ -260,8 +319,6 @@ pub fn reduce(
         };
         story.readings.push(record);
         story.documents.push(d.meta);
-        story.mentions.extend(d.mentions);
-        story.demonyms.extend(d.demonyms);
         story.times.extend(d.times);
     }
     story.places = collect_places(&story.mentions, place_of);
@@ -271,21 +328,31 @@ pub fn reduce(
 
 /// Give undated or inferred-date documents the latest lower bound the other documents' dated reports
 /// of the same happenings allow, until nothing moves (each round can date documents that date others).
-fn date_from_other_documents(docs: &mut [DocResult], readings: &mut [DocReading]) {
-    if !docs.iter().any(|d| date_is_open(&d.meta)) {
+fn date_from_other_documents(results: &mut MapResults) {
+    let MapResults {
+        docs,
+        readings,
+        mentions,
+        demonyms,
+    } = results;
+    if !docs.iter().any(|d| date_is_open(&d.state.meta)) {
         return;
     }
     for _ in 0..docs.len() {
         let bounds = events::publication_bounds(readings);
         let mut moved = false;
         for (i, d) in docs.iter_mut().enumerate() {
-            let Some(bound) = bounds[i].filter(|_| date_is_open(&d.meta)) else {
+            let Some(bound) = bounds[i].filter(|_| date_is_open(&d.state.meta)) else {
                 continue;
             };
-            if d.published().is_some_and(|p| p >= bound) {
+            if d.state.published().is_some_and(|p| p >= bound) {
                 continue;
             }
-            readings[i] = d.redate_and_read(bound);
+            readings[i] = d.state.redate_and_read(
+                bound,
+                &mentions[d.mentions.clone()],
+                &demonyms[d.demonyms.clone()],
+            );
             moved = true;
         }
         if !moved {
@@ -322,8 +389,7 @@ fn collect_places(mentions: &[Mention], place_of: &dyn Fn(&str) -> Option<Place>
 /// phase runs over all of them as one run would.
 #[derive(Default)]
 pub struct Merger {
-    docs: Vec<DocResult>,
-    readings: Vec<DocReading>,
+    results: MapResults,
     /// The places of every story added, by id.
     places: HashMap<String, Place>,
     /// A document whose id an earlier one took gets a fresh one, as ingest would give it.
@@ -339,21 +405,13 @@ impl Merger {
         for place in std::mem::take(&mut story.places) {
             self.places.entry(place.id.clone()).or_insert(place);
         }
-        let (docs, readings) = map_results_of(story, &mut self.ids)?;
-        self.docs.extend(docs);
-        self.readings.extend(readings);
-        Ok(())
+        add_map_results_of(story, &mut self.ids, &mut self.results)
     }
 
     /// The story of all the documents added.
     pub fn finish(self, options: &ExtractOptions) -> Story {
         let places = self.places;
-        let mut story = reduce(
-            self.docs,
-            self.readings,
-            &|id| places.get(id).cloned(),
-            options,
-        );
+        let mut story = reduce(self.results, &|id| places.get(id).cloned(), options);
         for credit in self.attribution {
             story.generator.credit(credit);
         }
@@ -361,11 +419,12 @@ impl Merger {
     }
 }
 
-/// The map results of a story's documents, as the map phase gave them.
-fn map_results_of(
+/// Add the map results of a story's documents, as the map phase gave them.
+fn add_map_results_of(
     story: Story,
     ids: &mut crate::ingest::UniqueIds,
-) -> Result<(Vec<DocResult>, Vec<DocReading>)> {
+    results: &mut MapResults,
+) -> Result<()> {
     let Story {
         documents,
         readings: records,
@@ -386,8 +445,6 @@ fn map_results_of(
     let mut mentions = group_by_doc(mentions, |m| &m.doc);
     let mut demonyms = group_by_doc(demonyms, |d| &d.doc);
     let mut times = group_by_doc(times, |t| &t.doc);
-    let mut docs = Vec::with_capacity(documents.len());
-    let mut readings = Vec::with_capacity(documents.len());
     for (mut meta, record) in documents.into_iter().zip(records) {
         let old_id = meta.id.clone();
         let mut doc_mentions = mentions.remove(&old_id).unwrap_or_default();
@@ -405,7 +462,7 @@ fn map_results_of(
                 .iter_mut()
                 .for_each(|t| t.doc.clone_from(&meta.id));
         }
-        let (result, mut reading) = match record.text {
+        let mut mapped = match record.text {
             Some(text) => {
                 // the map phase again from the text, on the document's own date
                 meta.published = None;
@@ -426,26 +483,28 @@ fn map_results_of(
                     actors: record.actors,
                     frames: record.frames,
                 };
-                let result = DocResult {
-                    meta,
+                Mapped {
+                    state: DocState {
+                        meta,
+                        times: doc_times,
+                        text: None,
+                    },
                     mentions: doc_mentions,
                     demonyms: doc_demonyms,
-                    times: doc_times,
-                    text: None,
-                };
-                (result, reading)
+                    reading,
+                }
             }
         };
-        if reading.doc != result.meta.id {
-            reading.doc.clone_from(&result.meta.id);
+        let id = &mapped.state.meta.id;
+        if mapped.reading.doc != *id {
+            mapped.reading.doc.clone_from(id);
         }
-        for frame in &mut reading.frames {
-            frame.source.doc.clone_from(&result.meta.id);
+        for frame in &mut mapped.reading.frames {
+            frame.source.doc.clone_from(id);
         }
-        docs.push(result);
-        readings.push(reading);
+        results.add(mapped);
     }
-    Ok((docs, readings))
+    Ok(())
 }
 
 fn group_by_doc<T>(items: Vec<T>, doc: impl Fn(&T) -> &String) -> HashMap<String, Vec<T>> {

@@ -9,33 +9,30 @@
 //! and JavaScript tools can slice the text with them. Dates are ISO 8601 strings (`2023-07-16`); a
 //! time expression's `value` is TIMEX3-style and may be coarser (`2023-07`, `2023-W29`, `2023`).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// Attribution that must travel with every output built from the gazetteer.
 pub const GEONAMES_ATTRIBUTION: &str =
     "Place data from GeoNames (geonames.org), licensed under CC BY 4.0";
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Written to `story.json` and read back in the layout `src/export/story_json.rs` defines.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Story {
     pub generator: Generator,
     pub documents: Vec<Document>,
     pub places: Vec<Place>,
     pub mentions: Vec<Mention>,
-    #[serde(default)]
     pub demonyms: Vec<Demonym>,
-    #[serde(default)]
     pub times: Vec<TimeExpr>,
-    #[serde(default)]
     pub events: Vec<Event>,
-    #[serde(default)]
     pub tracks: Vec<Track>,
     /// The ships, groups, forces and nations that events name, each once for the whole corpus.
-    #[serde(default)]
     pub actors: Vec<Actor>,
     /// Per document, in the order of `documents`, what the cross-document steps need beyond the
     /// members above, so that stories extracted separately merge as one run (`mentionmap merge`).
     /// Empty in a filtered story, which cannot be merged.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub readings: Vec<DocRecord>,
 }
 
@@ -209,14 +206,15 @@ pub struct Place {
     pub mentions: usize,
 }
 
-/// A gazetteer entry that was considered for a mention, with the score the resolver gave it.
+/// A gazetteer entry that was considered for a mention, with the score the resolver gave it. Its
+/// strings are shared: a corpus names the same few thousand places in millions of candidates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
-    pub place: String,
-    pub name: String,
+    pub place: Arc<str>,
+    pub name: Arc<str>,
     pub kind: PlaceKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<Arc<str>>,
     pub lat: f64,
     pub lon: f64,
     pub score: f64,
@@ -237,8 +235,9 @@ pub struct Mention {
     /// `polity` when the name stands for a government ("Beijing said", "the Kremlin").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// The sentence the mention stands in, so a map can show why a dot is there.
-    pub sentence: String,
+    /// The sentence the mention stands in, so a map can show why a dot is there: one copy, shared by
+    /// every mention in that sentence.
+    pub sentence: Arc<str>,
     pub candidates: Vec<Candidate>,
 }
 

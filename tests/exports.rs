@@ -577,6 +577,48 @@ fn article_text_cannot_break_out_of_any_format() {
 }
 
 #[test]
+fn story_json_keeps_every_sentence_and_candidate_written_once() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+    let ingested = mentionmap::ingest::read_inputs(
+        &[corpus.display().to_string()],
+        &mentionmap::ingest::DateOverrides::default(),
+    );
+    let gazetteer = mentionmap::gazetteer::Gazetteer::load_default().unwrap();
+    let options = mentionmap::pipeline::ExtractOptions {
+        generated_at: "2023-07-22T00:00:00Z".into(),
+    };
+    let story = mentionmap::pipeline::extract_story(&ingested.documents, &gazetteer, &options);
+    assert!(story.mentions.len() > 10, "{}", story.mentions.len());
+    let text = text(&story, Format::Story);
+    let json: Json = serde_json::from_str(&text).unwrap();
+    let sentences = json["sentences"].as_array().unwrap();
+    let mut per_doc: HashMap<(&str, &str), u64> = HashMap::new();
+    for m in json["mentions"].as_array().unwrap() {
+        let index = m["sentence"].as_u64().unwrap();
+        let sentence = sentences[index as usize].as_str().unwrap();
+        let doc = m["doc"].as_str().unwrap();
+        assert!(sentence.contains(m["text"].as_str().unwrap()), "{m}");
+        // each sentence once per document
+        assert_eq!(
+            *per_doc.entry((doc, sentence)).or_insert(index),
+            index,
+            "{m}"
+        );
+        for c in m["candidates"].as_array().unwrap() {
+            assert_eq!(c.as_object().unwrap().len(), 2, "not by reference: {c}");
+        }
+    }
+    assert!(sentences.len() < story.mentions.len());
+    let places = json["candidate_places"].as_array().unwrap();
+    let ids: std::collections::HashSet<&str> =
+        places.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), places.len());
+
+    let back = mentionmap::export::read_story(&text, "story.json").unwrap();
+    assert_eq!(back, story);
+}
+
+#[test]
 fn the_same_story_gives_the_same_bytes() {
     let story = common::story();
     let through_json: Story = serde_json::from_slice(&write(&story, Format::Story)).unwrap();

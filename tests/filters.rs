@@ -330,9 +330,10 @@ fn criteria_combine_and_the_report_counts_each() {
 fn export_command_takes_the_filter_flags_and_reports_them() {
     let dir = tempfile::tempdir().unwrap();
     let story_path = dir.path().join("story.json");
-    std::fs::write(
+    mentionmap::export::write_file(
+        &common::story(),
+        mentionmap::export::writer_for(mentionmap::export::Format::Story).as_ref(),
         &story_path,
-        serde_json::to_string(&common::story()).unwrap(),
     )
     .unwrap();
     let out = dir.path().join("japan.geojson");

@@ -43,5 +43,6 @@ pub fn run(args: ExportArgs) -> Result<ExitCode> {
         .unwrap_or_else(|| PathBuf::from("out").join(args.format.default_file_name()));
     export::write_file(&story, export::writer_for(args.format).as_ref(), &output)?;
     eprintln!("mentionmap: wrote {}", output.display());
+    super::leave_to_exit(story);
     Ok(ExitCode::SUCCESS)
 }

@@ -37,5 +37,6 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         export::write_file(&story, writer.as_ref(), &args.output)?;
     }
     super::print_summary(&story, skipped, std::slice::from_ref(&args.output));
+    super::leave_to_exit(story);
     Ok(ExitCode::SUCCESS)
 }

@@ -35,5 +35,6 @@ pub fn run(args: MapArgs) -> Result<ExitCode> {
     let story = super::select(story, &args.filter);
     let written = export::write_map_files(&story, &args.output)?;
     super::print_summary(&story, skipped, &written);
+    super::leave_to_exit(story);
     Ok(ExitCode::SUCCESS)
 }

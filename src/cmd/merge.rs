@@ -51,5 +51,6 @@ pub fn run(args: MergeArgs) -> Result<ExitCode> {
         &args.output,
     )?;
     super::print_summary(&story, 0, std::slice::from_ref(&args.output));
+    super::leave_to_exit(story);
     Ok(ExitCode::SUCCESS)
 }

@@ -218,6 +218,13 @@ fn print_summary(story: &mentionmap::story::Story, skipped: usize, written: &[st
     );
 }
 
+/// The end of a command's story, just before the process exits: the system takes back all its memory
+/// at once, where freeing its millions of small pieces one by one would cost a fifth of what writing
+/// `story.json` does.
+fn leave_to_exit(story: Story) {
+    std::mem::forget(story);
+}
+
 fn load_gazetteer() -> Result<Gazetteer> {
     Gazetteer::load_default().context("cannot load the gazetteer")
 }

@@ -1411,7 +1411,7 @@ impl<'a> Sentence<'a> {
                         .candidates
                         .first()
                         .filter(|c| c.kind == PlaceKind::Country)
-                        .and_then(|c| c.country.clone())
+                        .and_then(|c| c.country.as_deref().map(str::to_string))
                     {
                         countries.insert(0, c);
                         label_start = self.places[p].first;
@@ -1887,7 +1887,7 @@ impl<'a> Sentence<'a> {
                 )
                 || self.time_at[p.first - 1].is_some();
             if subject_like {
-                if let Some(code) = c.country.clone() {
+                if let Some(code) = c.country.as_deref().map(str::to_string) {
                     countries.push((p.first, code, m.text.as_str()));
                 }
             }
@@ -2306,10 +2306,10 @@ fn place_role(trig: &Trigger, link: Link) -> Action {
 
 fn place_ref(m: &Mention) -> Option<PlaceRef> {
     let id = m.place.clone()?;
-    let c = m.candidates.iter().find(|c| c.place == id)?;
+    let c = m.candidates.iter().find(|c| *c.place == *id)?;
     Some(PlaceRef {
         id,
-        name: c.name.clone(),
+        name: c.name.to_string(),
         kind: c.kind,
         lat: c.lat,
         lon: c.lon,

@@ -8,9 +8,11 @@
 //! (`from`, `to`, `date`…) unless the value is one. Coordinates are rounded to 6 decimals (about 10 cm)
 //! and lines are cut at the antimeridian.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::geo_util::round6;
 use crate::story::{Action, Document, Event, Mention, Modality, Place, PlaceKind, Story, Track};
@@ -295,9 +297,9 @@ const MAX_READABLE_SOURCES: usize = 10;
 /// Lookups over one story, built once so that large corpora stay linear.
 pub struct Index<'a> {
     story: &'a Story,
-    documents: HashMap<&'a str, &'a Document>,
-    places: HashMap<&'a str, &'a Place>,
-    events: HashMap<&'a str, &'a Event>,
+    documents: FxHashMap<&'a str, &'a Document>,
+    places: FxHashMap<&'a str, &'a Place>,
+    events: FxHashMap<&'a str, &'a Event>,
     actors: Vec<&'a str>,
 }
 
@@ -391,7 +393,7 @@ impl<'a> Index<'a> {
     pub fn features(&self, layer: Layer) -> Box<dyn Iterator<Item = Feature<'a>> + '_> {
         match layer {
             Layer::Places => {
-                let mut mentions_of: HashMap<&str, Vec<&Mention>> = HashMap::new();
+                let mut mentions_of: FxHashMap<&str, Vec<&Mention>> = FxHashMap::default();
                 for m in &self.story.mentions {
                     if let Some(place) = m.place.as_deref() {
                         mentions_of.entry(place).or_default().push(m);
@@ -413,13 +415,25 @@ impl<'a> Index<'a> {
     }
 
     fn place_feature(&self, place: &'a Place, mentions: &[&'a Mention]) -> Feature<'a> {
-        let mut documents = Distinct::default();
-        // hashed once per mention, sentence and all: a fast hash, since the keys are our own text
-        let mut sentences: FxHashSet<(&str, &str)> = FxHashSet::default();
+        // sized at once: a place in every article would grow them many times over
+        let mut documents = Distinct::with_capacity(mentions.len());
+        let mut sentences: FxHashSet<Quoted> =
+            FxHashSet::with_capacity_and_hasher(mentions.len(), Default::default());
+        let mut last_sentence = None;
         let mut quotes = Vec::new();
         for m in mentions {
             documents.add(&m.doc);
-            if sentences.insert((m.doc.as_str(), m.sentence.as_str())) {
+            // the mentions of one sentence share its copy and come one after another
+            if last_sentence
+                .is_some_and(|(doc, sentence)| doc == &m.doc && Arc::ptr_eq(sentence, &m.sentence))
+            {
+                continue;
+            }
+            last_sentence = Some((&m.doc, &m.sentence));
+            if sentences.insert(Quoted {
+                doc: &m.doc,
+                sentence: &m.sentence,
+            }) {
                 quotes.push(self.quote(&m.sentence, &m.doc));
             }
         }
@@ -608,16 +622,45 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Document ids in order of first appearance, each once.
-#[derive(Default)]
-struct Distinct {
-    list: Vec<String>,
-    seen: HashSet<String>,
+/// A document's sentence as a set key. Sentences are long and a place's are looked up once per
+/// mention, so the hash takes only the sentence's length and ends; equality compares it whole.
+#[derive(PartialEq, Eq)]
+struct Quoted<'a> {
+    doc: &'a str,
+    sentence: &'a str,
 }
 
-impl Distinct {
-    fn add(&mut self, id: &str) {
-        if self.seen.insert(id.to_string()) {
+impl Hash for Quoted<'_> {
+    fn hash<H: Hasher>(&self, hasher: &mut H) {
+        let bytes = self.sentence.as_bytes();
+        self.doc.hash(hasher);
+        bytes.len().hash(hasher);
+        bytes[..bytes.len().min(16)].hash(hasher);
+        bytes[bytes.len().saturating_sub(16)..].hash(hasher);
+    }
+}
+
+/// Document ids in order of first appearance, each once.
+#[derive(Default)]
+struct Distinct<'a> {
+    list: Vec<String>,
+    seen: FxHashSet<&'a str>,
+}
+
+impl<'a> Distinct<'a> {
+    fn with_capacity(capacity: usize) -> Distinct<'a> {
+        Distinct {
+            list: Vec::new(),
+            seen: FxHashSet::with_capacity_and_hasher(capacity, Default::default()),
+        }
+    }
+
+    fn add(&mut self, id: &'a str) {
+        // reports come a document at a time: most ids are the one just added
+        if self.list.last().is_some_and(|last| last == id) {
+            return;
+        }
+        if self.seen.insert(id) {
             self.list.push(id.to_string());
         }
     }

@@ -12,6 +12,7 @@
 use std::io::Write;
 
 use anyhow::Result;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value as Json};
 
 use super::features::{Feature, Geometry, Index, Layer, Value};
@@ -59,7 +60,7 @@ pub fn write_features(
         for feature in index.features(*layer) {
             out.write_all(if first { b"\n" } else { b",\n" })?;
             out.write_all(indent.as_bytes())?;
-            serde_json::to_writer(&mut *out, &feature_json(&feature))?;
+            serde_json::to_writer(&mut *out, &FeatureJson(&feature))?;
             first = false;
         }
     }
@@ -114,47 +115,83 @@ pub fn collection_members(story: &Story, name: &str) -> Map<String, Json> {
     members
 }
 
-/// One feature as a GeoJSON Feature object.
-pub fn feature_json(feature: &Feature) -> Json {
-    let mut properties = Map::new();
-    for (field, value) in feature.layer.fields().iter().zip(&feature.values) {
-        properties.insert(field.name.into(), value_json(value));
-    }
-    if let Some(times) = &feature.vertex_times {
-        let times = match times.as_slice() {
-            [one] => json!(one),
-            parts => json!(parts),
-        };
-        properties.insert("coordinateProperties".into(), json!({ "times": times }));
-    }
-    let mut object = Map::new();
-    object.insert("type".into(), "Feature".into());
-    object.insert("id".into(), feature.id.clone().into());
-    if let Some(bbox) = feature.bbox {
-        object.insert("bbox".into(), json!(bbox));
-    }
-    object.insert("geometry".into(), geometry_json(&feature.geometry));
-    object.insert("properties".into(), Json::Object(properties));
-    Json::Object(object)
-}
+/// One feature as a GeoJSON Feature object, serialised as it is written.
+pub struct FeatureJson<'a>(pub &'a Feature<'a>);
 
-fn geometry_json(geometry: &Geometry) -> Json {
-    match geometry {
-        Geometry::Point(p) => json!({ "type": "Point", "coordinates": p }),
-        Geometry::Line(parts) => match parts.as_slice() {
-            [one] => json!({ "type": "LineString", "coordinates": one }),
-            parts => json!({ "type": "MultiLineString", "coordinates": parts }),
-        },
+impl Serialize for FeatureJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let feature = self.0;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("type", "Feature")?;
+        object.serialize_entry("id", &feature.id)?;
+        if let Some(bbox) = &feature.bbox {
+            object.serialize_entry("bbox", bbox)?;
+        }
+        object.serialize_entry("geometry", &GeometryJson(&feature.geometry))?;
+        object.serialize_entry("properties", &Properties(feature))?;
+        object.end()
     }
 }
 
-fn value_json(value: &Value) -> Json {
-    match value {
-        Value::Null => Json::Null,
-        Value::Text(s) => s.clone().into(),
-        Value::Int(n) => (*n).into(),
-        Value::Real(x) => json!(x),
-        Value::Bool(b) => (*b).into(),
-        Value::List(items) => json!(items),
+struct GeometryJson<'a>(&'a Geometry);
+
+impl Serialize for GeometryJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_map(Some(2))?;
+        match self.0 {
+            Geometry::Point(p) => {
+                object.serialize_entry("type", "Point")?;
+                object.serialize_entry("coordinates", p)?;
+            }
+            Geometry::Line(parts) => match parts.as_slice() {
+                [one] => {
+                    object.serialize_entry("type", "LineString")?;
+                    object.serialize_entry("coordinates", one)?;
+                }
+                parts => {
+                    object.serialize_entry("type", "MultiLineString")?;
+                    object.serialize_entry("coordinates", parts)?;
+                }
+            },
+        }
+        object.end()
+    }
+}
+
+/// The layer's fields in order, then a leg's per-vertex times.
+struct Properties<'a>(&'a Feature<'a>);
+
+impl Serialize for Properties<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let feature = self.0;
+        let mut properties = serializer.serialize_map(None)?;
+        for (field, value) in feature.layer.fields().iter().zip(&feature.values) {
+            match value {
+                Value::Null => properties.serialize_entry(field.name, &())?,
+                Value::Text(s) => properties.serialize_entry(field.name, s)?,
+                Value::Int(n) => properties.serialize_entry(field.name, n)?,
+                Value::Real(x) => properties.serialize_entry(field.name, x)?,
+                Value::Bool(b) => properties.serialize_entry(field.name, b)?,
+                Value::List(items) => properties.serialize_entry(field.name, items)?,
+            }
+        }
+        if let Some(times) = &feature.vertex_times {
+            properties.serialize_entry("coordinateProperties", &VertexTimes(times))?;
+        }
+        properties.end()
+    }
+}
+
+/// `{"times": [...]}`: one list for a line in one part, a list per part for a cut line.
+struct VertexTimes<'a>(&'a [Vec<String>]);
+
+impl Serialize for VertexTimes<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_map(Some(1))?;
+        match self.0 {
+            [one] => object.serialize_entry("times", one)?,
+            parts => object.serialize_entry("times", parts)?,
+        }
+        object.end()
     }
 }

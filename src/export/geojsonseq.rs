@@ -12,7 +12,7 @@ use anyhow::Result;
 use serde_json::Value as Json;
 
 use super::features::{Index, Layer};
-use super::geojson::{collection_members, feature_json};
+use super::geojson::{collection_members, FeatureJson};
 use super::Writer;
 use crate::story::Story;
 
@@ -31,14 +31,14 @@ impl Writer for GeoJsonSeq {
         let index = Index::new(story);
         for layer in Layer::ALL {
             for feature in index.features(*layer) {
-                write_record(out, &feature_json(&feature))?;
+                write_record(out, &FeatureJson(&feature))?;
             }
         }
         Ok(())
     }
 }
 
-fn write_record(out: &mut dyn Write, record: &Json) -> Result<()> {
+fn write_record(out: &mut dyn Write, record: &impl serde::Serialize) -> Result<()> {
     out.write_all(&[RECORD_SEPARATOR])?;
     serde_json::to_writer(&mut *out, record)?;
     out.write_all(b"\n")?;

@@ -302,7 +302,7 @@ mod tests {
                 lon: Some(120.38),
                 confidence: 0.9,
                 role: None,
-                sentence,
+                sentence: sentence.into(),
                 candidates: vec![],
             }],
             ..Story::default()
@@ -325,8 +325,11 @@ mod tests {
 
     #[test]
     fn escaped_json_has_no_markup_characters_and_means_the_same() {
-        let json = serde_json::to_string(&hostile_story()).unwrap();
-        let escaped = escape_json_for_script(&json);
+        let mut json = Vec::new();
+        crate::export::writer_for(crate::export::Format::Story)
+            .write(&hostile_story(), &mut json)
+            .unwrap();
+        let escaped = escape_json_for_script(std::str::from_utf8(&json).unwrap());
         assert!(!escaped.contains(['<', '>', '&', '\u{2028}', '\u{2029}']));
         assert!(escaped.contains("\\u003c/script\\u003e"));
         let back: Story = serde_json::from_str(&escaped).unwrap();

@@ -4,46 +4,369 @@
 //! (RFC 7946 §6.1) beside `type` and `features` (every layer, as in `map.geojson`), so geojson.io, QGIS
 //! and the GeoJSON validators open it as a map too. Reading it back ignores `type` and `features`: the
 //! story members are the source of truth and the features are made from them again on export.
+//!
+//! What mentions repeat is written once, in two tables before them: `sentences`, each sentence some
+//! mention stands in, once per document, and `candidate_places`, each place some candidate names, with
+//! its name, kind, country and point. A mention's `sentence` is an index into the first, and a candidate
+//! `{"place": id, "score": s}` takes the rest from the second (a candidate whose details differ from its
+//! place's row is written whole). A corpus gives hundreds of thousands of mentions, and most of a
+//! mention's bytes were its sentence and its candidates' places. Reading also accepts a sentence written
+//! out in a mention and whole candidates, as older versions wrote them.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use serde::{Serialize, Serializer};
-use serde_json::ser::Formatter;
+use rustc_hash::FxHashMap;
+use serde::de::{self, Deserializer, Visitor};
+use serde::ser::SerializeSeq;
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::ser::{CompactFormatter, Formatter};
 
 use super::features::{Index, Layer};
-use super::geojson::feature_json;
+use super::geojson::FeatureJson;
 use super::Writer;
-use crate::story::Story;
+use crate::story::{
+    Actor, Candidate, DocRecord, Document, Event, Generator, Mention, Place, PlaceKind, Story,
+    TimeExpr, Track,
+};
 
 pub struct StoryJson;
 
 impl Writer for StoryJson {
     fn write(&self, story: &Story, out: &mut dyn Write) -> Result<()> {
-        let file = StoryFile {
-            kind: "FeatureCollection",
-            story,
-            features: Features(story),
-        };
-        let mut out = io::BufWriter::new(out);
-        let mut serializer =
-            serde_json::Serializer::with_formatter(&mut out, RecordLines::default());
-        file.serialize(&mut serializer)
-            .context("cannot serialise the story")?;
-        out.write_all(b"\n")?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, out);
+        write_story(story, &mut out).context("cannot write the story")?;
         out.flush()?;
         Ok(())
     }
 }
 
-/// The file: the GeoJSON members around the story's own.
-#[derive(Serialize)]
-struct StoryFile<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    #[serde(flatten)]
-    story: &'a Story,
-    features: Features<'a>,
+/// The file, one member after another, each a list of records one a line (see [`RecordLines`]). The
+/// sentences, the candidates' places and the mentions are most of a story, and are written here
+/// directly rather than through serde, several times faster; the layout is the same.
+fn write_story(story: &Story, out: &mut impl Write) -> io::Result<()> {
+    let shared = Shared::of(&story.mentions);
+    out.write_all(b"{\n  \"type\": \"FeatureCollection\"")?;
+    member(out, "generator", &story.generator)?;
+    member(out, "documents", &story.documents)?;
+    member(out, "places", &story.places)?;
+    list(out, "sentences", &shared.sentences, |out, s| string(out, s))?;
+    list(out, "candidate_places", &shared.places, |out, c| {
+        candidate_place(out, c)
+    })?;
+    let mut mentions = MentionWriter::new(&shared);
+    list(
+        out,
+        "mentions",
+        story.mentions.iter().zip(&shared.sentence_of),
+        |out, (m, &sentence)| mentions.write(out, m, sentence),
+    )?;
+    member(out, "demonyms", &story.demonyms)?;
+    member(out, "times", &story.times)?;
+    member(out, "events", &story.events)?;
+    member(out, "tracks", &story.tracks)?;
+    member(out, "actors", &story.actors)?;
+    if !story.readings.is_empty() {
+        member(out, "readings", &story.readings)?;
+    }
+    member(out, "features", &Features(story))?;
+    out.write_all(b"\n}\n")
+}
+
+/// `, "key": value` on a line of its own, the value through serde.
+fn member(out: &mut impl Write, key: &str, value: &impl Serialize) -> io::Result<()> {
+    key_line(out, key)?;
+    let mut serializer = serde_json::Serializer::with_formatter(out, RecordLines::member());
+    value.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+fn key_line(out: &mut impl Write, key: &str) -> io::Result<()> {
+    out.write_all(b",\n  ")?;
+    string(out, key)?;
+    out.write_all(b": ")
+}
+
+/// `, "key": [...]`, a record a line as [`RecordLines`] lays them out.
+fn list<W: Write, T>(
+    out: &mut W,
+    key: &str,
+    items: impl IntoIterator<Item = T>,
+    mut record: impl FnMut(&mut W, T) -> io::Result<()>,
+) -> io::Result<()> {
+    key_line(out, key)?;
+    out.write_all(b"[")?;
+    let mut first = true;
+    for item in items {
+        out.write_all(if first { b"\n    " } else { b",\n    " })?;
+        record(out, item)?;
+        first = false;
+    }
+    out.write_all(if first { b"]" } else { b"\n  ]" })
+}
+
+/// Writes mention records, with what recurs from one to the next kept ready as text: the document's
+/// id, each candidate place's id, each number.
+struct MentionWriter<'a> {
+    shared: &'a Shared<'a>,
+    /// The next candidate's place in [`Shared::candidates`].
+    next_candidate: usize,
+    /// The last document id written, and its JSON text.
+    doc: (&'a str, Vec<u8>),
+    numbers: Numbers,
+}
+
+impl<'a> MentionWriter<'a> {
+    fn new(shared: &'a Shared<'a>) -> MentionWriter<'a> {
+        MentionWriter {
+            shared,
+            next_candidate: 0,
+            doc: ("", b"\"\"".to_vec()),
+            numbers: Numbers::default(),
+        }
+    }
+
+    fn write(&mut self, out: &mut impl Write, m: &'a Mention, sentence: usize) -> io::Result<()> {
+        if self.doc.0 != m.doc {
+            self.doc.1.clear();
+            string(&mut self.doc.1, &m.doc)?;
+            self.doc.0 = &m.doc;
+        }
+        let candidates = &self.shared.candidates[self.next_candidate..][..m.candidates.len()];
+        self.next_candidate += m.candidates.len();
+        let id = |i: usize| &self.shared.ids[candidates[i].row][..];
+        out.write_all(b"{\"doc\":")?;
+        out.write_all(&self.doc.1)?;
+        out.write_all(b",\"start\":")?;
+        integer(out, m.start)?;
+        out.write_all(b",\"end\":")?;
+        integer(out, m.end)?;
+        out.write_all(b",\"text\":")?;
+        string(out, &m.text)?;
+        out.write_all(b",\"place\":")?;
+        match &m.place {
+            // most often the first candidate's
+            Some(place) if m.candidates.first().is_some_and(|c| *c.place == **place) => {
+                out.write_all(id(0))?
+            }
+            Some(place) => string(out, place)?,
+            None => out.write_all(b"null")?,
+        }
+        out.write_all(b",\"lat\":")?;
+        self.numbers.write_optional(out, m.lat)?;
+        out.write_all(b",\"lon\":")?;
+        self.numbers.write_optional(out, m.lon)?;
+        out.write_all(b",\"confidence\":")?;
+        self.numbers.write(out, m.confidence)?;
+        if let Some(role) = &m.role {
+            out.write_all(b",\"role\":")?;
+            string(out, role)?;
+        }
+        out.write_all(b",\"sentence\":")?;
+        integer(out, sentence)?;
+        out.write_all(b",\"candidates\":[")?;
+        for (i, c) in m.candidates.iter().enumerate() {
+            out.write_all(if i == 0 {
+                b"{\"place\":"
+            } else {
+                b",{\"place\":"
+            })?;
+            out.write_all(id(i))?;
+            if candidates[i].whole {
+                place_details(out, c)?;
+            }
+            out.write_all(b",\"score\":")?;
+            self.numbers.write(out, c.score)?;
+            out.write_all(b"}")?;
+        }
+        out.write_all(b"]}")
+    }
+}
+
+/// A `candidate_places` row.
+fn candidate_place(out: &mut impl Write, c: &Candidate) -> io::Result<()> {
+    out.write_all(b"{\"id\":")?;
+    string(out, &c.place)?;
+    place_details(out, c)?;
+    out.write_all(b"}")
+}
+
+/// What a candidate says of its place besides the id: `,"name":...` up to its longitude.
+fn place_details(out: &mut impl Write, c: &Candidate) -> io::Result<()> {
+    out.write_all(b",\"name\":")?;
+    string(out, &c.name)?;
+    out.write_all(b",\"kind\":\"")?;
+    out.write_all(c.kind.as_str().as_bytes())?;
+    out.write_all(b"\"")?;
+    if let Some(country) = &c.country {
+        out.write_all(b",\"country\":")?;
+        string(out, country)?;
+    }
+    out.write_all(b",\"lat\":")?;
+    number(out, c.lat)?;
+    out.write_all(b",\"lon\":")?;
+    number(out, c.lon)
+}
+
+fn integer(out: &mut impl Write, n: usize) -> io::Result<()> {
+    CompactFormatter.write_u64(out, n as u64)
+}
+
+/// A number as serde_json writes one (the shortest form that reads back the same), and null for what
+/// JSON has no number for.
+fn number(out: &mut impl Write, x: f64) -> io::Result<()> {
+    if x.is_finite() {
+        CompactFormatter.write_f64(out, x)
+    } else {
+        out.write_all(b"null")
+    }
+}
+
+/// Numbers written as [`number`] writes them, each distinct value formatted once: scores and
+/// confidences are rounded to thousandths and a mention's point is its place's, so a few thousand
+/// values recur over hundreds of thousands of records.
+#[derive(Default)]
+struct Numbers(FxHashMap<u64, Box<[u8]>>);
+
+impl Numbers {
+    fn write(&mut self, out: &mut impl Write, x: f64) -> io::Result<()> {
+        let text = self.0.entry(x.to_bits()).or_insert_with(|| {
+            let mut text = Vec::new();
+            number(&mut text, x).expect("writing to memory cannot fail");
+            text.into_boxed_slice()
+        });
+        out.write_all(text)
+    }
+
+    fn write_optional(&mut self, out: &mut impl Write, x: Option<f64>) -> io::Result<()> {
+        match x {
+            Some(x) => self.write(out, x),
+            None => out.write_all(b"null"),
+        }
+    }
+}
+
+/// A JSON string, escaped as serde_json escapes: quote, backslash and control characters, nothing else.
+fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
+    let bytes = s.as_bytes();
+    let needs_escape = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+    let plain = if bytes.len() < 32 {
+        !bytes.iter().any(|&b| needs_escape(b))
+    } else {
+        // without an early exit, the check runs over many bytes at a time
+        !bytes.iter().fold(false, |any, &b| any | needs_escape(b))
+    };
+    out.write_all(b"\"")?;
+    if plain {
+        out.write_all(bytes)?;
+    } else {
+        let mut run = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escaped: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..0x20 => &[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0xf)],
+                ],
+                _ => continue,
+            };
+            out.write_all(&bytes[run..i])?;
+            out.write_all(escaped)?;
+            run = i + 1;
+        }
+        out.write_all(&bytes[run..])?;
+    }
+    out.write_all(b"\"")
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// What the mentions share, each once: their sentences, once per document, and the places their
+/// candidates name, each with the first candidate that names it.
+struct Shared<'a> {
+    sentences: Vec<&'a str>,
+    /// Per mention, its sentence's index in `sentences`.
+    sentence_of: Vec<usize>,
+    places: Vec<&'a Candidate>,
+    /// Per row of `places`, its id as JSON text.
+    ids: Vec<Vec<u8>>,
+    /// Every candidate of every mention in turn.
+    candidates: Vec<CandidateRef>,
+}
+
+/// A candidate as written: its place's row, and whether it is written whole, its details differing
+/// from the row's.
+struct CandidateRef {
+    row: usize,
+    whole: bool,
+}
+
+impl<'a> Shared<'a> {
+    fn of(mentions: &'a [Mention]) -> Shared<'a> {
+        let mut shared = Shared {
+            sentences: Vec::new(),
+            sentence_of: Vec::with_capacity(mentions.len()),
+            places: Vec::new(),
+            ids: Vec::new(),
+            candidates: Vec::new(),
+        };
+        let mut place_index: FxHashMap<&str, usize> = FxHashMap::default();
+        // sentences are told apart by their text, so the file does not depend on which mentions
+        // happened to share a copy in memory; one document's at a time
+        let mut in_doc: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut doc = None;
+        let mut last: Option<(&Arc<str>, usize)> = None;
+        for m in mentions {
+            if doc != Some(m.doc.as_str()) {
+                doc = Some(m.doc.as_str());
+                in_doc.clear();
+                last = None;
+            }
+            let index = match last {
+                Some((sentence, index)) if Arc::ptr_eq(sentence, &m.sentence) => index,
+                _ => *in_doc.entry(&m.sentence).or_insert_with(|| {
+                    shared.sentences.push(&m.sentence);
+                    shared.sentences.len() - 1
+                }),
+            };
+            last = Some((&m.sentence, index));
+            shared.sentence_of.push(index);
+            for c in &m.candidates {
+                let row = *place_index.entry(&c.place).or_insert_with(|| {
+                    let mut id = Vec::new();
+                    string(&mut id, &c.place).expect("writing to memory cannot fail");
+                    shared.ids.push(id);
+                    shared.places.push(c);
+                    shared.places.len() - 1
+                });
+                shared.candidates.push(CandidateRef {
+                    row,
+                    whole: !same_place(shared.places[row], c),
+                });
+            }
+        }
+        shared
+    }
+}
+
+/// Whether a candidate says of its place what the place's row says, so it need not say it again.
+fn same_place(row: &Candidate, c: &Candidate) -> bool {
+    std::ptr::eq(row, c)
+        || (row.name == c.name
+            && row.kind == c.kind
+            && row.country == c.country
+            && row.lat.to_bits() == c.lat.to_bits()
+            && row.lon.to_bits() == c.lon.to_bits())
 }
 
 /// Every layer's features, made one at a time as they are written.
@@ -52,19 +375,19 @@ struct Features<'a>(&'a Story);
 impl Serialize for Features<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let index = Index::new(self.0);
-        serializer.collect_seq(
-            Layer::ALL
-                .iter()
-                .flat_map(|layer| index.features(*layer))
-                .map(|feature| feature_json(&feature)),
-        )
+        let mut features = serializer.serialize_seq(None)?;
+        for layer in Layer::ALL {
+            for feature in index.features(*layer) {
+                features.serialize_element(&FeatureJson(&feature))?;
+            }
+        }
+        features.end()
     }
 }
 
 /// JSON laid out one member and one record per line, each record compact: it reads and diffs line by
 /// line like the pretty form, at a fraction of its size and writing time (a corpus gives hundreds of
 /// thousands of mentions).
-#[derive(Default)]
 struct RecordLines {
     depth: usize,
     has_value: bool,
@@ -74,6 +397,14 @@ struct RecordLines {
 const LINE_DEPTH: usize = 2;
 
 impl RecordLines {
+    /// For the value of a member of the file's object.
+    fn member() -> RecordLines {
+        RecordLines {
+            depth: 1,
+            has_value: false,
+        }
+    }
+
     fn new_line<W: ?Sized + Write>(&self, w: &mut W, depth: usize) -> io::Result<()> {
         w.write_all(b"\n")?;
         for _ in 0..depth {
@@ -157,9 +488,423 @@ pub fn read_story(text: &str, origin: &str) -> Result<Story> {
         .map_err(|e| anyhow::anyhow!("{origin}: line {}, column {}: {e}", e.line(), e.column()))
 }
 
+impl<'de> Deserialize<'de> for Story {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Story, D::Error> {
+        StoryRecords::deserialize(deserializer)?
+            .into_story()
+            .map_err(de::Error::custom)
+    }
+}
+
+/// The story's members as the file has them; [`StoryRecords::into_story`] puts back what the tables
+/// hold once.
+#[derive(Deserialize)]
+struct StoryRecords {
+    generator: Generator,
+    documents: Vec<Document>,
+    places: Vec<Place>,
+    #[serde(default)]
+    sentences: Vec<Arc<str>>,
+    #[serde(default)]
+    candidate_places: Vec<CandidatePlaceIn>,
+    mentions: Vec<MentionIn>,
+    #[serde(default)]
+    demonyms: Vec<crate::story::Demonym>,
+    #[serde(default)]
+    times: Vec<TimeExpr>,
+    #[serde(default)]
+    events: Vec<Event>,
+    #[serde(default)]
+    tracks: Vec<Track>,
+    #[serde(default)]
+    actors: Vec<Actor>,
+    #[serde(default)]
+    readings: Vec<DocRecord>,
+}
+
+#[derive(Deserialize)]
+struct CandidatePlaceIn {
+    id: Arc<str>,
+    name: Arc<str>,
+    kind: PlaceKind,
+    #[serde(default)]
+    country: Option<Arc<str>>,
+    lat: f64,
+    lon: f64,
+}
+
+#[derive(Deserialize)]
+struct MentionIn {
+    doc: String,
+    start: usize,
+    end: usize,
+    text: String,
+    place: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    confidence: f64,
+    #[serde(default)]
+    role: Option<String>,
+    sentence: SentenceIn,
+    candidates: Vec<CandidateIn>,
+}
+
+/// A mention's sentence: its index in `sentences`, or (as older versions wrote it) the text itself.
+enum SentenceIn {
+    Index(u64),
+    Text(Arc<str>),
+}
+
+impl<'de> Deserialize<'de> for SentenceIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct SentenceVisitor;
+        impl Visitor<'_> for SentenceVisitor {
+            type Value = SentenceIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an index into `sentences` or a sentence")
+            }
+            fn visit_u64<E: de::Error>(self, index: u64) -> std::result::Result<SentenceIn, E> {
+                Ok(SentenceIn::Index(index))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<SentenceIn, E> {
+                Ok(SentenceIn::Text(text.into()))
+            }
+        }
+        deserializer.deserialize_any(SentenceVisitor)
+    }
+}
+
+/// A candidate: its place and score, the rest in `candidate_places`, or written whole.
+#[derive(Deserialize)]
+struct CandidateIn {
+    place: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    kind: Option<PlaceKind>,
+    #[serde(default)]
+    country: Option<String>,
+    #[serde(default)]
+    lat: Option<f64>,
+    #[serde(default)]
+    lon: Option<f64>,
+    score: f64,
+}
+
+impl StoryRecords {
+    fn into_story(self) -> std::result::Result<Story, String> {
+        let rows: FxHashMap<&str, &CandidatePlaceIn> = self
+            .candidate_places
+            .iter()
+            .map(|row| (&*row.id, row))
+            .collect();
+        let mut mentions = Vec::with_capacity(self.mentions.len());
+        for (i, m) in self.mentions.into_iter().enumerate() {
+            let sentence = match m.sentence {
+                SentenceIn::Text(text) => text,
+                SentenceIn::Index(index) => usize::try_from(index)
+                    .ok()
+                    .and_then(|index| self.sentences.get(index))
+                    .cloned()
+                    .ok_or_else(|| {
+                        format!(
+                            "mention {i} ({:?} in document {:?}): sentence {index} is not in \
+                             `sentences`, which has {}",
+                            m.text,
+                            m.doc,
+                            self.sentences.len()
+                        )
+                    })?,
+            };
+            let candidates = m
+                .candidates
+                .into_iter()
+                .map(|c| candidate(c, &rows))
+                .collect::<std::result::Result<_, _>>()
+                .map_err(|e| format!("mention {i} ({:?} in document {:?}): {e}", m.text, m.doc))?;
+            mentions.push(Mention {
+                doc: m.doc,
+                start: m.start,
+                end: m.end,
+                text: m.text,
+                place: m.place,
+                lat: m.lat,
+                lon: m.lon,
+                confidence: m.confidence,
+                role: m.role,
+                sentence,
+                candidates,
+            });
+        }
+        Ok(Story {
+            generator: self.generator,
+            documents: self.documents,
+            places: self.places,
+            mentions,
+            demonyms: self.demonyms,
+            times: self.times,
+            events: self.events,
+            tracks: self.tracks,
+            actors: self.actors,
+            readings: self.readings,
+        })
+    }
+}
+
+fn candidate(
+    c: CandidateIn,
+    rows: &FxHashMap<&str, &CandidatePlaceIn>,
+) -> std::result::Result<Candidate, String> {
+    match (c.name, c.kind, c.lat, c.lon) {
+        (Some(name), Some(kind), Some(lat), Some(lon)) => Ok(Candidate {
+            place: c.place.into(),
+            name: name.into(),
+            kind,
+            country: c.country.map(Into::into),
+            lat,
+            lon,
+            score: c.score,
+        }),
+        (None, None, None, None) if c.country.is_none() => {
+            let row = rows.get(c.place.as_str()).ok_or_else(|| {
+                format!(
+                    "candidate {:?} is not in `candidate_places` and is not written whole",
+                    c.place
+                )
+            })?;
+            Ok(Candidate {
+                place: Arc::clone(&row.id),
+                name: Arc::clone(&row.name),
+                kind: row.kind,
+                country: row.country.clone(),
+                lat: row.lat,
+                lon: row.lon,
+                score: c.score,
+            })
+        }
+        _ => Err(format!(
+            "candidate {:?} has some of name, kind, country, lat and lon but not all it needs \
+             (name, kind, lat and lon)",
+            c.place
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn candidate(place: &str, name: &str, score: f64) -> Candidate {
+        Candidate {
+            place: place.into(),
+            name: name.into(),
+            kind: PlaceKind::City,
+            country: Some("CN".into()),
+            lat: 36.06,
+            lon: 120.38,
+            score,
+        }
+    }
+
+    fn mention(doc: &str, text: &str, sentence: &Arc<str>, candidates: Vec<Candidate>) -> Mention {
+        Mention {
+            doc: doc.into(),
+            start: 0,
+            end: text.chars().count(),
+            text: text.into(),
+            place: candidates.first().map(|c| c.place.to_string()),
+            lat: candidates.first().map(|c| c.lat),
+            lon: candidates.first().map(|c| c.lon),
+            confidence: 0.9,
+            role: None,
+            sentence: Arc::clone(sentence),
+            candidates,
+        }
+    }
+
+    /// Two documents telling the same sentence, the first with a second sentence too.
+    fn story() -> Story {
+        let left: Arc<str> = "Ships left Qingdao for Tokyo.".into();
+        let arrived: Arc<str> = "They reached Tokyo.".into();
+        let qingdao = || candidate("gn:1", "Qingdao", 0.9);
+        let tokyo = || candidate("gn:2", "Tokyo", 0.8);
+        Story {
+            mentions: vec![
+                mention("a", "Qingdao", &left, vec![qingdao(), tokyo()]),
+                mention("a", "Tokyo", &left, vec![tokyo()]),
+                mention("a", "Tokyo", &arrived, vec![tokyo(), qingdao()]),
+                // the same text in another document, a copy of its own
+                mention(
+                    "b",
+                    "Qingdao",
+                    &"Ships left Qingdao for Tokyo.".into(),
+                    vec![qingdao()],
+                ),
+            ],
+            ..Story::default()
+        }
+    }
+
+    fn written(story: &Story) -> (String, serde_json::Value) {
+        let mut bytes = Vec::new();
+        StoryJson.write(story, &mut bytes).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let json = serde_json::from_str(&text).unwrap();
+        (text, json)
+    }
+
+    #[test]
+    fn sentences_and_candidate_places_are_written_once_and_read_back() {
+        let story = story();
+        let (text, json) = written(&story);
+        assert_eq!(
+            json["sentences"],
+            serde_json::json!([
+                "Ships left Qingdao for Tokyo.",
+                "They reached Tokyo.",
+                "Ships left Qingdao for Tokyo."
+            ])
+        );
+        let mentions = json["mentions"].as_array().unwrap();
+        let indexes: Vec<u64> = mentions
+            .iter()
+            .map(|m| m["sentence"].as_u64().unwrap())
+            .collect();
+        assert_eq!(indexes, [0, 0, 1, 2]);
+        let places: Vec<&str> = json["candidate_places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(places, ["gn:1", "gn:2"]);
+        assert_eq!(json["candidate_places"][1]["name"], "Tokyo");
+        assert_eq!(
+            mentions[2]["candidates"],
+            serde_json::json!([{"place": "gn:2", "score": 0.8}, {"place": "gn:1", "score": 0.9}])
+        );
+        // one record per line, the tables too
+        assert!(text.contains("\n    \"They reached Tokyo.\",\n"), "{text}");
+
+        let back = read_story(&text, "story.json").unwrap();
+        assert_eq!(back, story);
+        let sentences: Vec<&Arc<str>> = back.mentions.iter().map(|m| &m.sentence).collect();
+        assert!(Arc::ptr_eq(sentences[0], sentences[1]));
+        assert!(!Arc::ptr_eq(sentences[0], sentences[3]));
+        let names: Vec<&Arc<str>> = back
+            .mentions
+            .iter()
+            .flat_map(|m| &m.candidates)
+            .filter(|c| &*c.place == "gn:2")
+            .map(|c| &c.name)
+            .collect();
+        assert_eq!(names.len(), 3);
+        assert!(names.iter().all(|name| Arc::ptr_eq(name, names[0])));
+    }
+
+    #[test]
+    fn records_hold_every_field_of_a_mention_and_its_candidates() {
+        // mentions are written by hand: a field added to Mention or Candidate must be added there too
+        let keys = |value: &serde_json::Value| -> std::collections::BTreeSet<String> {
+            value.as_object().unwrap().keys().cloned().collect()
+        };
+        let mut story = story();
+        story.mentions[0].role = Some("polity".into());
+        let (_, json) = written(&story);
+        let derived = serde_json::to_value(&story.mentions[0]).unwrap();
+        assert_eq!(keys(&json["mentions"][0]), keys(&derived));
+        let mut candidate = keys(&json["candidate_places"][0]);
+        assert!(candidate.remove("id"));
+        candidate.extend(keys(&json["mentions"][0]["candidates"][0]));
+        assert_eq!(candidate, keys(&derived["candidates"][0]));
+    }
+
+    #[test]
+    fn a_candidate_unlike_its_place_row_is_written_whole() {
+        let mut story = story();
+        let mut moved = candidate("gn:1", "Tsingtao", 0.5);
+        moved.lat = -0.0;
+        story.mentions[3].candidates.push(moved);
+        let (text, json) = written(&story);
+        assert_eq!(
+            json["mentions"][3]["candidates"][1],
+            serde_json::json!({"place": "gn:1", "name": "Tsingtao", "kind": "city", "country": "CN",
+                "lat": -0.0, "lon": 120.38, "score": 0.5})
+        );
+        let back = read_story(&text, "story.json").unwrap();
+        assert_eq!(back, story);
+        assert!(back.mentions[3].candidates[1].lat.is_sign_negative());
+    }
+
+    #[test]
+    fn reads_sentences_and_candidates_written_out_as_older_versions_did() {
+        let old = r#"{"generator": {"tool": "mentionmap", "version": "0.1.0",
+            "generated_at": "2023-07-22T00:00:00Z", "attribution": []},
+            "documents": [], "places": [],
+            "mentions": [{"doc": "a", "start": 0, "end": 7, "text": "Qingdao", "place": "gn:1",
+                "lat": 36.06, "lon": 120.38, "confidence": 0.9,
+                "sentence": "Ships left Qingdao for Tokyo.",
+                "candidates": [{"place": "gn:1", "name": "Qingdao", "kind": "city", "country": "CN",
+                    "lat": 36.06, "lon": 120.38, "score": 0.9}]}]}"#;
+        let story = read_story(old, "old.json").unwrap();
+        let expected = self::story();
+        assert_eq!(story.mentions.len(), 1);
+        assert_eq!(
+            story.mentions[0],
+            Mention {
+                candidates: vec![candidate("gn:1", "Qingdao", 0.9)],
+                ..expected.mentions[0].clone()
+            }
+        );
+    }
+
+    #[test]
+    fn a_reference_to_nothing_is_an_error_naming_the_mention() {
+        let (text, _) = written(&story());
+        let broken = text.replacen("\"sentence\":2", "\"sentence\":7", 1);
+        let err = read_story(&broken, "story.json").unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "mention 3 (\"Qingdao\" in document \"b\"): sentence 7 is not in `sentences`"
+            ),
+            "{err}"
+        );
+        let broken = text.replacen(
+            "{\"place\":\"gn:2\",\"score\"",
+            "{\"place\":\"gn:9\",\"score\"",
+            1,
+        );
+        let err = read_story(&broken, "story.json").unwrap_err().to_string();
+        assert!(
+            err.contains("candidate \"gn:9\" is not in `candidate_places`"),
+            "{err}"
+        );
+        let broken = text.replacen("\"score\":0.9}", "\"name\":\"Qingdao\",\"score\":0.9}", 1);
+        let err = read_story(&broken, "story.json").unwrap_err().to_string();
+        assert!(
+            err.contains("has some of name, kind, country, lat and lon"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let every_control: String = (0u8..0x20).map(char::from).collect();
+        for text in [
+            "plain",
+            "",
+            "\"quoted\" and back\\slash",
+            &every_control,
+            "\u{7f} DEL, é, 北京, \u{2028} and / stay as they are",
+        ] {
+            let mut ours = Vec::new();
+            string(&mut ours, text).unwrap();
+            assert_eq!(
+                std::str::from_utf8(&ours).unwrap(),
+                serde_json::to_string(text).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn round_trips_and_reports_position_of_errors() {

@@ -6,6 +6,9 @@ pub mod recognize;
 pub mod resolve;
 
 use std::ops::Range;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rustc_hash::FxHashMap;
 
 use crate::gazetteer::{self, Gazetteer};
 use crate::story::{Candidate, Demonym, Mention, PlaceKind};
@@ -279,6 +282,15 @@ pub fn resolve_spans(
 
 /// Find and resolve the place mentions and demonyms of one document.
 pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>, Vec<Demonym>) {
+    geoparse_with(gazetteer, prepared, &PlaceStrings::default())
+}
+
+/// [`geoparse`], the candidates' place strings shared with the other documents of a run.
+pub fn geoparse_with(
+    gazetteer: &Gazetteer,
+    prepared: &PreparedText,
+    place_strings: &PlaceStrings,
+) -> (Vec<Mention>, Vec<Demonym>) {
     let text = prepared.text;
     let Analysis {
         words,
@@ -298,6 +310,7 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
     let resolved = resolve::resolve_names(gazetteer, &occurrences, &context);
 
     let mut mentions = Vec::with_capacity(toponyms.len());
+    let mut sentence = None;
     for FoundToponym {
         span,
         folded,
@@ -339,26 +352,57 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
             lon: chosen.map(|e| e.lon),
             confidence: (confidence * 1000.0).round() / 1000.0,
             role,
-            sentence: prepared.sentence_at(span.start).to_string(),
-            candidates: scored
-                .iter()
-                .take(3)
-                .map(|s| {
-                    let e = gazetteer.entry(s.entry);
-                    Candidate {
-                        place: e.id.clone(),
-                        name: e.name.clone(),
-                        kind: e.kind,
-                        country: e.country.clone(),
-                        lat: e.lat,
-                        lon: e.lon,
-                        score: (s.score * 1000.0).round() / 1000.0,
-                    }
-                })
-                .collect(),
+            sentence: shared_sentence(&mut sentence, prepared.sentence_at(span.start)),
+            candidates: place_strings.candidates(gazetteer, &scored[..scored.len().min(3)]),
         });
     }
     (mentions, demonyms)
+}
+
+/// The strings of candidates' places, one copy per gazetteer entry for all the documents of a run: a
+/// corpus names the same few thousand places in millions of candidates. Entry ids are one gazetteer's,
+/// so a table serves the gazetteer it was filled from.
+#[derive(Default)]
+pub struct PlaceStrings(Mutex<FxHashMap<gazetteer::EntryId, SharedStrings>>);
+
+/// A place's id, name and country.
+type SharedStrings = (Arc<str>, Arc<str>, Option<Arc<str>>);
+
+impl PlaceStrings {
+    fn candidates(&self, gazetteer: &Gazetteer, scored: &[resolve::Scored]) -> Vec<Candidate> {
+        let mut shared = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        scored
+            .iter()
+            .map(|s| {
+                let e = gazetteer.entry(s.entry);
+                let (place, name, country) = shared.entry(s.entry).or_insert_with(|| {
+                    (
+                        e.id.as_str().into(),
+                        e.name.as_str().into(),
+                        e.country.as_deref().map(Into::into),
+                    )
+                });
+                Candidate {
+                    place: Arc::clone(place),
+                    name: Arc::clone(name),
+                    kind: e.kind,
+                    country: country.clone(),
+                    lat: e.lat,
+                    lon: e.lon,
+                    score: (s.score * 1000.0).round() / 1000.0,
+                }
+            })
+            .collect()
+    }
+}
+
+/// One copy of a sentence for all its mentions: they come in text order, so those of one sentence
+/// follow each other, and the last sentence copied is the one to share.
+fn shared_sentence<'a>(last: &mut Option<(&'a str, Arc<str>)>, sentence: &'a str) -> Arc<str> {
+    match last {
+        Some((text, shared)) if std::ptr::eq(*text, sentence) => Arc::clone(shared),
+        _ => Arc::clone(&last.insert((sentence, sentence.into())).1),
+    }
 }
 
 #[cfg(test)]
@@ -386,6 +430,45 @@ mod tests {
         assert_eq!(beijing.role.as_deref(), Some("polity"));
         let kremlin = mentions.iter().find(|m| m.text == "Kremlin").unwrap();
         assert_eq!(kremlin.role.as_deref(), Some("polity"));
+    }
+
+    #[test]
+    fn mentions_of_one_sentence_share_its_copy() {
+        let g = test_data::small();
+        let prepared = PreparedText::new(
+            "d1",
+            "Ships left Qingdao for Tokyo. They reached Vladivostok.",
+        );
+        let (mentions, _) = geoparse(&g, &prepared);
+        let sentences: Vec<&Arc<str>> = mentions.iter().map(|m| &m.sentence).collect();
+        assert_eq!(sentences.len(), 3, "{mentions:?}");
+        assert!(Arc::ptr_eq(sentences[0], sentences[1]));
+        assert!(!Arc::ptr_eq(sentences[1], sentences[2]));
+        assert_eq!(&sentences[2][..], "They reached Vladivostok.");
+    }
+
+    #[test]
+    fn candidates_share_their_place_strings_across_documents() {
+        let g = test_data::small();
+        let place_strings = PlaceStrings::default();
+        let (first, _) = geoparse_with(
+            &g,
+            &PreparedText::new("d1", "Ships left Qingdao."),
+            &place_strings,
+        );
+        let (second, _) = geoparse_with(
+            &g,
+            &PreparedText::new("d2", "Ships reached Qingdao."),
+            &place_strings,
+        );
+        let (a, b) = (&first[0].candidates[0], &second[0].candidates[0]);
+        assert_eq!(&*a.place, "gn:1797929");
+        assert!(Arc::ptr_eq(&a.place, &b.place));
+        assert!(Arc::ptr_eq(&a.name, &b.name));
+        assert!(Arc::ptr_eq(
+            a.country.as_ref().unwrap(),
+            b.country.as_ref().unwrap()
+        ));
     }
 
     #[test]

@@ -128,12 +128,12 @@ impl Answers {
                 start: prepared.offsets.char_at(span.start),
                 end: prepared.offsets.char_at(span.end),
                 text: text.to_string(),
-                place: Some(online.place.clone()),
+                place: Some(online.place.to_string()),
                 lat: Some(online.lat),
                 lon: Some(online.lon),
                 confidence: ONLINE_CONFIDENCE,
                 role: None,
-                sentence: prepared.sentence_at(span.start).to_string(),
+                sentence: prepared.sentence_at(span.start).into(),
                 candidates: vec![online],
             });
         }
@@ -151,12 +151,12 @@ impl Answers {
                 .find(|c| agrees(gazetteer, c, &online))
                 .cloned();
             if let Some(offline) = agreeing {
-                m.place = Some(offline.place);
+                m.place = Some(offline.place.to_string());
                 m.lat = Some(offline.lat);
                 m.lon = Some(offline.lon);
                 m.confidence = m.confidence.max(CONFIRMED_CONFIDENCE);
             } else if m.place.is_none() {
-                m.place = Some(online.place.clone());
+                m.place = Some(online.place.to_string());
                 m.lat = Some(online.lat);
                 m.lon = Some(online.lon);
                 m.confidence = ONLINE_CONFIDENCE;
@@ -206,7 +206,7 @@ impl Answers {
             .mentions
             .iter()
             .flat_map(|m| &m.candidates)
-            .filter_map(|c| by_id.get(&c.place).copied())
+            .filter_map(|c| by_id.get(&*c.place).copied())
             .collect();
         for provider in used {
             story.generator.credit(provider.attribution().to_string());
@@ -230,20 +230,20 @@ fn candidate(gazetteer: &Gazetteer, found: &Found) -> Candidate {
     let id = place_id(found.provider, answer);
     if let Some(entry) = gazetteer.find_id(&id).map(|e| gazetteer.entry(e)) {
         return Candidate {
-            place: entry.id.clone(),
-            name: entry.name.clone(),
+            place: entry.id.as_str().into(),
+            name: entry.name.as_str().into(),
             kind: entry.kind,
-            country: entry.country.clone(),
+            country: entry.country.as_deref().map(Into::into),
             lat: entry.lat,
             lon: entry.lon,
             score: ONLINE_CONFIDENCE,
         };
     }
     Candidate {
-        place: id,
-        name: answer.name.clone(),
+        place: id.into(),
+        name: answer.name.as_str().into(),
         kind: answer.kind,
-        country: answer.country.clone(),
+        country: answer.country.as_deref().map(Into::into),
         lat: answer.lat,
         lon: answer.lon,
         score: ONLINE_CONFIDENCE,
@@ -342,7 +342,7 @@ mod tests {
         assert!(mentions[0]
             .candidates
             .iter()
-            .any(|c| c.place == "nominatim:relation/1"));
+            .any(|c| &*c.place == "nominatim:relation/1"));
     }
 
     #[test]
@@ -352,7 +352,7 @@ mod tests {
         let mentions = run("Ships were seen near Moscow.", &online);
         assert_eq!(mentions[0].place.as_deref(), Some("gn:524901"));
         assert_eq!(
-            mentions[0].candidates.last().unwrap().place,
+            &*mentions[0].candidates.last().unwrap().place,
             "nominatim:node/9"
         );
     }
@@ -410,7 +410,7 @@ mod tests {
             provider: Provider::Geonames,
             answers: vec![answer("1797929", "Qingdao", 36.06, 120.38)],
         };
-        assert_eq!(candidate(&g, &found).place, "gn:1797929");
+        assert_eq!(&*candidate(&g, &found).place, "gn:1797929");
         assert_eq!(candidate(&g, &found).kind, PlaceKind::City);
     }
 }

@@ -85,7 +85,7 @@ fn mention(doc: &Doc, sentence: usize, text: &str, place: &Place, confidence: f6
         lon: Some(place.lon),
         confidence,
         role: None,
-        sentence: s.clone(),
+        sentence: s.as_str().into(),
         candidates: vec![],
     }
 }
