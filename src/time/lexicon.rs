@@ -5,8 +5,6 @@
 //! same reason. Month and weekday names count only when capitalised: "may" is a verb, "May" may be a
 //! month. Both answers come from one hash table, behind filters that turn most words away unhashed.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use chrono::Weekday;
@@ -129,7 +127,7 @@ pub enum Lex {
 
 impl Lex {
     /// Whether a temporal expression can begin at this word.
-    pub fn starts_expression(self) -> bool {
+    pub const fn starts_expression(self) -> bool {
         !matches!(
             self,
             Lex::Other
@@ -530,97 +528,130 @@ const CUES: &[(Cue, &[&str])] = &[
     ),
 ];
 
-/// A word's letters, lower-cased, as one number; None for words that are not ASCII letters or are
-/// longer than any word of the tables.
+/// A word's bytes, with ASCII letters lower-cased, as one number; None for words longer than any
+/// word of the tables. Only a word of ASCII letters can give the key of a table word: every other
+/// byte stays outside `a`..=`z`, and no byte becomes 0.
 fn key(word: &[u8]) -> Option<u128> {
     if word.len() > 16 {
         return None;
     }
-    let mut k = 0u128;
-    for &b in word {
-        if !b.is_ascii_alphabetic() {
-            return None;
-        }
-        k = (k << 8) | u128::from(b | 0x20);
-    }
-    Some(k)
+    Some(
+        word.iter()
+            .fold(0u128, |k, &b| (k << 8) | u128::from(b | 0x20)),
+    )
 }
 
-/// Hashes a word key with one multiplication: the keys are few, short and already distinct.
-#[derive(Default)]
-struct KeyHasher(u64);
+/// What a table word means: (meaning, needs a capital, cue).
+type Entry = (Lex, bool, Cue);
 
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
+/// The words of both tables by key, in open addressing: a slot holds a key (0 when empty) and its
+/// entry, and a key that is not in its home slot is in the next ones.
+struct Table {
+    slots: Vec<(u128, Entry)>,
+}
 
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
+/// Slots in the table: a power of two, about four times the words, so that a look-up mostly ends
+/// at the first slot.
+const SLOTS: usize = 1024;
 
-    fn write_u128(&mut self, k: u128) {
+impl Table {
+    fn home(k: u128) -> usize {
         let folded = (k as u64) ^ ((k >> 64) as u64).rotate_left(29);
-        let h = folded.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 29);
+        (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize
+    }
+
+    fn get(&self, k: u128) -> Option<Entry> {
+        let mut i = Table::home(k);
+        loop {
+            let (key, entry) = self.slots[i];
+            if key == k {
+                return Some(entry);
+            }
+            if key == 0 {
+                return None;
+            }
+            i = (i + 1) % SLOTS;
+        }
+    }
+
+    fn slot_mut(&mut self, k: u128) -> &mut Entry {
+        let mut i = Table::home(k);
+        while self.slots[i].0 != k && self.slots[i].0 != 0 {
+            i = (i + 1) % SLOTS;
+        }
+        if self.slots[i].0 == 0 {
+            self.slots[i] = (k, (Lex::Other, false, Cue::Plain));
+        }
+        &mut self.slots[i].1
     }
 }
 
-/// (meaning, needs a capital, cue) by word key.
-type Table = HashMap<u128, (Lex, bool, Cue), BuildHasherDefault<KeyHasher>>;
-
-/// The tables, and filters that turn most other words away before any hashing: for each length and
-/// first letter, the set of last letters that some word with a temporal meaning has (`meanings`),
-/// some word that can begin an expression (`starters`), or some tense cue (`cues`).
-struct Lexicon {
-    meanings: Filter,
-    starters: Filter,
-    cues: Filter,
-    table: Table,
-}
-
-type Filter = [[u32; 26]; 17];
-
-fn lexicon() -> &'static Lexicon {
-    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-    LEXICON.get_or_init(|| {
-        let mut table = Table::default();
-        let mut meanings = [[0u32; 26]; 17];
-        let mut starters = [[0u32; 26]; 17];
-        let mut cues = [[0u32; 26]; 17];
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Table {
+            slots: vec![(0, (Lex::Other, false, Cue::Plain)); SLOTS],
+        };
         for &(word, lex, proper) in MEANINGS {
-            let k = key(word.as_bytes()).expect("lexicon words are short ASCII");
-            table.insert(k, (lex, proper, Cue::Plain));
-            mark(&mut meanings, word);
-            if lex.starts_expression() {
-                mark(&mut starters, word);
-            }
+            let k = key(word.as_bytes()).expect("lexicon words are short");
+            let entry = table.slot_mut(k);
+            (entry.0, entry.1) = (lex, proper);
         }
         for &(cue, words) in CUES {
             for word in words {
-                let k = key(word.as_bytes()).expect("lexicon words are short ASCII");
-                table.entry(k).or_insert((Lex::Other, false, Cue::Plain)).2 = cue;
-                mark(&mut cues, word);
+                let k = key(word.as_bytes()).expect("lexicon words are short");
+                table.slot_mut(k).2 = cue;
             }
         }
-        Lexicon {
-            meanings,
-            starters,
-            cues,
-            table,
-        }
+        table
     })
 }
 
-fn mark(filter: &mut Filter, word: &str) {
-    let b = word.as_bytes();
+/// Filters that turn most words away before any hashing: for each length and first letter, the set
+/// of last letters that some word of the filter's kind has. Built when compiling; rows and sets have
+/// room for 32 letters so that a letter's index needs no bounds.
+type Filter = [[u32; 32]; 17];
+
+/// Words with a temporal meaning.
+static MEANING_FILTER: Filter = meaning_filter(false);
+/// Words that can begin an expression.
+static STARTER_FILTER: Filter = meaning_filter(true);
+/// Tense cues.
+static CUE_FILTER: Filter = {
+    let mut filter = [[0u32; 32]; 17];
+    let mut i = 0;
+    while i < CUES.len() {
+        let words = CUES[i].1;
+        let mut j = 0;
+        while j < words.len() {
+            mark(&mut filter, words[j].as_bytes());
+            j += 1;
+        }
+        i += 1;
+    }
+    filter
+};
+
+const fn meaning_filter(starters_only: bool) -> Filter {
+    let mut filter = [[0u32; 32]; 17];
+    let mut i = 0;
+    while i < MEANINGS.len() {
+        let (word, lex, _) = MEANINGS[i];
+        if !starters_only || lex.starts_expression() {
+            mark(&mut filter, word.as_bytes());
+        }
+        i += 1;
+    }
+    filter
+}
+
+const fn mark(filter: &mut Filter, b: &[u8]) {
     filter[b.len()][letter(b[0])] |= 1 << letter(b[b.len() - 1]);
 }
 
-fn letter(b: u8) -> usize {
-    usize::from((b | 0x20).wrapping_sub(b'a')).min(25)
+/// A letter's place in the alphabet (other bytes land somewhere below 32 too).
+const fn letter(b: u8) -> usize {
+    ((b | 0x20).wrapping_sub(b'a') & 31) as usize
 }
 
 fn passes(filter: &Filter, b: &[u8]) -> bool {
@@ -636,30 +667,69 @@ fn passes(filter: &Filter, b: &[u8]) -> bool {
 }
 
 /// The meaning and the cue of a word that passed a filter.
-fn look_up(lexicon: &Lexicon, b: &[u8]) -> (Lex, Cue) {
-    match key(b).and_then(|k| lexicon.table.get(&k)) {
-        Some(&(_, proper, cue)) if proper && !b[0].is_ascii_uppercase() => (Lex::Other, cue),
-        Some(&(lex, _, cue)) => (lex, cue),
+fn look_up(b: &[u8]) -> (Lex, Cue) {
+    match key(b).and_then(|k| table().get(k)) {
+        Some((_, proper, cue)) if proper && !b[0].is_ascii_uppercase() => (Lex::Other, cue),
+        Some((lex, _, cue)) => (lex, cue),
         None => (Lex::Other, Cue::Plain),
     }
 }
 
 /// What a word (a run of letters) can mean to a temporal expression.
 pub fn lex(word: &str) -> Lex {
-    let lexicon = lexicon();
-    if passes(&lexicon.meanings, word.as_bytes()) {
-        look_up(lexicon, word.as_bytes()).0
+    if passes(&MEANING_FILTER, word.as_bytes()) {
+        look_up(word.as_bytes()).0
     } else {
         Lex::Other
     }
 }
 
+/// For each last letter of a word that can begin an expression, the set of letters before it.
+static STARTER_ENDINGS: [u32; 32] = {
+    let mut endings = [0u32; 32];
+    let mut i = 0;
+    while i < MEANINGS.len() {
+        let (word, lex, _) = MEANINGS[i];
+        let b = word.as_bytes();
+        if lex.starts_expression() {
+            endings[letter(b[b.len() - 1])] |= 1 << letter(b[b.len() - 2]);
+        }
+        i += 1;
+    }
+    endings
+};
+
+/// No word shorter than this begins an expression, so the scan need not look at shorter ones.
+pub const SHORTEST_STARTER: usize = 3;
+
+const _: () = {
+    let mut i = 0;
+    while i < MEANINGS.len() {
+        let (word, lex, _) = MEANINGS[i];
+        assert!(!lex.starts_expression() || word.len() >= SHORTEST_STARTER);
+        i += 1;
+    }
+};
+
+/// Whether a run of ASCII letters that ends in `before_last`, `last` may be a word that begins an
+/// expression: false for most words that cannot, by a look at one table.
+#[inline]
+pub fn may_end(before_last: u8, last: u8) -> bool {
+    STARTER_ENDINGS[letter(last)] & (1 << letter(before_last)) != 0
+}
+
+/// Whether a run of ASCII letters, of length `len` from `first` to `last`, may be a word that begins
+/// an expression: false for most words that cannot, without looking them up.
+#[inline]
+pub fn may_start(len: usize, first: u8, last: u8) -> bool {
+    len <= 16 && STARTER_FILTER[len][letter(first)] & (1 << letter(last)) != 0
+}
+
 /// What a word means if it can begin an expression; [`Lex::Other`] for every other word, found
 /// without hashing for most of them.
 pub fn starter(word: &str) -> Lex {
-    let lexicon = lexicon();
-    if passes(&lexicon.starters, word.as_bytes()) {
-        look_up(lexicon, word.as_bytes()).0
+    if passes(&STARTER_FILTER, word.as_bytes()) {
+        look_up(word.as_bytes()).0
     } else {
         Lex::Other
     }
@@ -667,9 +737,8 @@ pub fn starter(word: &str) -> Lex {
 
 /// What a word tells of tense, found without hashing for most words that tell nothing.
 pub fn cue(word: &str) -> Cue {
-    let lexicon = lexicon();
-    if passes(&lexicon.cues, word.as_bytes()) {
-        look_up(lexicon, word.as_bytes()).1
+    if passes(&CUE_FILTER, word.as_bytes()) {
+        look_up(word.as_bytes()).1
     } else {
         Cue::Plain
     }

@@ -29,7 +29,7 @@ use crate::geoparse::PreparedText;
 use crate::story::{Granularity, Tense, TimeExpr};
 use lexicon::Prep;
 use resolve::{Setting, Value};
-use scan::{Found, Token, What, When, YearRef};
+use scan::{Found, SentenceTokens, Token, What, When, YearRef};
 
 /// A `YYYY-MM-DD` date at the start of `s` (anything after the tenth character is ignored).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -40,26 +40,23 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 pub fn find_time_expressions(prepared: &PreparedText, anchor: Option<NaiveDate>) -> Vec<TimeExpr> {
     let text = prepared.text;
     let mut found = Vec::new();
-    let mut tokens = Vec::with_capacity(text.len() / 4);
-    scan::scan(text, &mut found, &mut tokens);
+    scan::scan(text, &mut found);
     let day_first = numeric_order(&found);
     let mut out = Vec::with_capacity(found.len());
     let mut walk = Walk {
         text,
         sentences: &prepared.sentences,
-        tokens: &tokens,
+        found: &found,
+        reader: SentenceTokens::new(text, &found),
         sentence: 0,
-        sentence_tokens: 0..0,
+        tokens: Vec::new(),
         tokens_of: None,
-        token: 0,
-        byte: 0,
-        chars: 0,
     };
     // a year said earlier in the sentence, with the sentence's start
     let mut frame: Option<(usize, i32)> = None;
     for f in &found {
-        let (range, sentence_tokens, expression_tokens) = walk.place(f.start, f.end);
-        let tense = tense::clause_tense(text, &tokens[sentence_tokens], expression_tokens);
+        let (range, expression_tokens) = walk.place(f.start, f.end);
+        let tense = tense::clause_tense(text, &walk.tokens, expression_tokens);
         // "in two days" is a point ahead only when the clause speaks of what is to come
         if matches!(f.what, What::Ahead { .. })
             && !matches!(tense, Some(Tense::Future | Tense::Present))
@@ -86,8 +83,8 @@ pub fn find_time_expressions(prepared: &PreparedText, anchor: Option<NaiveDate>)
         }
         out.push(TimeExpr {
             doc: prepared.doc.to_string(),
-            start: walk.chars_at(f.start),
-            end: walk.chars_at(f.end),
+            start: prepared.offsets.char_at(f.start),
+            end: prepared.offsets.char_at(f.end),
             text: text[f.start..f.end].to_string(),
             value: resolved.map(|(v, _)| v.timex()),
             granularity: resolved.map(|(v, _)| v.granularity()),
@@ -99,31 +96,24 @@ pub fn find_time_expressions(prepared: &PreparedText, anchor: Option<NaiveDate>)
     out
 }
 
-/// Walks a document forward, expression by expression, to find the sentence, the tokens and the
-/// code-point offsets of each: one pass over the text instead of a search per expression.
+/// Walks a document forward, expression by expression, to find the sentence and the tokens of each:
+/// only the sentences that hold an expression are read into tokens, each once.
 struct Walk<'a> {
     text: &'a str,
     sentences: &'a [Range<usize>],
-    tokens: &'a [Token],
-    /// Index of the sentence last placed, and the tokens of sentence `tokens_of`.
+    found: &'a [Found],
+    reader: SentenceTokens<'a>,
+    /// Index of the sentence last placed.
     sentence: usize,
-    sentence_tokens: Range<usize>,
+    /// The tokens of sentence `tokens_of`, or of the whole text when that is None.
+    tokens: Vec<Token>,
     tokens_of: Option<usize>,
-    /// Index of the first token not before the last expression's start.
-    token: usize,
-    /// Code points before byte `byte`.
-    byte: usize,
-    chars: usize,
 }
 
 impl Walk<'_> {
-    /// For an expression at bytes `start..end` (after the last one placed): its sentence's bytes, the
-    /// sentence's tokens (an index range into all tokens) and its own tokens (an index range into the
-    /// sentence's).
-    fn place(&mut self, start: usize, end: usize) -> (Range<usize>, Range<usize>, Range<usize>) {
-        let tokens = self.tokens;
-        let from =
-            |i: usize, bound: usize| i + tokens[i..].iter().take_while(|t| t.start < bound).count();
+    /// For an expression at bytes `start..end` (after the last one placed): its sentence's bytes, with
+    /// the sentence's tokens left in `tokens`, and its own tokens as an index range into them.
+    fn place(&mut self, start: usize, end: usize) -> (Range<usize>, Range<usize>) {
         while self
             .sentences
             .get(self.sentence)
@@ -131,30 +121,26 @@ impl Walk<'_> {
         {
             self.sentence += 1;
         }
-        let first = from(self.token, start);
-        let last = from(first, end);
-        self.token = first;
         let range = match self.sentences.get(self.sentence) {
-            Some(r) if r.start <= start => r.clone(),
+            Some(r) if r.start <= start => {
+                if self.tokens_of != Some(self.sentence) {
+                    self.tokens.clear();
+                    self.reader.read(r.clone(), &mut self.tokens);
+                    self.tokens_of = Some(self.sentence);
+                }
+                r.clone()
+            }
             // outside every sentence (a text of symbols): the whole text is the clause
-            _ => return (0..self.text.len(), 0..tokens.len(), first..last),
+            _ => {
+                let whole = 0..self.text.len();
+                self.tokens.clear();
+                SentenceTokens::new(self.text, self.found).read(whole.clone(), &mut self.tokens);
+                self.tokens_of = None;
+                whole
+            }
         };
-        if self.tokens_of != Some(self.sentence) {
-            let lo = from(self.sentence_tokens.end, range.start);
-            self.sentence_tokens = lo..from(lo, range.end);
-            self.tokens_of = Some(self.sentence);
-        }
-        let lo = self.sentence_tokens.start;
-        (range, self.sentence_tokens.clone(), first - lo..last - lo)
-    }
-
-    /// The code-point offset of byte `byte`, which must not be before the last one asked.
-    fn chars_at(&mut self, byte: usize) -> usize {
-        let skipped = &self.text.as_bytes()[self.byte..byte];
-        // every byte but UTF-8 continuation bytes starts a code point
-        self.chars += skipped.iter().filter(|&&b| (b as i8) >= -0x40).count();
-        self.byte = byte;
-        self.chars
+        let index = |at: usize| self.tokens.partition_point(|t| t.start < at);
+        (range, index(start)..index(end))
     }
 }
 
@@ -195,7 +181,7 @@ pub fn dateline(text: &str) -> Option<NaiveDate> {
     }
     let head = &text[..cut];
     let mut found = Vec::new();
-    scan::scan(head, &mut found, &mut Vec::new());
+    scan::scan(head, &mut found);
     found.iter().find_map(|f| match f.what {
         What::Point(When::Date {
             year: YearRef::Explicit(year),
@@ -349,6 +335,24 @@ mod tests {
         assert_eq!(got[1].1.as_deref(), Some("2023-07-05"));
         let got = values("It was updated on 05/07/2023.", "2023-09-30");
         assert_eq!(got[0].1, None);
+    }
+
+    #[test]
+    fn outside_every_sentence_the_whole_text_is_the_clause() {
+        let text = "The frigates sailed on Sunday; they will dock on Friday.";
+        let mut prepared = PreparedText::new("d", text);
+        prepared.sentences.clear();
+        let got: Vec<_> = find_time_expressions(&prepared, parse_date("2023-07-20"))
+            .into_iter()
+            .map(|t| (t.text, t.tense))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Sunday".into(), Some(Tense::Past)),
+                ("Friday".into(), Some(Tense::Future))
+            ]
+        );
     }
 
     #[test]

@@ -1,9 +1,14 @@
 //! Scanning: where temporal expressions stand in a text and what they literally say ("last" + "month",
 //! "June 12 to 17"), before any article date or tense is known.
 //!
-//! The text is read as *tokens* — runs of letters, runs of digits, single other characters — one word
-//! at a time; only a word that can begin an expression (see [`Lex::starts_expression`]) or a number
-//! starts a small hand-written parse, so the cost is one table lookup per word.
+//! The text is read as *tokens* — runs of letters, runs of digits, single other characters. Only a
+//! word that can begin an expression (see [`Lex::starts_expression`]) or a number starts a small
+//! hand-written parse, and most words are passed over without being made into tokens at all: a
+//! first pass over the bytes finds the numbers and the words that may begin one, and the few tokens
+//! before those are read backwards when needed. Tokens for whole sentences (for their tense) are
+//! read only for the sentences that hold an expression.
+
+use std::ops::Range;
 
 use chrono::{NaiveDate, Weekday};
 
@@ -26,77 +31,158 @@ pub struct Token {
     pub kind: Kind,
 }
 
-/// The first token at or after byte `pos` (which must be a character boundary).
+/// How `token_at` sorts a byte: ASCII whitespace, ASCII letter, digit, other ASCII, or part of a
+/// multi-byte character (which needs decoding to be sorted).
+const SPACE: u8 = 0;
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const OTHER: u8 = 3;
+const WIDE: u8 = 4;
+
+const CLASS: [u8; 256] = {
+    let mut class = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        class[b] = if byte >= 0x80 {
+            WIDE
+        } else if byte.is_ascii_whitespace() {
+            SPACE
+        } else if byte.is_ascii_alphabetic() {
+            LETTER
+        } else if byte.is_ascii_digit() {
+            DIGIT
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    class
+};
+
+/// The character that starts at byte `pos` (which must be a character boundary inside the text).
+fn char_at(text: &str, pos: usize) -> char {
+    text[pos..].chars().next().unwrap_or_default()
+}
+
+/// How many ASCII letters `bytes` opens with, read eight at a time.
 #[inline]
-pub fn token_at(text: &str, mut pos: usize) -> Option<Token> {
+fn ascii_letters(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some(chunk) = bytes.get(n..n + 8) {
+        let others =
+            !letter_lanes(u64::from_le_bytes(chunk.try_into().unwrap_or_default())) & HIGH_BITS;
+        if others != 0 {
+            return n + (others.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + bytes[n..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count()
+}
+
+/// The first token at or after byte `pos` (which must be a character boundary).
+pub fn token_at(text: &str, pos: usize) -> Option<Token> {
     let bytes = text.as_bytes();
+    let mut start = pos;
     loop {
-        let b = *bytes.get(pos)?;
-        if b.is_ascii_whitespace() {
-            pos += 1;
-        } else if b < 0x80 {
-            break;
-        } else {
-            let c = text[pos..].chars().next()?;
-            if !c.is_whitespace() {
-                break;
+        let b = *bytes.get(start)?;
+        match CLASS[usize::from(b)] {
+            SPACE => start += 1,
+            LETTER => break,
+            DIGIT => return Some(number_at(bytes, start)),
+            OTHER => {
+                return Some(Token {
+                    start,
+                    end: start + 1,
+                    kind: Kind::Symbol(char::from(b)),
+                })
             }
-            pos += c.len_utf8();
+            _ => match wide_space(text, start) {
+                0 => return Some(wide_token_at(text, start)),
+                len => start += len,
+            },
         }
     }
-    let start = pos;
-    let b = bytes[pos];
-    if b.is_ascii_digit() {
-        let mut end = pos + 1;
-        while end < bytes.len() && bytes[end].is_ascii_digit() {
-            end += 1;
-        }
-        if let Some(suffix) = bytes.get(end..end + 2) {
-            let ordinal = matches!(
-                [
-                    suffix[0].to_ascii_lowercase(),
-                    suffix[1].to_ascii_lowercase()
-                ],
-                [b's', b't'] | [b'n', b'd'] | [b'r', b'd'] | [b't', b'h']
-            );
-            if ordinal && !bytes.get(end + 2).is_some_and(u8::is_ascii_alphanumeric) {
-                end += 2;
-            }
-        }
-        return Some(Token {
-            start,
-            end,
-            kind: Kind::Number,
-        });
+    let end = start + ascii_letters(&bytes[start..]);
+    if bytes.get(end).is_some_and(|&b| b >= 0x80) {
+        return Some(word_at(text, start, end));
     }
-    let mut end = pos;
-    while end < bytes.len() {
-        let b = bytes[end];
-        if b.is_ascii_alphabetic() {
-            end += 1;
-        } else if b >= 0x80 {
-            let c = text[end..].chars().next()?;
-            if !c.is_alphabetic() {
-                break;
-            }
-            end += c.len_utf8();
-        } else {
-            break;
-        }
-    }
-    if end > start {
-        return Some(Token {
-            start,
-            end,
-            kind: Kind::Word,
-        });
-    }
-    let c = text[pos..].chars().next()?;
     Some(Token {
         start,
+        end,
+        kind: Kind::Word,
+    })
+}
+
+/// A number token at `start`: its digits, and an ordinal suffix glued on ("19th").
+fn number_at(bytes: &[u8], start: usize) -> Token {
+    let mut end = start + 1;
+    while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+        end += 1;
+    }
+    if let Some(&[a, b]) = bytes.get(end..end + 2) {
+        let ordinal = matches!(
+            [a | 0x20, b | 0x20],
+            [b's', b't'] | [b'n', b'd'] | [b'r', b'd'] | [b't', b'h']
+        );
+        if ordinal && !bytes.get(end + 2).is_some_and(u8::is_ascii_alphanumeric) {
+            end += 2;
+        }
+    }
+    Token {
+        start,
+        end,
+        kind: Kind::Number,
+    }
+}
+
+/// A word that goes on past `end` into letters outside ASCII.
+#[cold]
+fn word_at(text: &str, start: usize, mut end: usize) -> Token {
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(end) {
+        if b.is_ascii_alphabetic() {
+            end += 1;
+        } else if b >= 0x80 && char_at(text, end).is_alphabetic() {
+            end += char_at(text, end).len_utf8();
+        } else {
+            break;
+        }
+    }
+    Token {
+        start,
+        end,
+        kind: Kind::Word,
+    }
+}
+
+/// The length of the character at `pos` if it is a space outside ASCII, else 0.
+#[cold]
+fn wide_space(text: &str, pos: usize) -> usize {
+    let c = char_at(text, pos);
+    if c.is_whitespace() {
+        c.len_utf8()
+    } else {
+        0
+    }
+}
+
+/// The token that starts with the character at `pos`, outside ASCII and not a space: a word or a
+/// symbol.
+#[cold]
+fn wide_token_at(text: &str, pos: usize) -> Token {
+    let c = char_at(text, pos);
+    if c.is_alphabetic() {
+        return word_at(text, pos, pos);
+    }
+    Token {
+        start: pos,
         end: pos + c.len_utf8(),
         kind: Kind::Symbol(c),
-    })
+    }
 }
 
 /// A year as written: absent, explicit ("2023"), or relative to the article's ("March last year").
@@ -176,21 +262,27 @@ pub struct Found {
     pub day_first: Option<bool>,
 }
 
-/// The last tokens read before the current one, for cues such as "in" or "the".
+/// The last tokens read before the current one, for cues such as "in" or "the": a ring of the
+/// last three, written in place.
 #[derive(Default, Clone, Copy)]
 struct Behind {
-    /// Most recent first.
-    tokens: [Option<Token>; 3],
+    ring: [Option<Token>; 4],
+    /// Tokens pushed so far; the latest is at `pushed - 1` (modulo 4).
+    pushed: usize,
 }
 
 impl Behind {
+    #[inline]
     fn push(&mut self, t: Token) {
-        self.tokens = [Some(t), self.tokens[0], self.tokens[1]];
+        self.ring[self.pushed % 4] = Some(t);
+        self.pushed = self.pushed.wrapping_add(1);
     }
 
     /// The token just before byte `at`.
     fn before(&self, at: usize) -> Option<Token> {
-        self.tokens.iter().flatten().find(|t| t.end <= at).copied()
+        (1..=3)
+            .filter_map(|back| self.ring[self.pushed.wrapping_sub(back) % 4])
+            .find(|t| t.end <= at)
     }
 }
 
@@ -230,23 +322,48 @@ impl Part {
     }
 }
 
-/// Every temporal expression of `text`, in order, appended to `out`; every token to `tokens`.
-pub fn scan(text: &str, out: &mut Vec<Found>, tokens: &mut Vec<Token>) {
+/// Every temporal expression of `text`, in order, appended to `out`.
+///
+/// The text is read as one chain of tokens, except that after an expression the reading goes on at
+/// the expression's end. Only numbers and the words that can begin an expression are looked at
+/// closely; the tokens between them are read only to know the few just before such a one (see
+/// [`Reading::behind_at`]), and [`SentenceTokens`] reads a sentence's tokens back the same way.
+pub fn scan(text: &str, out: &mut Vec<Found>) {
     let scanner = Scanner { text };
-    let mut behind = Behind::default();
-    let mut pos = 0;
-    while let Some(t) = token_at(text, pos) {
-        let part = match t.kind {
+    let bytes = text.as_bytes();
+    let mut reading = Reading {
+        text,
+        known: 0,
+        behind: Behind::default(),
+    };
+    let mut candidates = Candidates::new(bytes);
+    let mut search = 0;
+    while let Some(at) = candidates.next(search) {
+        let Some(t) = token_at(text, at) else {
+            break;
+        };
+        let lex = match t.kind {
             Kind::Word => {
                 let lex = lexicon::starter(scanner.slice(t));
-                if lex.starts_expression() {
-                    scanner.at_word(t, lex, &behind)
-                } else {
-                    None
+                // letters glued to a letter outside ASCII are the inside of a longer word
+                let inside = at > reading.known
+                    && bytes[at - 1] >= 0x80
+                    && text[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphabetic);
+                if inside || !lex.starts_expression() {
+                    search = t.end;
+                    continue;
                 }
+                Some(lex)
             }
-            Kind::Number => scanner.at_number(t, &behind),
-            Kind::Symbol(_) => None,
+            _ => None,
+        };
+        let behind = reading.behind_at(at);
+        let part = match lex {
+            Some(lex) => scanner.at_word(t, lex, &behind),
+            None => scanner.at_number(t, &behind),
         };
         match part {
             Some(p) => {
@@ -262,22 +379,426 @@ pub fn scan(text: &str, out: &mut Vec<Found>, tokens: &mut Vec<Token>) {
                     prep,
                     day_first: p.day_first,
                 });
-                // the expression's own tokens (a "the" before it was pushed already)
-                let mut inner = t.start;
-                while let Some(t) = token_at(text, inner).filter(|t| t.start < p.end) {
-                    tokens.push(t);
-                    inner = t.end;
-                }
-                pos = p.end;
-                behind = Behind::default();
+                reading.known = p.end;
+                reading.behind = Behind::default();
+                search = p.end;
             }
             None => {
-                tokens.push(t);
-                behind.push(t);
-                pos = t.end;
+                reading.known = t.end;
+                reading.behind = behind;
+                reading.behind.push(t);
+                search = t.end;
             }
         }
     }
+}
+
+/// Finds, ahead of the scan, the places where a token that may begin an expression starts: a number,
+/// or a run of ASCII letters that passes the lexicon's filter.
+///
+/// The text is read in blocks of 64 bytes, eight at a time as lanes of a `u64`, into one bit per
+/// byte for letters and one for digits. Shifts of those give where digit runs start and where
+/// letter runs of three or more end (no shorter word begins an expression), so each word costs a
+/// few steps rather than a few per letter.
+struct Candidates<'a> {
+    bytes: &'a [u8],
+    /// Where the block starts; bit `k` of the masks is about byte `base + k`.
+    base: usize,
+    letters: u64,
+    digits: u64,
+    /// The first letters of letter runs.
+    starts: u64,
+    /// The first digits of digit runs.
+    digit_starts: u64,
+    /// What is left to look at: the first digits of digit runs, and the last letters of letter runs.
+    events: u64,
+    /// The start of the letter run that goes on into the block from before it.
+    open: usize,
+}
+
+const BLOCK: usize = 64;
+
+// the blocks turn away letter runs shorter than three without a look
+const _: () = assert!(lexicon::SHORTEST_STARTER >= 3);
+
+impl<'a> Candidates<'a> {
+    fn new(bytes: &'a [u8]) -> Candidates<'a> {
+        let mut candidates = Candidates {
+            bytes,
+            base: 0,
+            letters: 0,
+            digits: 0,
+            starts: 0,
+            digit_starts: 0,
+            events: 0,
+            open: 0,
+        };
+        candidates.read_block(0, 0, 0);
+        candidates
+    }
+
+    /// Read the block at `base`, given the letter and digit bits of the 64 bytes before it.
+    fn read_block(&mut self, base: usize, letters_before: u64, digits_before: u64) {
+        let (mut letters, mut digits) = (0, 0);
+        let mut padded = [0u8; BLOCK];
+        let block = match self.bytes.get(base..base + BLOCK) {
+            Some(block) => block,
+            None => {
+                let rest = self.bytes.get(base..).unwrap_or_default();
+                padded[..rest.len()].copy_from_slice(rest);
+                &padded
+            }
+        };
+        for (k, chunk) in block.chunks_exact(8).enumerate() {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            letters |= lane_bits(letter_lanes(word)) << (8 * k);
+            digits |= lane_bits(digit_lanes(word)) << (8 * k);
+        }
+        let letter_after = self
+            .bytes
+            .get(base + BLOCK)
+            .is_some_and(u8::is_ascii_alphabetic);
+        // bits of bytes with a letter one (two) bytes before them
+        let after_one = (letters << 1) | (letters_before >> 63);
+        let after_two = (letters << 2) | (letters_before >> 62);
+        let ends =
+            letters & !((letters >> 1) | (u64::from(letter_after) << 63)) & after_one & after_two;
+        self.base = base;
+        self.letters = letters;
+        self.digits = digits;
+        self.starts = letters & !after_one;
+        self.digit_starts = digits & !((digits << 1) | (digits_before >> 63));
+        self.events = ends | self.digit_starts;
+    }
+
+    /// The first candidate at or after `from`, which must not be before the last one asked. A letter
+    /// or digit at `from` counts as starting a run, since the scan's chain of tokens goes on there.
+    fn next(&mut self, from: usize) -> Option<usize> {
+        let bytes = self.bytes;
+        let same_run = |a: u8, b: u8| {
+            (a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
+                || (a.is_ascii_digit() && b.is_ascii_digit())
+        };
+        let inside_run = from > 0
+            && bytes
+                .get(from)
+                .is_some_and(|&b| same_run(bytes[from - 1], b));
+        if from < self.base + BLOCK && !inside_run {
+            self.events &= u64::MAX.checked_shl((from - self.base) as u32).unwrap_or(0);
+        } else {
+            if from >= bytes.len() {
+                return None;
+            }
+            self.open = from;
+            self.read_block(from, 0, 0);
+        }
+        loop {
+            let mut events = self.events;
+            while events != 0 {
+                let k = events.trailing_zeros() as usize;
+                let bit = 1u64 << k;
+                events &= events - 1;
+                if self.digit_starts & bit != 0 {
+                    self.events = events;
+                    return Some(self.base + k);
+                }
+                // most words are turned away by their last two letters
+                let end = self.base + k + 1;
+                if !lexicon::may_end(bytes[end - 2], bytes[end - 1]) {
+                    continue;
+                }
+                let starts_so_far = self.starts & (bit | (bit - 1));
+                let start = if starts_so_far == 0 {
+                    self.open
+                } else {
+                    self.base + 63 - starts_so_far.leading_zeros() as usize
+                };
+                if lexicon::may_start(end - start, bytes[start], bytes[end - 1]) {
+                    self.events = events;
+                    return Some(start);
+                }
+            }
+            self.events = 0;
+            let next = self.base + BLOCK;
+            if next >= bytes.len() {
+                return None;
+            }
+            if self.starts != 0 {
+                self.open = self.base + 63 - self.starts.leading_zeros() as usize;
+            }
+            self.read_block(next, self.letters, self.digits);
+        }
+    }
+}
+
+/// One bit per lane, lane `k` to bit `k`, from the high bits of the lanes of a `u64`.
+fn lane_bits(high: u64) -> u64 {
+    // lane k's bit at 8k, then folded down: lanes k and k+1 into bits 0-1 of byte k, and so on
+    let mut bits = high >> 7;
+    bits |= bits >> 7;
+    bits |= bits >> 14;
+    bits |= bits >> 28;
+    bits & 0xFF
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `word` that is an ASCII letter. Lower-cased, a letter is an ASCII
+/// byte from `a` to `z`; the sums stay within each byte.
+fn letter_lanes(word: u64) -> u64 {
+    let lower = word | (0x20 * LOW_BITS);
+    let low7 = lower & !HIGH_BITS;
+    let from_a = low7 + (0x80 - u64::from(b'a')) * LOW_BITS;
+    let past_z = low7 + (0x80 - u64::from(b'z') - 1) * LOW_BITS;
+    from_a & !past_z & !lower & HIGH_BITS
+}
+
+/// The high bit of each byte of `word` that is an ASCII digit.
+fn digit_lanes(word: u64) -> u64 {
+    let low7 = word & !HIGH_BITS;
+    let from_0 = low7 + (0x80 - u64::from(b'0')) * LOW_BITS;
+    let past_9 = low7 + (0x80 - u64::from(b'9') - 1) * LOW_BITS;
+    from_0 & !past_9 & !word & HIGH_BITS
+}
+
+/// Where a scan has read its chain of tokens to: `known` is a place the chain passes, and `behind`
+/// the last tokens before it.
+struct Reading<'a> {
+    text: &'a str,
+    known: usize,
+    behind: Behind,
+}
+
+impl Reading<'_> {
+    /// The last tokens before `at` (where a token starts, not before `known`).
+    ///
+    /// They are read backwards from `at`, which takes a few steps where reading forwards from
+    /// `known` would take the whole stretch between. Backwards, letters right after digits are
+    /// ambiguous ("19th" is one token, "19 th" two); there the stretch is read forwards, after which
+    /// `known` passes it, so no stretch is read twice.
+    fn behind_at(&self, at: usize) -> Behind {
+        let mut found = [None; 3];
+        let mut end = at;
+        let mut n = 0;
+        while n < 3 {
+            let Some(t) = token_before(self.text, self.known, end) else {
+                return read_behind(self.text, self.behind, self.known, at);
+            };
+            let Some(t) = t else {
+                break;
+            };
+            found[n] = Some(t);
+            end = t.start;
+            n += 1;
+        }
+        // reached `known` with fewer than three: the ones before it go first
+        let mut behind = if n < 3 {
+            self.behind
+        } else {
+            Behind::default()
+        };
+        for t in found[..n].iter().rev().flatten() {
+            behind.push(*t);
+        }
+        behind
+    }
+}
+
+/// The token that ends at or before `end` (a place where a token starts, or the text's end), read
+/// backwards without going before `floor`, where the chain of tokens starts: Some(None) when only
+/// spaces lie between, None when letters right after digits leave the token unclear.
+fn token_before(text: &str, floor: usize, mut end: usize) -> Option<Option<Token>> {
+    let bytes = text.as_bytes();
+    let before = |i: usize| text[floor..i].chars().next_back();
+    loop {
+        if end == floor {
+            return Some(None);
+        }
+        let b = bytes[end - 1];
+        let kind = match CLASS[usize::from(b)] {
+            SPACE => {
+                end -= 1;
+                continue;
+            }
+            DIGIT => Kind::Number,
+            LETTER => Kind::Word,
+            OTHER => {
+                return Some(Some(Token {
+                    start: end - 1,
+                    end,
+                    kind: Kind::Symbol(char::from(b)),
+                }))
+            }
+            _ => {
+                let c = before(end).unwrap_or_default();
+                if c.is_whitespace() {
+                    end -= c.len_utf8();
+                    continue;
+                }
+                if !c.is_alphabetic() {
+                    return Some(Some(Token {
+                        start: end - c.len_utf8(),
+                        end,
+                        kind: Kind::Symbol(c),
+                    }));
+                }
+                Kind::Word
+            }
+        };
+        let mut start = end;
+        if kind == Kind::Number {
+            while start > floor && bytes[start - 1].is_ascii_digit() {
+                start -= 1;
+            }
+        } else {
+            loop {
+                while start > floor && bytes[start - 1].is_ascii_alphabetic() {
+                    start -= 1;
+                }
+                let wide_letter = (start > floor && bytes[start - 1] >= 0x80)
+                    .then(|| before(start))
+                    .flatten()
+                    .filter(|c| c.is_alphabetic());
+                match wide_letter {
+                    Some(c) => start -= c.len_utf8(),
+                    None => break,
+                }
+            }
+            // two letters after digits may be the number's ordinal suffix
+            let after_digits = start > floor && bytes[start - 1].is_ascii_digit();
+            if after_digits && end - start == 2 {
+                return None;
+            }
+        }
+        return Some(Some(Token { start, end, kind }));
+    }
+}
+
+/// `behind` with the tokens from `from` (where the chain of tokens goes on) to `at` pushed on.
+fn read_behind(text: &str, mut behind: Behind, from: usize, at: usize) -> Behind {
+    let mut pos = from;
+    while let Some(t) = token_at(text, pos).filter(|t| t.start < at) {
+        behind.push(t);
+        pos = t.end;
+    }
+    behind
+}
+
+/// Reads the tokens of chosen sentences, in text order, exactly as [`scan`] read them: most sentences
+/// hold no expression, so the scan keeps no tokens and only the sentences that need them (for their
+/// tense) are read again.
+pub struct SentenceTokens<'a> {
+    text: &'a str,
+    /// The expressions found, whose ends are where the scan went on reading.
+    found: &'a [Found],
+    /// Expressions whose end the reading has passed.
+    passed: usize,
+    /// Where the next token is looked for.
+    pos: usize,
+}
+
+impl<'a> SentenceTokens<'a> {
+    pub fn new(text: &'a str, found: &'a [Found]) -> SentenceTokens<'a> {
+        SentenceTokens {
+            text,
+            found,
+            passed: 0,
+            pos: 0,
+        }
+    }
+
+    /// Take the tokens that start before `bound`, pushing them onto `tokens` when `keep`.
+    fn take_until(&mut self, bound: usize, tokens: &mut Vec<Token>, keep: bool) {
+        loop {
+            let segment_end = self.found.get(self.passed).map_or(usize::MAX, |f| f.end);
+            self.pos = take_tokens(self.text, self.pos, bound.min(segment_end), tokens, keep);
+            if segment_end > bound {
+                return;
+            }
+            // the scan read the expression's tokens up to its end, then went on from there
+            self.pos = segment_end;
+            self.passed += 1;
+        }
+    }
+
+    /// The tokens that start inside `range`, which must not start before the last range read.
+    pub fn read(&mut self, range: Range<usize>, tokens: &mut Vec<Token>) {
+        let at = range.start;
+        while let Some(f) = self.found.get(self.passed).filter(|f| f.end <= at) {
+            self.pos = f.end;
+            self.passed += 1;
+        }
+        if self.pos < at {
+            // after a space or an ASCII symbol a token always ends, so the chain goes on at `at`
+            let before = self.text.as_bytes()[at - 1];
+            let gap = before.is_ascii() && !before.is_ascii_alphanumeric()
+                || self.text[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_whitespace);
+            if gap {
+                self.pos = at;
+            } else {
+                self.take_until(at, tokens, false);
+            }
+        }
+        self.take_until(range.end, tokens, true);
+    }
+}
+
+/// Read tokens from `pos` while they start before `bound`, pushing them onto `tokens` when `keep`;
+/// where the reading stopped. [`token_at`] in a loop, kept tight for the sentences read whole.
+fn take_tokens(
+    text: &str,
+    mut pos: usize,
+    bound: usize,
+    tokens: &mut Vec<Token>,
+    keep: bool,
+) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(pos) {
+        let class = CLASS[usize::from(b)];
+        if class == SPACE {
+            pos += 1;
+            continue;
+        }
+        if pos >= bound {
+            break;
+        }
+        let t = match class {
+            LETTER => {
+                let end = pos + ascii_letters(&bytes[pos..]);
+                if bytes.get(end).is_some_and(|&b| b >= 0x80) {
+                    word_at(text, pos, end)
+                } else {
+                    Token {
+                        start: pos,
+                        end,
+                        kind: Kind::Word,
+                    }
+                }
+            }
+            DIGIT => number_at(bytes, pos),
+            OTHER => Token {
+                start: pos,
+                end: pos + 1,
+                kind: Kind::Symbol(char::from(b)),
+            },
+            _ => match wide_space(text, pos) {
+                0 => wide_token_at(text, pos),
+                len => {
+                    pos += len;
+                    continue;
+                }
+            },
+        };
+        if keep {
+            tokens.push(t);
+        }
+        pos = t.end;
+    }
+    pos
 }
 
 struct Scanner<'a> {
@@ -1149,7 +1670,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<(&str, What)> {
         let mut out = Vec::new();
-        scan(text, &mut out, &mut Vec::new());
+        scan(text, &mut out);
         out.into_iter()
             .map(|f| (&text[f.start..f.end], f.what))
             .collect()
@@ -1239,11 +1760,7 @@ mod tests {
     #[test]
     fn numeric_dates_know_their_order_when_a_number_is_over_twelve() {
         let mut out = Vec::new();
-        scan(
-            "20/07/2023 and 07/20/2023 and 05/06/2023",
-            &mut out,
-            &mut Vec::new(),
-        );
+        scan("20/07/2023 and 07/20/2023 and 05/06/2023", &mut out);
         assert_eq!(
             out[0].what,
             What::Point(date(YearRef::Explicit(2023), 7, 20))

@@ -276,10 +276,13 @@ fn is_ing_exception(w: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::scan::SentenceTokens;
 
     fn tense_of(sentence: &str, expression: &str) -> Option<Tense> {
+        let mut found = Vec::new();
+        crate::time::scan::scan(sentence, &mut found);
         let mut tokens = Vec::new();
-        crate::time::scan::scan(sentence, &mut Vec::new(), &mut tokens);
+        SentenceTokens::new(sentence, &found).read(0..sentence.len(), &mut tokens);
         let start = sentence.find(expression).unwrap();
         let end = start + expression.len();
         let index = |at: usize| tokens.partition_point(|t| t.start < at);
