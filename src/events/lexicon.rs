@@ -2,11 +2,10 @@
 //! name ships, groups and forces, the verbs that report speech, and the small words that mark tense,
 //! clauses and order. All lower case; multi-word cues are matched word by word.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rustc_hash::FxHashMap;
 
 use crate::story::Action;
 
@@ -231,32 +230,10 @@ const LIGHT: &[(&str, Aspect)] = &[
 
 const JOIN: &[&str] = &["join", "joins", "joined", "joining", "meet", "meeting"];
 
-/// FNV-1a, for maps keyed by short words: every word of a sentence is looked up, and this is much
-/// quicker on them than the default hasher (the keys are our own word lists, not outside input).
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A map keyed by words, hashed with [`Fnv`].
-pub type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// A map keyed by words, hashed with FxHash: vessel names are looked up for every capitalised word,
+/// and FxHash takes a short word eight bytes at a time (the keys are our own lists, not outside
+/// input, so a hasher that resists collision attacks buys nothing).
+pub type WordMap<K, V> = FxHashMap<K, V>;
 
 /// Cues by their first word: for each, the remaining words and the cue, longest first.
 pub type CueIndex = WordMap<&'static str, Vec<(Vec<&'static str>, Cue)>>;
@@ -299,24 +276,294 @@ pub fn cues() -> &'static CueIndex {
     })
 }
 
-/// A finder for every word a sentence needs before it is worth reading: the first words of cues and
-/// the ship, group and force nouns. A sentence with none of them reports no happening and names no
-/// actor, so it is skipped whole.
-pub fn worth_reading() -> &'static AhoCorasick {
-    static FINDER: OnceLock<AhoCorasick> = OnceLock::new();
-    FINDER.get_or_init(|| {
-        let mut words: Vec<&str> = cues().keys().copied().collect();
-        words.extend(SHIP_NOUNS.iter().map(|(w, _)| *w));
-        words.extend(GROUP_PAIRS.iter().map(|(_, w)| *w));
-        words.extend(FORCE_NOUNS);
-        words.sort_unstable();
-        words.dedup();
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(words)
-            .expect("valid word list")
+/// Whether a sentence is worth reading: whether it holds, as a whole word, the first word of a cue or
+/// a ship, group or force noun. A sentence with none of them reports no happening and names no actor
+/// group, so it is skipped whole.
+///
+/// A whole word here is a run of ASCII letters and digits with neither before nor after it in the
+/// text, matched without regard to ASCII case; one that starts before the sentence is not its own.
+/// Every sentence of every article is looked at, so the text is taken 64 bytes at a time as one
+/// bit per byte, and only the words are visited; the scan stops at the first word worth reading.
+pub fn worth_reading(text: &str, sentence: Range<usize>) -> bool {
+    let lexicon = lexicon();
+    let bytes = text.as_bytes();
+    let word_end = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |n| from + n)
+    };
+    let mut at = sentence.start;
+    if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
+        at = word_end(at);
+    }
+    // from here on, a block starts at a byte outside any word or at the start of a word
+    while at < sentence.end {
+        let inside = word_bits(bytes, at);
+        let mut starts = inside & !(inside << 1);
+        if sentence.end - at < 64 {
+            starts &= (1 << (sentence.end - at)) - 1;
+        }
+        let mut next = at + 64;
+        while starts != 0 {
+            let start = starts.trailing_zeros();
+            starts &= starts - 1;
+            let len = (!(inside >> start)).trailing_zeros();
+            if start + len == 64 {
+                // the word may go on past the block: read it in the next block, from its start,
+                // unless it fills this one, which makes it far longer than any listed word
+                next = if start == 0 {
+                    word_end(at + 64)
+                } else {
+                    at + start as usize
+                };
+                break;
+            }
+            let from = at + start as usize;
+            if lexicon.worth(bytes, from..from + len as usize) {
+                return true;
+            }
+        }
+        at = next;
+    }
+    false
+}
+
+/// One bit for each of the 64 bytes of `bytes` from `at`, set where the byte is an ASCII letter or
+/// digit; bytes past the end count as neither.
+fn word_bits(bytes: &[u8], at: usize) -> u64 {
+    let mut block = [0u8; 64];
+    let block: &[u8] = match bytes.get(at..at + 64) {
+        Some(whole) => whole,
+        None => {
+            let rest = &bytes[at..];
+            block[..rest.len()].copy_from_slice(rest);
+            &block
+        }
+    };
+    let mut bits = 0;
+    for (i, eight) in block.chunks_exact(8).enumerate() {
+        let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+        // the high bit of each byte, gathered into the top byte by a multiplication whose partial
+        // products never meet
+        let high = word_bytes(eight) >> 7;
+        let gathered = high.wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        bits |= gathered << (8 * i);
+    }
+    bits
+}
+
+const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const EACH_BYTE: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each of eight bytes that is an ASCII letter or digit, all bytes compared at once:
+/// on a byte below 0x80, adding `0x80 - lo` sets its high bit exactly when it is at least `lo`, and
+/// adding `0x7f - hi` exactly when it is above `hi`, and neither sum carries into the next byte.
+fn word_bytes(x: u64) -> u64 {
+    let low = x & LOW_BITS;
+    let at_least = |v: u64, lo: u64| v + EACH_BYTE * (0x80 - lo);
+    let at_most = |v: u64, hi: u64| !(v + EACH_BYTE * (0x7f - hi));
+    let folded = low | (EACH_BYTE * 0x20);
+    let letter = at_least(folded, 0x61) & at_most(folded, 0x7a);
+    let digit = at_least(low, 0x30) & at_most(low, 0x39);
+    (letter | digit) & !x & HIGH_BITS
+}
+
+/// What the lexicon knows of one lower-case word.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Entry {
+    /// The lists it is in, as `class` bits.
+    pub classes: u32,
+    /// The cues it starts: each cue's remaining words and the cue, longest first.
+    pub cues: &'static [(Vec<&'static str>, Cue)],
+    /// Whether a sentence holding it is worth reading ([`worth_reading`]).
+    pub worth: bool,
+}
+
+/// The entry of a lower-case word; words in no list have the empty entry.
+pub fn entry(word: &str) -> Entry {
+    key(word.as_bytes()).map_or_else(Entry::default, |k| lexicon().entry(k))
+}
+
+/// The entry of the word `bytes[word]`, made of ASCII letters and digits in any case, and whether
+/// it is all lower case already.
+pub fn ascii_word_entry(bytes: &[u8], word: Range<usize>) -> (Entry, bool) {
+    match packed_word(bytes, word.clone()) {
+        Some((packed, its_bytes)) => {
+            // upper-case letters are the only letters or digits without the 0x20 bit
+            let lowered = packed | LOWERING & its_bytes;
+            (lexicon().entry(lowered), lowered == packed)
+        }
+        None => {
+            let lower_case = !bytes[word].iter().any(u8::is_ascii_uppercase);
+            (Entry::default(), lower_case)
+        }
+    }
+}
+
+/// Every word of the lists above, keyed by [`key`], in an open-addressing table kept at most a
+/// quarter full: every word of a sentence is looked up, most are in no list, and a number hashes and
+/// compares in a few instructions where a string takes a loop.
+struct Lexicon {
+    /// The keys by slot, 0 where a slot is empty (no word's key is 0).
+    keys: Vec<u128>,
+    /// The entries, by the slot of their key.
+    entries: Vec<Entry>,
+    /// How far a key's hash is shifted to give its first slot.
+    shift: u32,
+    /// For each word length and first letter, the last letters (as bits from `a`) of the
+    /// worth-reading words: most words of a text fail this before any look-up.
+    worth_ends: Vec<u32>,
+}
+
+/// The longest word a key holds.
+const KEY_BYTES: usize = 16;
+
+/// The 0x20 bit of every byte of a key.
+const LOWERING: u128 = 0x2020_2020_2020_2020_2020_2020_2020_2020;
+
+/// A word of up to [`KEY_BYTES`] bytes packed into one number (zero bytes after it); None for a
+/// longer word, which no list holds.
+fn key(word: &[u8]) -> Option<u128> {
+    if word.len() > KEY_BYTES {
+        return None;
+    }
+    let mut bytes = [0u8; KEY_BYTES];
+    bytes[..word.len()].copy_from_slice(word);
+    Some(u128::from_le_bytes(bytes))
+}
+
+/// The key of the lower-case form of `bytes[word]`, a word of ASCII letters and digits in any case.
+fn lowered_key(bytes: &[u8], word: Range<usize>) -> Option<u128> {
+    let (packed, its_bytes) = packed_word(bytes, word)?;
+    // setting the 0x20 bit of each of its bytes lowers the letters and leaves the digits
+    Some(packed | LOWERING & its_bytes)
+}
+
+/// The bytes of `bytes[word]` packed as by [`key`], with a mask of the key's bytes that hold them.
+/// They are read as one number straight from the text where it goes on far enough.
+fn packed_word(bytes: &[u8], word: Range<usize>) -> Option<(u128, u128)> {
+    let len = word.len();
+    if len > KEY_BYTES || len == 0 {
+        return None;
+    }
+    let its_bytes = u128::MAX >> (8 * (KEY_BYTES - len));
+    let packed = match bytes.get(word.start..word.start + KEY_BYTES) {
+        Some(sixteen) => {
+            u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes")) & its_bytes
+        }
+        None => key(&bytes[word])?,
+    };
+    Some((packed, its_bytes))
+}
+
+impl Lexicon {
+    /// Where a word of this length with these first and last letters (`0` for `a`) is in
+    /// `worth_ends`.
+    fn ends_slot(len: usize, first: u8) -> usize {
+        len * 26 + usize::from(first)
+    }
+
+    fn first_slot(key: u128, shift: u32) -> usize {
+        let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize
+    }
+
+    fn entry(&self, key: u128) -> Entry {
+        let mask = self.keys.len() - 1;
+        let mut slot = Self::first_slot(key, self.shift);
+        loop {
+            match self.keys[slot] {
+                k if k == key => return self.entries[slot],
+                0 => return Entry::default(),
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Whether `bytes[word]`, a word of ASCII letters and digits in any case, is a worth-reading
+    /// word.
+    fn worth(&self, bytes: &[u8], word: Range<usize>) -> bool {
+        let letter = |b: u8| (b | 0x20).wrapping_sub(b'a');
+        let (first, last) = (letter(bytes[word.start]), letter(bytes[word.end - 1]));
+        if word.len() > KEY_BYTES || first >= 26 || last >= 26 {
+            return false;
+        }
+        if self.worth_ends[Self::ends_slot(word.len(), first)] & (1 << last) == 0 {
+            return false;
+        }
+        lowered_key(bytes, word).is_some_and(|k| self.entry(k).worth)
+    }
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let key_of = |w: &str| {
+            assert!(
+                w.bytes().all(|b| b.is_ascii_lowercase()),
+                "lexicon word {w:?} is not lower-case ASCII letters"
+            );
+            key(w.as_bytes()).unwrap_or_else(|| panic!("lexicon word {w:?} is too long"))
+        };
+        let mut entries: FxHashMap<u128, Entry> = FxHashMap::default();
+        let mut add = |words: &[&'static str], bit: u32| {
+            for w in words {
+                entries.entry(key_of(w)).or_default().classes |= bit;
+            }
+        };
+        add(REPORTING, class::REPORTING);
+        add(SUBORDINATORS, class::SUBORDINATOR);
+        add(FUTURE_AUX, class::FUTURE_AUX);
+        add(FUTURE_ADJ, class::FUTURE_ADJ);
+        add(PLAN_TO, class::PLAN_TO);
+        add(DEFINITE, class::DEFINITE);
+        add(NUMBER_WORDS, class::NUMBER);
+        add(MODIFIERS, class::MODIFIER);
+        add(MODIFIED, class::MODIFIED);
+        add(FORCE_NOUNS, class::FORCE);
+        add(DIRECTIONS, class::DIRECTION);
+        add(THEN, class::THEN);
+        add(NOT_NAMES, class::NOT_NAME);
+        add(IRREGULAR_PAST, class::IRREGULAR_PAST);
+        let group_firsts: Vec<&str> = GROUP_PAIRS.iter().map(|(first, _)| *first).collect();
+        add(&group_firsts, class::GROUP_FIRST);
+        for &(w, plural) in SHIP_NOUNS {
+            entries.entry(key_of(w)).or_default().classes |=
+                class::SHIP | if plural { class::SHIP_PLURAL } else { 0 };
+        }
+        for (first, list) in cues() {
+            entries.entry(key_of(first)).or_default().cues = list.as_slice();
+        }
+        let mut worth_ends = vec![0u32; Lexicon::ends_slot(KEY_BYTES + 1, 0)];
+        let worth_words = (cues().keys().copied())
+            .chain(SHIP_NOUNS.iter().map(|(w, _)| *w))
+            .chain(GROUP_PAIRS.iter().map(|(_, w)| *w))
+            .chain(FORCE_NOUNS.iter().copied());
+        for w in worth_words {
+            entries.entry(key_of(w)).or_default().worth = true;
+            let (first, last) = (w.as_bytes()[0] - b'a', w.as_bytes()[w.len() - 1] - b'a');
+            worth_ends[Lexicon::ends_slot(w.len(), first)] |= 1 << last;
+        }
+        let slots = (entries.len() * 4).next_power_of_two();
+        let shift = 64 - slots.trailing_zeros();
+        let mut keys = vec![0u128; slots];
+        let mut by_slot = vec![Entry::default(); slots];
+        for (k, entry) in entries {
+            let mut slot = Lexicon::first_slot(k, shift);
+            while keys[slot] != 0 {
+                slot = (slot + 1) & (slots - 1);
+            }
+            keys[slot] = k;
+            by_slot[slot] = entry;
+        }
+        Lexicon {
+            keys,
+            entries: by_slot,
+            shift,
+            worth_ends,
+        }
     })
 }
 
@@ -707,41 +954,144 @@ pub mod class {
     pub const THEN: u32 = 1 << 13;
     pub const NOT_NAME: u32 = 1 << 14;
     pub const IRREGULAR_PAST: u32 = 1 << 15;
+    /// The first word of a two-word group noun ("task" of "task group").
+    pub const GROUP_FIRST: u32 = 1 << 16;
 }
 
 /// The classes of a lower-case word.
 pub fn classes(word: &str) -> u32 {
-    static MAP: OnceLock<WordMap<&'static str, u32>> = OnceLock::new();
-    let map = MAP.get_or_init(|| {
-        let mut map: WordMap<&'static str, u32> = WordMap::default();
-        let mut add = |words: &[&'static str], bit: u32| {
-            for w in words {
-                *map.entry(*w).or_insert(0) |= bit;
-            }
-        };
-        add(REPORTING, class::REPORTING);
-        add(SUBORDINATORS, class::SUBORDINATOR);
-        add(FUTURE_AUX, class::FUTURE_AUX);
-        add(FUTURE_ADJ, class::FUTURE_ADJ);
-        add(PLAN_TO, class::PLAN_TO);
-        add(DEFINITE, class::DEFINITE);
-        add(NUMBER_WORDS, class::NUMBER);
-        add(MODIFIERS, class::MODIFIER);
-        add(MODIFIED, class::MODIFIED);
-        add(FORCE_NOUNS, class::FORCE);
-        add(DIRECTIONS, class::DIRECTION);
-        add(THEN, class::THEN);
-        add(NOT_NAMES, class::NOT_NAME);
-        add(IRREGULAR_PAST, class::IRREGULAR_PAST);
-        for &(w, plural) in SHIP_NOUNS {
-            *map.entry(w).or_insert(0) |= class::SHIP | if plural { class::SHIP_PLURAL } else { 0 };
-        }
-        map
-    });
-    map.get(word).copied().unwrap_or(0)
+    entry(word).classes
 }
 
 /// Whether a lower-case word is in any of the given classes.
 pub fn is(word: &str, classes_wanted: u32) -> bool {
     classes(word) & classes_wanted != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+    /// Where the words start that made a sentence worth reading when an Aho-Corasick search over the
+    /// whole text found them, before [`worth_reading`] was written: a worth-reading word anywhere,
+    /// case aside, with no ASCII letter or digit either side. A sentence was worth reading when one
+    /// of them started inside it.
+    fn starts_by_search(finder: &AhoCorasick, text: &str) -> Vec<usize> {
+        let bytes = text.as_bytes();
+        let in_word = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+        finder
+            .find_iter(text)
+            .filter(|m| !(m.start() > 0 && in_word(m.start() - 1) || in_word(m.end())))
+            .map(|m| m.start())
+            .collect()
+    }
+
+    fn finder() -> AhoCorasick {
+        let mut words: Vec<&str> = cues().keys().copied().collect();
+        words.extend(SHIP_NOUNS.iter().map(|(w, _)| *w));
+        words.extend(GROUP_PAIRS.iter().map(|(_, w)| *w));
+        words.extend(FORCE_NOUNS);
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(words)
+            .unwrap()
+    }
+
+    /// Texts made of pieces that put words at every edge a scan can get wrong: at block edges, at
+    /// the sentence's edges, glued to digits or letters, in capitals, next to other scripts.
+    fn texts() -> Vec<String> {
+        let pieces = [
+            "sailed",
+            "Ships",
+            "FLEET",
+            "forces",
+            "force2",
+            "xdrills",
+            "drillsx",
+            "the",
+            " ",
+            "  ",
+            ".",
+            ",",
+            "é",
+            "—",
+            "Navy",
+            "a",
+            "circumnavigated",
+            "Circumnavigatedly",
+            "9",
+            "WAR",
+            "warships",
+            "\n",
+            "hold",
+            "group",
+            "Éric",
+            "task",
+            "ß",
+            "exercise",
+            "port",
+            "-",
+        ];
+        let mut texts = vec![String::new(), "sailed".into(), "x".repeat(70) + " ships"];
+        let mut seed: u64 = 7;
+        for _ in 0..300 {
+            let mut text = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = (seed >> 58) as usize + 1;
+            for _ in 0..len {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            texts.push(text);
+        }
+        texts
+    }
+
+    #[test]
+    fn worth_reading_finds_what_the_word_search_found() {
+        let finder = finder();
+        let mut worth = 0;
+        for text in texts() {
+            let starts = starts_by_search(&finder, &text);
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (k, &start) in boundaries.iter().enumerate().step_by(2) {
+                for &end in boundaries[k..].iter().step_by(5) {
+                    let expected = starts.iter().any(|at| (start..end).contains(at));
+                    assert_eq!(
+                        worth_reading(&text, start..end),
+                        expected,
+                        "{text:?} from {start} to {end}"
+                    );
+                    worth += usize::from(expected);
+                }
+            }
+        }
+        assert!(
+            worth > 1000,
+            "the texts hold few worth-reading words: {worth}"
+        );
+    }
+
+    #[test]
+    fn entries_have_the_lists_words() {
+        assert_eq!(classes("said"), class::REPORTING);
+        assert_ne!(classes("carrier") & class::SHIP, 0);
+        assert_ne!(classes("carrier") & class::GROUP_FIRST, 0);
+        assert_eq!(classes("sailed"), 0);
+        assert_eq!(entry("sailed").cues.len(), 1);
+        assert!(entry("sailed").worth && !entry("said").worth);
+        assert_eq!(classes("circumnavigatedly"), 0);
+        let text = b"The Frigates sailed";
+        assert!(ascii_word_entry(text, 4..12).0.classes & class::SHIP_PLURAL != 0);
+        assert!(!ascii_word_entry(text, 4..12).1 && ascii_word_entry(text, 13..19).1);
+    }
 }

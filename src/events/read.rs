@@ -14,14 +14,13 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::lexicon::{self, class, Aspect, Cue, Locative};
+use super::lexicon::{self, class, Aspect, Cue, Entry, Locative};
 use super::vessels::vessels;
 use crate::gazetteer::fold;
 use crate::geoparse::PreparedText;
 use crate::story::{
     Action, ActorKind, Demonym, Granularity, Mention, Modality, PlaceKind, Source, TimeExpr,
 };
-use crate::text::CharOffsets;
 
 /// One article read: its actors and frames.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,18 +118,9 @@ pub fn read_document(
     let mentions = in_text_order(mentions, |x| x.start);
     let demonyms = in_text_order(demonyms, |x| x.start);
     let times = in_text_order(times, |x| x.start);
-    let text = prepared.text.as_bytes();
-    let is_word_byte = |i: usize| text.get(i).is_some_and(|b| b.is_ascii_alphanumeric());
-    let mut cue_words = lexicon::worth_reading()
-        .find_iter(prepared.text)
-        .filter(|m| {
-            let inside_a_word =
-                m.start() > 0 && is_word_byte(m.start() - 1) || is_word_byte(m.end());
-            !inside_a_word
-        })
-        .map(|m| m.start())
-        .peekable();
     let (mut m, mut d, mut t) = (0, 0, 0);
+    // the lower-case forms of a sentence's words that are not lower case in the text
+    let mut lowered = String::new();
     for range in &prepared.sentences {
         state.sentence += 1;
         let (c0, c1) = (
@@ -147,14 +137,14 @@ pub fn read_document(
         let ms = take(&mut m, &|i| mentions.get(i).map_or(usize::MAX, |x| x.start));
         let ds = take(&mut d, &|i| demonyms.get(i).map_or(usize::MAX, |x| x.start));
         let ts = take(&mut t, &|i| times.get(i).map_or(usize::MAX, |x| x.start));
-        while cue_words.next_if(|&at| at < range.start).is_some() {}
-        if cue_words.peek().is_none_or(|&at| at >= range.end) {
+        if !lexicon::worth_reading(prepared.text, range.clone()) {
             continue;
         }
+        lowered.clear();
         let sentence = Sentence::new(
             prepared.text,
             range.clone(),
-            &prepared.offsets,
+            &mut lowered,
             (c0, c1),
             &mentions[ms],
             &demonyms[ds],
@@ -193,12 +183,14 @@ struct Tok<'a> {
     end: usize,
     cstart: usize,
     cend: usize,
-    lower: Cow<'a, str>,
+    lower: &'a str,
     word: bool,
     cap: bool,
     glued: bool,
     /// The lexicon classes of the word (`lexicon::class`).
     class: u32,
+    /// The cues the word starts.
+    cues: &'static [(Vec<&'static str>, Cue)],
 }
 
 #[derive(Debug, Clone)]
@@ -300,11 +292,11 @@ struct Sentence<'a> {
 }
 
 /// A word folded as the gazetteer and the vessel table fold names; plain ASCII words need no work.
-fn folded<'t>(t: &'t Tok) -> Cow<'t, str> {
+fn folded<'t>(t: &Tok<'t>) -> Cow<'t, str> {
     if t.lower.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Cow::Borrowed(&t.lower)
+        Cow::Borrowed(t.lower)
     } else {
-        Cow::Owned(fold(&t.lower))
+        Cow::Owned(fold(t.lower))
     }
 }
 
@@ -326,13 +318,13 @@ impl<'a> Sentence<'a> {
     fn new(
         text: &'a str,
         range: Range<usize>,
-        offsets: &CharOffsets,
+        lowered: &'a mut String,
         chars: (usize, usize),
         mentions: &'a [Mention],
         demonyms: &'a [Demonym],
         times: &'a [TimeExpr],
     ) -> Sentence<'a> {
-        let toks = tokenize(text, range.clone(), offsets);
+        let toks = tokenize(text, range.clone(), chars.0, lowered);
         let n = toks.len();
         let mut s = Sentence {
             text,
@@ -391,8 +383,8 @@ impl<'a> Sentence<'a> {
         self.toks.get(i).is_some_and(|t| t.class & class != 0)
     }
 
-    fn word(&self, i: usize) -> &str {
-        self.toks.get(i).map_or("", |t| &t.lower)
+    fn word(&self, i: usize) -> &'a str {
+        self.toks.get(i).map_or("", |t| t.lower)
     }
 
     fn raw(&self, i: usize) -> &'a str {
@@ -410,7 +402,7 @@ impl<'a> Sentence<'a> {
         if t.word {
             return false;
         }
-        match &*t.lower {
+        match t.lower {
             "-" => {
                 // a hyphen inside a word ("guided-missile") joins; a spaced or doubled dash separates
                 !(t.glued && self.toks.get(i + 1).is_some_and(|n| n.glued && n.word))
@@ -427,7 +419,7 @@ impl<'a> Sentence<'a> {
     fn is_possessive_after(&self, last: usize) -> bool {
         self.toks
             .get(last + 1)
-            .is_some_and(|t| is_apostrophe(&t.lower) && t.glued)
+            .is_some_and(|t| is_apostrophe(t.lower) && t.glued)
             && self.word(last + 2) == "s"
     }
 
@@ -660,10 +652,10 @@ impl<'a> Sentence<'a> {
             let prefix_like = (2..=5).contains(&raw.len())
                 && raw.starts_with(|c: char| c.is_ascii_uppercase())
                 && raw.ends_with(|c: char| c.is_ascii_uppercase());
-            if let Some(&(prefix, country)) = lexicon::PREFIXES
-                .iter()
-                .find(|(p, _)| prefix_like && *p == raw)
-            {
+            let prefix = prefix_like
+                .then(|| lexicon::PREFIXES.iter().find(|(p, _)| *p == raw))
+                .flatten();
+            if let Some(&(prefix, country)) = prefix {
                 if let Some(last) = self.name_end(i + 1) {
                     let words = self.folded_words(i + 1, last);
                     let words: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -752,13 +744,13 @@ impl<'a> Sentence<'a> {
             if t.word && t.cap && self.time_at[k].is_none() {
                 last = k;
             } else if t.word
-                && ["of", "the", "de", "di", "la", "von"].contains(&&*t.lower)
+                && ["of", "the", "de", "di", "la", "von"].contains(&t.lower)
                 && next_cap_word
             {
                 // "Prince of Wales", "Charles de Gaulle"
             } else if !t.word
                 && t.glued
-                && matches!(&*t.lower, "-" | "." | "'" | "’")
+                && matches!(t.lower, "-" | "." | "'" | "’")
                 && self.toks.get(k + 1).is_some_and(|n| n.glued && n.word)
             {
                 // "Chung-Hoon", "H.W.", "O'Kane"
@@ -793,7 +785,7 @@ impl<'a> Sentence<'a> {
         let mut k = i + 1;
         while k < self.toks.len() && words.len() < 6 {
             let t = &self.toks[k];
-            let joins = !t.word && t.glued && is_apostrophe(&t.lower);
+            let joins = !t.word && t.glued && is_apostrophe(t.lower);
             if joins && self.toks.get(k + 1).is_some_and(|n| n.glued && n.word) {
                 words
                     .last_mut()
@@ -806,7 +798,7 @@ impl<'a> Sentence<'a> {
             if t.word {
                 words.push(folded(t).into_owned());
                 ends.push(k);
-            } else if !(t.glued && matches!(&*t.lower, "-" | ".")) {
+            } else if !(t.glued && matches!(t.lower, "-" | ".")) {
                 break;
             }
             k += 1;
@@ -841,7 +833,6 @@ impl<'a> Sentence<'a> {
 
     fn find_triggers(&self, ships: &[ShipSpan]) -> Vec<Trigger> {
         let in_ship = |k: usize| ships.iter().any(|s| s.first <= k && k <= s.last);
-        let cues = lexicon::cues();
         let mut raw: Vec<(usize, usize, Cue)> = Vec::new();
         let n = self.toks.len();
         let mut i = 0;
@@ -852,24 +843,22 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let mut found = None;
-            if let Some(list) = cues.get(&*t.lower) {
-                for (rest, cue) in list {
-                    let mut k = i;
-                    let mut ok = true;
-                    for w in rest {
+            for (rest, cue) in t.cues {
+                let mut k = i;
+                let mut ok = true;
+                for w in rest {
+                    k += 1;
+                    while k < n && !self.toks[k].word && self.toks[k].lower == "-" {
                         k += 1;
-                        while k < n && !self.toks[k].word && self.toks[k].lower == "-" {
-                            k += 1;
-                        }
-                        if self.word(k) != *w {
-                            ok = false;
-                            break;
-                        }
                     }
-                    if ok {
-                        found = Some((k, *cue));
+                    if self.word(k) != *w {
+                        ok = false;
                         break;
                     }
+                }
+                if ok {
+                    found = Some((k, *cue));
+                    break;
                 }
             }
             let Some((last, cue)) = found else {
@@ -1349,10 +1338,11 @@ impl<'a> Sentence<'a> {
     /// A ship, group or force noun phrase around the noun at `i`, with its nationality and article.
     fn noun_phrase(&self, i: usize) -> Option<NounPhrase> {
         let t = &self.toks[i];
-        if !t.word {
+        // the head of a ship, group or force noun phrase is one of these words
+        if t.class & (class::SHIP | class::FORCE | class::GROUP_FIRST) == 0 {
             return None;
         }
-        let w: &str = &t.lower;
+        let w: &str = t.lower;
         let next = self.word(i + 1);
         let ship_noun = t.class & class::SHIP != 0;
         let pair = lexicon::GROUP_PAIRS
@@ -2230,49 +2220,139 @@ struct NounPhrase {
     label: String,
 }
 
-fn tokenize<'a>(text: &'a str, range: Range<usize>, offsets: &CharOffsets) -> Vec<Tok<'a>> {
-    let s = &text[range.clone()];
-    let mut toks: Vec<Tok> = Vec::with_capacity(s.len() / 5 + 4);
-    let mut iter = s.char_indices().peekable();
+/// The tokens of a sentence: words (letters and digits, with any combining marks) and single other
+/// characters, with their lower-case forms and lexicon entries. `first_char` is the code-point
+/// offset of the sentence; lower-case forms that differ from the text are written to `lowered`.
+/// Words of plain ASCII, most of any text, are read without decoding characters.
+fn tokenize<'a>(
+    text: &'a str,
+    range: Range<usize>,
+    first_char: usize,
+    lowered: &'a mut String,
+) -> Vec<Tok<'a>> {
+    let bytes = text.as_bytes();
+    let end = range.end;
+    let mut toks: Vec<Tok> = Vec::with_capacity(range.len() / 5 + 4);
+    // tokens whose lower-case form is in `lowered`, with where
+    let mut in_lowered: Vec<(usize, Range<usize>)> = Vec::new();
+    let (mut i, mut chars) = (range.start, first_char);
     let mut prev_end: Option<usize> = None;
-    while let Some((i, c)) = iter.next() {
-        if c.is_whitespace() {
+    while i < end {
+        let kind = BYTE_KIND[usize::from(bytes[i])];
+        if kind == SPACE {
+            i += 1;
+            chars += 1;
             continue;
         }
-        let mut end = i + c.len_utf8();
-        let word = c.is_alphanumeric();
-        if word {
-            while let Some(&(j, d)) = iter.peek() {
-                if d.is_alphanumeric() || unicode_normalization::char::is_combining_mark(d) {
-                    end = j + d.len_utf8();
-                    iter.next();
-                } else {
-                    break;
+        let (start, cstart) = (i, chars);
+        let (word, cap, lower, entry) = if kind == OTHER {
+            i += 1;
+            chars += 1;
+            (false, false, &text[start..i], Entry::default())
+        } else {
+            let mut ascii_word = kind != NON_ASCII;
+            let c = if ascii_word {
+                i = start
+                    + 1
+                    + bytes[start + 1..end]
+                        .iter()
+                        .position(|&b| !b.is_ascii_alphanumeric())
+                        .unwrap_or(end - start - 1);
+                chars += i - start;
+                char::from(bytes[start])
+            } else {
+                let c = text[i..].chars().next().expect("a character starts here");
+                i += c.len_utf8();
+                chars += 1;
+                c
+            };
+            let word = ascii_word || c.is_alphanumeric();
+            if c.is_whitespace() {
+                continue;
+            }
+            if word && (!ascii_word || i < end && !bytes[i].is_ascii()) {
+                // letters of other scripts, or combining marks, go on from here
+                for d in text[i..end].chars() {
+                    if !(d.is_alphanumeric() || unicode_normalization::char::is_combining_mark(d)) {
+                        break;
+                    }
+                    i += d.len_utf8();
+                    chars += 1;
+                    ascii_word = false;
                 }
             }
-        }
-        let raw = &s[i..end];
-        let lower = if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-            Cow::Borrowed(raw)
-        } else {
-            Cow::Owned(raw.to_lowercase())
+            let raw = &text[start..i];
+            let (lower, entry) = if ascii_word {
+                let (entry, lower_case) = lexicon::ascii_word_entry(bytes, start..i);
+                if lower_case {
+                    (raw, entry)
+                } else {
+                    let from = lowered.len();
+                    lowered.push_str(raw);
+                    lowered[from..].make_ascii_lowercase();
+                    in_lowered.push((toks.len(), from..lowered.len()));
+                    ("", entry)
+                }
+            } else if !word && c.to_lowercase().eq([c]) {
+                // a dash or a curly quote: its own lower case
+                (raw, Entry::default())
+            } else {
+                let from = lowered.len();
+                lowered.push_str(&raw.to_lowercase());
+                in_lowered.push((toks.len(), from..lowered.len()));
+                let entry = if word {
+                    lexicon::entry(&lowered[from..])
+                } else {
+                    Entry::default()
+                };
+                ("", entry)
+            };
+            (word, c.is_uppercase(), lower, entry)
         };
-        let (start, stop) = (range.start + i, range.start + end);
         toks.push(Tok {
             start,
-            end: stop,
-            cstart: offsets.char_at(start),
-            cend: offsets.char_at(stop),
-            class: if word { lexicon::classes(&lower) } else { 0 },
+            end: i,
+            cstart,
+            cend: chars,
             lower,
             word,
-            cap: c.is_uppercase(),
-            glued: prev_end == Some(i),
+            cap,
+            glued: prev_end == Some(start),
+            class: entry.classes,
+            cues: entry.cues,
         });
-        prev_end = Some(end);
+        prev_end = Some(i);
+    }
+    let lowered: &'a String = lowered;
+    for (k, at) in in_lowered {
+        toks[k].lower = &lowered[at];
     }
     toks
 }
+
+/// What the tokenizer makes of a byte: ASCII white space, a letter or digit, other ASCII, or part of
+/// a longer character.
+const SPACE: u8 = 0;
+const ALPHANUMERIC: u8 = 1;
+const OTHER: u8 = 2;
+const NON_ASCII: u8 = 3;
+
+static BYTE_KIND: [u8; 256] = {
+    let mut kinds = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        kinds[b] = if byte.is_ascii_whitespace() || byte == 0x0b {
+            SPACE
+        } else if byte.is_ascii_alphanumeric() {
+            ALPHANUMERIC
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    kinds
+};
 
 /// Countries small enough to be the port a ship calls at ("due to visit Singapore").
 const CITY_STATES: &[&str] = &[
@@ -2345,4 +2425,119 @@ fn touch(state: &mut DocState, actor: usize) {
         state.last_seen.resize(actor + 1, 0);
     }
     state.last_seen[actor] = state.sentence;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::CharOffsets;
+
+    /// A token as the reader took them before [`tokenize`] read ASCII words without decoding
+    /// characters: (start, end, code-point start, code-point end, lower case, word, capital, glued,
+    /// classes, number of cues).
+    type Plain = (
+        usize,
+        usize,
+        usize,
+        usize,
+        String,
+        bool,
+        bool,
+        bool,
+        u32,
+        usize,
+    );
+
+    fn tokenize_by_chars(text: &str, range: Range<usize>) -> Vec<Plain> {
+        let offsets = CharOffsets::new(text);
+        let s = &text[range.clone()];
+        let mut toks = Vec::new();
+        let mut iter = s.char_indices().peekable();
+        let mut prev_end: Option<usize> = None;
+        while let Some((i, c)) = iter.next() {
+            if c.is_whitespace() {
+                continue;
+            }
+            let mut end = i + c.len_utf8();
+            let word = c.is_alphanumeric();
+            if word {
+                while let Some(&(j, d)) = iter.peek() {
+                    if d.is_alphanumeric() || unicode_normalization::char::is_combining_mark(d) {
+                        end = j + d.len_utf8();
+                        iter.next();
+                    } else {
+                        break;
+                    }
+                }
+            }
+            let lower = s[i..end].to_lowercase();
+            let (start, stop) = (range.start + i, range.start + end);
+            let cues = lexicon::cues().get(lower.as_str()).map_or(0, Vec::len);
+            toks.push((
+                start,
+                stop,
+                offsets.char_at(start),
+                offsets.char_at(stop),
+                lower.clone(),
+                word,
+                c.is_uppercase(),
+                prev_end == Some(i),
+                if word { lexicon::classes(&lower) } else { 0 },
+                if word { cues } else { 0 },
+            ));
+            prev_end = Some(end);
+        }
+        toks
+    }
+
+    #[test]
+    fn tokens_are_those_read_char_by_char() {
+        let texts = [
+            "The USS Dewey and JS Maya SAILED through the Taiwan Strait.",
+            "Éric’s naïve café2x — “quoted” words, U.S.-led drills; Gromkiy/Sovershenniy",
+            "e\u{301}te\u{301} KELVIN \u{212A}ick off Σίγμα ΣΑΣ İstanbul ß\u{a0}then\u{2003}end",
+            "a\u{b}b\u{c}c\r\nd\t 2024-07-16 ships' crew O'Kane Chung-Hoon 12km",
+            "",
+            "x",
+            "Ωmega→arrow 北京 left Qingdao",
+        ];
+        for text in texts {
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (k, &start) in boundaries.iter().enumerate() {
+                for &end in &boundaries[k..] {
+                    let offsets = CharOffsets::new(text);
+                    let mut lowered = String::new();
+                    let toks = tokenize(text, start..end, offsets.char_at(start), &mut lowered);
+                    let got: Vec<Plain> = toks
+                        .iter()
+                        .map(|t| {
+                            (
+                                t.start,
+                                t.end,
+                                t.cstart,
+                                t.cend,
+                                t.lower.to_string(),
+                                t.word,
+                                t.cap,
+                                t.glued,
+                                t.class,
+                                t.cues.len(),
+                            )
+                        })
+                        .collect();
+                    assert_eq!(
+                        got,
+                        tokenize_by_chars(text, start..end),
+                        "{text:?} {start}..{end}"
+                    );
+                }
+            }
+        }
+        let mut lowered = String::new();
+        let toks = tokenize("HMS Diamond sailed", 0..18, 0, &mut lowered);
+        assert_eq!(toks[1].lower, "diamond");
+        assert_eq!(toks[2].cues.len(), 1);
+    }
 }
