@@ -49,42 +49,66 @@ pub fn clause_tense(text: &str, sentence: &[Token], expression: Range<usize>) ->
     let own_prep = first
         .checked_sub(1)
         .filter(|&i| words.is_own_preposition(i));
-    let mut best: Option<((usize, usize, Strength), Tense)> = None;
-    let mut consider = |segment: usize, distance: usize, right: bool, i: usize, cue: Cue| {
-        if let Some((tense, strength)) = words.evidence(i, cue) {
-            let score = distance + strength.penalty() + if right { 2 } else { 0 };
-            let key = (segment, score, strength);
-            if best.is_none_or(|(k, _)| key < k) {
-                best = Some((key, tense));
-            }
-        }
-    };
+    let mut best: Best = None;
     let left_end = own_prep.unwrap_or(first);
     let mut segment = 0;
     for i in (left_end.saturating_sub(REACH)..left_end).rev() {
-        let cue = words.cue(i);
-        match words.boundary(i, cue) {
-            Boundary::Hard => break,
-            Boundary::Soft => segment += 1,
-            Boundary::None => consider(segment, first - i, false, i, cue),
+        if beaten(&best, segment, first - i) {
+            break;
+        }
+        match words.step(i) {
+            Step::Hard => break,
+            Step::Soft => segment += 1,
+            Step::Word(Some(found)) => consider(&mut best, segment, first - i, false, found),
+            Step::Word(None) => {}
         }
     }
     let mut segment = 0;
     for i in last..sentence.len().min(last + REACH) {
-        let cue = words.cue(i);
-        match words.boundary(i, cue) {
-            Boundary::Hard => break,
-            Boundary::Soft => segment += 1,
-            Boundary::None => consider(segment, i + 1 - last, true, i, cue),
+        if beaten(&best, segment, i + 1 - last + 2) {
+            break;
+        }
+        match words.step(i) {
+            Step::Hard => break,
+            Step::Soft => segment += 1,
+            Step::Word(Some(found)) => consider(&mut best, segment, i + 1 - last, true, found),
+            Step::Word(None) => {}
         }
     }
     best.map(|(_, tense)| tense)
 }
 
-enum Boundary {
+/// The best evidence so far: (segment, score, strength), lowest first, and the tense it shows.
+type Best = Option<((usize, usize, Strength), Tense)>;
+
+/// Keep `found` if it beats `best`: nearer segments first, then nearer and surer words.
+fn consider(
+    best: &mut Best,
+    segment: usize,
+    distance: usize,
+    right: bool,
+    found: (Tense, Strength),
+) {
+    let (tense, strength) = found;
+    let score = distance + strength.penalty() + if right { 2 } else { 0 };
+    let key = (segment, score, strength);
+    if best.is_none_or(|(k, _)| key < k) {
+        *best = Some((key, tense));
+    }
+}
+
+/// Whether every word from here on along one side must lose to `best`: a word in `segment` scores
+/// at least `least`, and segment and score only grow along a side.
+fn beaten(best: &Best, segment: usize, least: usize) -> bool {
+    best.is_some_and(|((s, score, _), _)| (segment, least) > (s, score))
+}
+
+/// What a token is to the clause search: a boundary, or a token inside the clause with the tense
+/// it shows, if any.
+enum Step {
     Hard,
     Soft,
-    None,
+    Word(Option<(Tense, Strength)>),
 }
 
 struct Words<'a> {
@@ -108,39 +132,59 @@ impl Words<'_> {
     }
 
     fn is_own_preposition(&self, i: usize) -> bool {
-        self.is(
-            i,
-            &[
-                b"on", b"in", b"at", b"since", b"until", b"till", b"by", b"from", b"before",
-                b"after", b"during", b"over", b"through", b"between", b"for", b"of",
-            ],
+        let mut buf = [0u8; 12];
+        matches!(
+            self.lower(i, &mut buf),
+            Some(
+                b"on"
+                    | b"in"
+                    | b"at"
+                    | b"since"
+                    | b"until"
+                    | b"till"
+                    | b"by"
+                    | b"from"
+                    | b"before"
+                    | b"after"
+                    | b"during"
+                    | b"over"
+                    | b"through"
+                    | b"between"
+                    | b"for"
+                    | b"of"
+            )
         )
     }
 
-    /// What the word at `i` tells of tense; looked up only for the words a clause search reaches.
-    fn cue(&self, i: usize) -> Cue {
+    /// What the token at `i` is to the clause search; words are looked up only when a search
+    /// reaches them.
+    fn step(&self, i: usize) -> Step {
         let t = self.tokens[i];
         match t.kind {
-            Kind::Word => lexicon::cue(&self.text[t.start..t.end]),
-            _ => Cue::Plain,
-        }
-    }
-
-    fn boundary(&self, i: usize, cue: Cue) -> Boundary {
-        let t = self.tokens[i];
-        match t.kind {
-            Kind::Symbol(',') => Boundary::Soft,
+            Kind::Word => {
+                let w = &self.text.as_bytes()[t.start..t.end];
+                match lexicon::cue(&self.text[t.start..t.end]) {
+                    Cue::SoftBoundary => Step::Soft,
+                    Cue::HardBoundary => Step::Hard,
+                    // most words: only a past form ending in "-ed" tells anything
+                    Cue::Plain => {
+                        let past_form =
+                            w.len() >= 5 && w.ends_with(b"ed") && w[0].is_ascii_lowercase();
+                        Step::Word(
+                            (past_form && !self.governed(i))
+                                .then_some((Tense::Past, Strength::Medium)),
+                        )
+                    }
+                    cue => Step::Word(self.evidence(i, cue)),
+                }
+            }
+            Kind::Symbol(',') => Step::Soft,
             Kind::Symbol(
                 ';' | ':' | '(' | ')' | '[' | ']' | '"' | '“' | '”' | '‘' | '«' | '»' | '—' | '–',
-            ) => Boundary::Hard,
+            ) => Step::Hard,
             // a hyphen between spaces is a dash; inside "mid-July" it joins
-            Kind::Symbol('-') if self.text.as_bytes().get(t.end) == Some(&b' ') => Boundary::Hard,
-            Kind::Word => match cue {
-                Cue::SoftBoundary => Boundary::Soft,
-                Cue::HardBoundary => Boundary::Hard,
-                _ => Boundary::None,
-            },
-            _ => Boundary::None,
+            Kind::Symbol('-') if self.text.as_bytes().get(t.end) == Some(&b' ') => Step::Hard,
+            _ => Step::Word(None),
         }
     }
 
@@ -175,23 +219,11 @@ impl Words<'_> {
         false
     }
 
-    /// The tense a word shows, and how surely.
+    /// The tense a word with a tense cue shows, and how surely.
     fn evidence(&self, i: usize, cue: Cue) -> Option<(Tense, Strength)> {
         use Strength::{Medium, Strong, Weak};
         let to = || self.followed_by(i, &[b"to"]);
         let found = match cue {
-            Cue::Plain => {
-                let t = self.tokens[i];
-                let w = &self.text.as_bytes()[t.start..t.end];
-                let past_form = t.kind == Kind::Word
-                    && w.len() >= 5
-                    && w.ends_with(b"ed")
-                    && w[0].is_ascii_lowercase();
-                if !past_form || self.governed(i) {
-                    return None;
-                }
-                (Tense::Past, Medium)
-            }
             Cue::Future => (Tense::Future, Strong),
             Cue::Won if self.is_apostrophe(i + 1) => (Tense::Future, Strong),
             Cue::FutureBeforeTo if to() => (Tense::Future, Strong),
@@ -328,5 +360,18 @@ mod tests {
             Some(Tense::Past)
         );
         assert_eq!(tense_of("Talks on Friday.", "Friday"), None);
+    }
+
+    #[test]
+    fn a_sure_word_beyond_a_weak_one_wins() {
+        // "ahead" hints at the future, but the past form two words further is surer
+        assert_eq!(
+            tense_of("Talks were held ahead of Monday.", "Monday"),
+            Some(Tense::Past)
+        );
+        assert_eq!(
+            tense_of("Talks are planned ahead of Monday.", "Monday"),
+            Some(Tense::Future)
+        );
     }
 }
