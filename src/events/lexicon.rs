@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+use super::vessels::vessels;
 use crate::story::Action;
 
 /// Which part of an event a verb speaks of: "commenced" the start, "concluded" the end.
@@ -276,15 +277,36 @@ pub fn cues() -> &'static CueIndex {
     })
 }
 
-/// Whether a sentence is worth reading: whether it holds, as a whole word, the first word of a cue or
-/// a ship, group or force noun. A sentence with none of them reports no happening and names no actor
-/// group, so it is skipped whole.
+/// What a sentence's words tell before it is read: enough to know, with what the article holds so
+/// far, whether reading it can change the article's reading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Glance {
+    /// A word worth reading: the first word of a cue, a ship, group or force noun. A sentence
+    /// without one reports no happening and names no actor group, and is not read.
+    pub worth: bool,
+    /// Words that may name an actor by themselves: a navy prefix in capitals, a vessel name, a
+    /// singular ship noun before a capitalised word ("the destroyer Qiqihar") — or words the glance
+    /// does not judge: one cut by either end of the sentence, letters or marks outside ASCII.
+    pub names: bool,
+    /// A ship, group or force noun: an actor once it has a nationality, or an earlier actor to
+    /// refer to ("the ships").
+    pub collective: bool,
+    /// "they", "it" or "she", which may stand for a recent actor.
+    pub pronoun: bool,
+    /// The first word of a cue that may report an exercise, a patrol or a meeting: the happenings
+    /// whose parties may be countries.
+    pub joint: bool,
+}
+
+/// A glance at a sentence's words ([`Glance`]), without reading it.
 ///
-/// A whole word here is a run of ASCII letters and digits with neither before nor after it in the
-/// text, matched without regard to ASCII case; one that starts before the sentence is not its own.
+/// A word here is a run of ASCII letters and digits with neither before nor after it in the text,
+/// matched without regard to ASCII case; the words that start inside the sentence are its own.
+///
 /// Every sentence of every article is looked at, so the text is taken 64 bytes at a time as one
-/// bit per byte, and only the words are visited; the scan stops at the first word worth reading.
-pub fn worth_reading(text: &str, sentence: Range<usize>) -> bool {
+/// bit per byte, and only the words are visited; the scan stops once a word worth reading and a
+/// word that names an actor are both found, for then the sentence is read whatever else it holds.
+pub fn glance(text: &str, sentence: Range<usize>) -> Glance {
     let lexicon = lexicon();
     let bytes = text.as_bytes();
     let word_end = |from: usize| {
@@ -293,64 +315,156 @@ pub fn worth_reading(text: &str, sentence: Range<usize>) -> bool {
             .position(|b| !b.is_ascii_alphanumeric())
             .map_or(bytes.len(), |n| from + n)
     };
+    let (mut worth, mut names, mut classes) = (false, false, 0);
     let mut at = sentence.start;
-    if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
+    if at > 0 && bytes[at - 1].is_ascii_alphanumeric() && at < sentence.end {
+        // the sentence starts inside a word
+        names = true;
         at = word_end(at);
     }
+    // the block's bytes, then room to read any word's key as sixteen bytes
+    let mut block = [0u8; 64 + KEY_BYTES];
     // from here on, a block starts at a byte outside any word or at the start of a word
     while at < sentence.end {
-        let inside = word_bits(bytes, at);
+        let filled = (bytes.len() - at).min(64);
+        block[..filled].copy_from_slice(&bytes[at..at + filled]);
+        block[filled..64].fill(0);
+        let (inside, other) = block_bits(&block);
         let mut starts = inside & !(inside << 1);
-        if sentence.end - at < 64 {
-            starts &= (1 << (sentence.end - at)) - 1;
+        let mut other = other;
+        let in_sentence = sentence.end - at;
+        if in_sentence < 64 {
+            let within = (1 << in_sentence) - 1;
+            starts &= within;
+            other &= within;
+            // a word that starts inside the sentence and goes on past its end
+            names |= inside >> (in_sentence - 1) & 0b11 == 0b11;
+        }
+        if other != 0 && !names {
+            names = other_script_word_at(text, at, other);
         }
         let mut next = at + 64;
         while starts != 0 {
-            let start = starts.trailing_zeros();
+            let start = starts.trailing_zeros() as usize;
             starts &= starts - 1;
-            let len = (!(inside >> start)).trailing_zeros();
+            let len = (!(inside >> start)).trailing_zeros() as usize;
             if start + len == 64 {
                 // the word may go on past the block: read it in the next block, from its start,
                 // unless it fills this one, which makes it far longer than any listed word
                 next = if start == 0 {
                     word_end(at + 64)
                 } else {
-                    at + start as usize
+                    at + start
                 };
                 break;
             }
-            let from = at + start as usize;
-            if lexicon.worth(bytes, from..from + len as usize) {
-                return true;
+            let Some(entry) = lexicon.notable(&block, start % 64, len) else {
+                continue;
+            };
+            worth |= entry.worth;
+            classes |= entry.classes;
+            if entry.classes & NAMING != 0 && !names {
+                let word = at + start..at + start + len;
+                names = names_actor(entry, bytes, word, sentence.end);
+            }
+            if worth && names {
+                break;
             }
         }
+        if worth && names {
+            break;
+        }
         at = next;
+    }
+    Glance {
+        worth,
+        names,
+        collective: classes & (class::SHIP | class::FORCE) != 0,
+        pronoun: classes & class::PRONOUN != 0,
+        joint: classes & class::JOINT_CUE != 0,
+    }
+}
+
+/// The classes of words that may name an actor, given what stands around them.
+const NAMING: u32 = class::SHIP | class::NAVY_PREFIX | class::VESSEL_START;
+
+/// Whether a word of one of the [`NAMING`] classes names an actor where it stands: a singular ship
+/// noun before a capitalised word, a navy prefix in capitals, a vessel name.
+fn names_actor(entry: Entry, bytes: &[u8], word: Range<usize>, end: usize) -> bool {
+    let capital = |b: u8| b.is_ascii_uppercase();
+    let (first, last) = (bytes[word.start], bytes[word.end - 1]);
+    let singular_ship = entry.classes & (class::SHIP | class::SHIP_PLURAL) == class::SHIP;
+    singular_ship && capital_after_class_word(bytes, word.end, end)
+        || entry.classes & class::NAVY_PREFIX != 0 && capital(first) && capital(last)
+        || entry.classes & class::VESSEL_START != 0
+            && capital(first)
+            && vessels().name_starts_at(bytes, word, end)
+}
+
+/// Whether a ship noun ending at `from` is followed, as the reader takes a class word before a
+/// name, by a capitalised word: "destroyer Qiqihar", "frigate, the Rizhao" (or by anything outside
+/// ASCII, which the glance does not judge). `end`: the sentence's end.
+fn capital_after_class_word(bytes: &[u8], from: usize, end: usize) -> bool {
+    let is_space = |b: u8| b.is_ascii_whitespace() || b == 0x0b;
+    let skip_spaces = |mut at: usize| {
+        while at < end && is_space(bytes[at]) {
+            at += 1;
+        }
+        at
+    };
+    let mut at = skip_spaces(from);
+    if at < end && bytes[at] == b',' {
+        at = skip_spaces(at + 1);
+    }
+    let the = at + 3 < end
+        && bytes[at..at + 3].eq_ignore_ascii_case(b"the")
+        && !bytes[at + 3].is_ascii_alphanumeric();
+    if the {
+        at = skip_spaces(at + 3);
+    }
+    at < end && (bytes[at].is_ascii_uppercase() || !bytes[at].is_ascii())
+}
+
+/// Whether a character outside ASCII that starts at one of the `leading` bits of the block at `at`
+/// is a letter, a digit or a combining mark: part of a word the glance does not judge.
+fn other_script_word_at(text: &str, at: usize, leading: u64) -> bool {
+    let mut leading = leading;
+    while leading != 0 {
+        let i = at + leading.trailing_zeros() as usize;
+        leading &= leading - 1;
+        let c = text[i..].chars().next().expect("a character starts here");
+        if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
+            return true;
+        }
     }
     false
 }
 
-/// One bit for each of the 64 bytes of `bytes` from `at`, set where the byte is an ASCII letter or
-/// digit; bytes past the end count as neither.
-fn word_bits(bytes: &[u8], at: usize) -> u64 {
-    let mut block = [0u8; 64];
-    let block: &[u8] = match bytes.get(at..at + 64) {
-        Some(whole) => whole,
-        None => {
-            let rest = &bytes[at..];
-            block[..rest.len()].copy_from_slice(rest);
-            &block
-        }
-    };
-    let mut bits = 0;
-    for (i, eight) in block.chunks_exact(8).enumerate() {
+/// One bit for each of the first 64 bytes of `block`, set where the byte is an ASCII letter or
+/// digit; and one set where a character outside ASCII starts.
+fn block_bits(block: &[u8; 64 + KEY_BYTES]) -> (u64, u64) {
+    let (mut inside, mut any_other) = (0, 0);
+    for (i, eight) in block[..64].chunks_exact(8).enumerate() {
         let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-        // the high bit of each byte, gathered into the top byte by a multiplication whose partial
-        // products never meet
-        let high = word_bytes(eight) >> 7;
-        let gathered = high.wrapping_mul(0x0102_0408_1020_4080) >> 56;
-        bits |= gathered << (8 * i);
+        inside |= gather_high_bits(word_bytes(eight)) << (8 * i);
+        any_other |= eight;
     }
-    bits
+    if any_other & HIGH_BITS == 0 {
+        return (inside, 0);
+    }
+    let mut leading = 0;
+    for (i, eight) in block[..64].chunks_exact(8).enumerate() {
+        let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+        // a character outside ASCII starts with a byte whose two high bits are set
+        leading |= gather_high_bits(eight & (eight << 1) & HIGH_BITS) << (8 * i);
+    }
+    (inside, leading)
+}
+
+/// The high bits of eight bytes as eight bits, gathered into the low byte by a multiplication
+/// whose partial products never meet.
+fn gather_high_bits(high: u64) -> u64 {
+    (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -377,7 +491,7 @@ pub struct Entry {
     pub classes: u32,
     /// The cues it starts: each cue's remaining words and the cue, longest first.
     pub cues: &'static [(Vec<&'static str>, Cue)],
-    /// Whether a sentence holding it is worth reading ([`worth_reading`]).
+    /// Whether a sentence holding it is worth reading ([`glance`]).
     pub worth: bool,
 }
 
@@ -412,9 +526,9 @@ struct Lexicon {
     entries: Vec<Entry>,
     /// How far a key's hash is shifted to give its first slot.
     shift: u32,
-    /// For each word length and first letter, the last letters (as bits from `a`) of the
-    /// worth-reading words: most words of a text fail this before any look-up.
-    worth_ends: Vec<u32>,
+    /// For each word length and first character, the last characters (as bits, see [`symbol`]) of
+    /// the words a [`glance`] looks for: most words of a text fail this before any look-up.
+    notable_ends: Vec<u64>,
 }
 
 /// The longest word a key holds.
@@ -432,13 +546,6 @@ fn key(word: &[u8]) -> Option<u128> {
     let mut bytes = [0u8; KEY_BYTES];
     bytes[..word.len()].copy_from_slice(word);
     Some(u128::from_le_bytes(bytes))
-}
-
-/// The key of the lower-case form of `bytes[word]`, a word of ASCII letters and digits in any case.
-fn lowered_key(bytes: &[u8], word: Range<usize>) -> Option<u128> {
-    let (packed, its_bytes) = packed_word(bytes, word)?;
-    // setting the 0x20 bit of each of its bytes lowers the letters and leaves the digits
-    Some(packed | LOWERING & its_bytes)
 }
 
 /// The bytes of `bytes[word]` packed as by [`key`], with a mask of the key's bytes that hold them.
@@ -459,10 +566,9 @@ fn packed_word(bytes: &[u8], word: Range<usize>) -> Option<(u128, u128)> {
 }
 
 impl Lexicon {
-    /// Where a word of this length with these first and last letters (`0` for `a`) is in
-    /// `worth_ends`.
+    /// Where a word of this length and first character is in `notable_ends`.
     fn ends_slot(len: usize, first: u8) -> usize {
-        len * 26 + usize::from(first)
+        len * SYMBOLS + usize::from(first)
     }
 
     fn first_slot(key: u128, shift: u32) -> usize {
@@ -482,28 +588,57 @@ impl Lexicon {
         }
     }
 
-    /// Whether `bytes[word]`, a word of ASCII letters and digits in any case, is a worth-reading
-    /// word.
-    fn worth(&self, bytes: &[u8], word: Range<usize>) -> bool {
-        let letter = |b: u8| (b | 0x20).wrapping_sub(b'a');
-        let (first, last) = (letter(bytes[word.start]), letter(bytes[word.end - 1]));
-        if word.len() > KEY_BYTES || first >= 26 || last >= 26 {
-            return false;
+    /// The entry of the word of `len` bytes at `start` in `block` (ASCII letters and digits in any
+    /// case), if it is a word a [`glance`] looks for.
+    fn notable(&self, block: &[u8; 64 + KEY_BYTES], start: usize, len: usize) -> Option<Entry> {
+        if len > KEY_BYTES {
+            // no listed word is this long, nor the first word of any vessel name
+            return None;
         }
-        if self.worth_ends[Self::ends_slot(word.len(), first)] & (1 << last) == 0 {
-            return false;
+        let (first, last) = (block[start], block[(start + len - 1) % 64]);
+        let slot = Self::ends_slot(len, symbol(first));
+        if self.notable_ends[slot] & (1 << symbol(last)) == 0 {
+            return None;
         }
-        lowered_key(bytes, word).is_some_and(|k| self.entry(k).worth)
+        let sixteen = &block[start..start + KEY_BYTES];
+        let packed = u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes"));
+        let its_bytes = u128::MAX >> (8 * (KEY_BYTES - len));
+        // setting the 0x20 bit of each of its bytes lowers the letters and leaves the digits
+        Some(self.entry(packed & its_bytes | LOWERING & its_bytes))
     }
 }
+
+/// How many characters [`symbol`] tells apart.
+const SYMBOLS: usize = 36;
+
+/// An ASCII letter (in any case) or digit as a number below [`SYMBOLS`].
+fn symbol(b: u8) -> u8 {
+    SYMBOL[usize::from(b)]
+}
+
+static SYMBOL: [u8; 256] = {
+    let mut symbols = [0; 256];
+    let mut b = 0;
+    while b < 26 {
+        symbols[b'a' as usize + b] = b as u8;
+        symbols[b'A' as usize + b] = b as u8;
+        b += 1;
+    }
+    while b < SYMBOLS {
+        symbols[b'0' as usize + b - 26] = b as u8;
+        b += 1;
+    }
+    symbols
+};
 
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
         let key_of = |w: &str| {
             assert!(
-                w.bytes().all(|b| b.is_ascii_lowercase()),
-                "lexicon word {w:?} is not lower-case ASCII letters"
+                w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                "lexicon word {w:?} is not lower-case ASCII letters and digits"
             );
             key(w.as_bytes()).unwrap_or_else(|| panic!("lexicon word {w:?} is too long"))
         };
@@ -527,6 +662,7 @@ fn lexicon() -> &'static Lexicon {
         add(THEN, class::THEN);
         add(NOT_NAMES, class::NOT_NAME);
         add(IRREGULAR_PAST, class::IRREGULAR_PAST);
+        add(PRONOUNS, class::PRONOUN);
         let group_firsts: Vec<&str> = GROUP_PAIRS.iter().map(|(first, _)| *first).collect();
         add(&group_firsts, class::GROUP_FIRST);
         for &(w, plural) in SHIP_NOUNS {
@@ -534,17 +670,47 @@ fn lexicon() -> &'static Lexicon {
                 class::SHIP | if plural { class::SHIP_PLURAL } else { 0 };
         }
         for (first, list) in cues() {
-            entries.entry(key_of(first)).or_default().cues = list.as_slice();
+            let entry = entries.entry(key_of(first)).or_default();
+            entry.cues = list.as_slice();
+            let joint = |cue: &Cue| match cue {
+                Cue::Verb(action) | Cue::Noun(action) => {
+                    matches!(action, Action::Exercise | Action::Patrol | Action::Meeting)
+                }
+                Cue::Join => true,
+                Cue::Motion { .. } | Cue::Light(_) => false,
+            };
+            if list.iter().any(|(_, cue)| joint(cue)) {
+                entry.classes |= class::JOINT_CUE;
+            }
         }
-        let mut worth_ends = vec![0u32; Lexicon::ends_slot(KEY_BYTES + 1, 0)];
+        let prefixes: Vec<String> = PREFIXES.iter().map(|(p, _)| p.to_lowercase()).collect();
+        for p in &prefixes {
+            entries.entry(key_of(p)).or_default().classes |= class::NAVY_PREFIX;
+        }
+        for w in vessels().first_words() {
+            entries.entry(key_of(w)).or_default().classes |= class::VESSEL_START;
+        }
         let worth_words = (cues().keys().copied())
             .chain(SHIP_NOUNS.iter().map(|(w, _)| *w))
             .chain(GROUP_PAIRS.iter().map(|(_, w)| *w))
             .chain(FORCE_NOUNS.iter().copied());
         for w in worth_words {
             entries.entry(key_of(w)).or_default().worth = true;
-            let (first, last) = (w.as_bytes()[0] - b'a', w.as_bytes()[w.len() - 1] - b'a');
-            worth_ends[Lexicon::ends_slot(w.len(), first)] |= 1 << last;
+        }
+        let mut notable_ends = vec![0u64; Lexicon::ends_slot(KEY_BYTES + 1, 0)];
+        let notable = class::SHIP
+            | class::FORCE
+            | class::PRONOUN
+            | class::NAVY_PREFIX
+            | class::VESSEL_START
+            | class::JOINT_CUE;
+        for (&k, entry) in &entries {
+            if entry.worth || entry.classes & notable != 0 {
+                let word = &k.to_le_bytes()[..];
+                let len = word.iter().position(|&b| b == 0).unwrap_or(KEY_BYTES);
+                let (first, last) = (symbol(word[0]), symbol(word[len - 1]));
+                notable_ends[Lexicon::ends_slot(len, first)] |= 1 << last;
+            }
         }
         let slots = (entries.len() * 4).next_power_of_two();
         let shift = 64 - slots.trailing_zeros();
@@ -562,7 +728,7 @@ fn lexicon() -> &'static Lexicon {
             keys,
             entries: by_slot,
             shift,
-            worth_ends,
+            notable_ends,
         }
     })
 }
@@ -700,6 +866,9 @@ pub const DIRECTIONS: &[&str] = &[
     "eastern",
     "western",
 ];
+
+/// Pronouns that stand for a recent actor as the subject of a sentence ("They then sailed").
+pub const PRONOUNS: &[&str] = &["they", "it", "she"];
 
 /// Words that say the events after them came later ("then", "later").
 pub const THEN: &[&str] = &["then", "later", "afterwards", "afterward", "subsequently"];
@@ -956,6 +1125,14 @@ pub mod class {
     pub const IRREGULAR_PAST: u32 = 1 << 15;
     /// The first word of a two-word group noun ("task" of "task group").
     pub const GROUP_FIRST: u32 = 1 << 16;
+    /// A pronoun that may stand for a recent actor as a subject.
+    pub const PRONOUN: u32 = 1 << 17;
+    /// A navy prefix, in lower case ("uss").
+    pub const NAVY_PREFIX: u32 = 1 << 18;
+    /// The first word of a name or variant in the vessel table, folded.
+    pub const VESSEL_START: u32 = 1 << 19;
+    /// The first word of a cue that may report an exercise, a patrol or a meeting.
+    pub const JOINT_CUE: u32 = 1 << 20;
 }
 
 /// The classes of a lower-case word.
@@ -974,7 +1151,7 @@ mod tests {
     use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
     /// Where the words start that made a sentence worth reading when an Aho-Corasick search over the
-    /// whole text found them, before [`worth_reading`] was written: a worth-reading word anywhere,
+    /// whole text found them, before [`glance`] was written: a worth-reading word anywhere,
     /// case aside, with no ASCII letter or digit either side. A sentence was worth reading when one
     /// of them started inside it.
     fn starts_by_search(finder: &AhoCorasick, text: &str) -> Vec<usize> {
@@ -1055,7 +1232,7 @@ mod tests {
     }
 
     #[test]
-    fn worth_reading_finds_what_the_word_search_found() {
+    fn glances_find_worth_reading_what_the_word_search_found() {
         let finder = finder();
         let mut worth = 0;
         for text in texts() {
@@ -1067,7 +1244,7 @@ mod tests {
                 for &end in boundaries[k..].iter().step_by(5) {
                     let expected = starts.iter().any(|at| (start..end).contains(at));
                     assert_eq!(
-                        worth_reading(&text, start..end),
+                        glance(&text, start..end).worth,
                         expected,
                         "{text:?} from {start} to {end}"
                     );
@@ -1079,6 +1256,52 @@ mod tests {
             worth > 1000,
             "the texts hold few worth-reading words: {worth}"
         );
+    }
+
+    #[test]
+    fn glances_tell_cue_words_from_actor_names() {
+        let at = |text: &str| glance(text, 0..text.len());
+        let seen = |worth, names, collective, pronoun, joint| Glance {
+            worth,
+            names,
+            collective,
+            pronoun,
+            joint,
+        };
+        assert_eq!(at("Officials said little."), Glance::default());
+        assert_eq!(
+            at("The minister made a call."),
+            seen(true, false, false, false, false)
+        );
+        assert_eq!(
+            at("It held drills; MADE-UP"),
+            seen(true, false, false, true, true)
+        );
+        // a ship noun alone needs a nationality or an earlier actor; before a capitalised word it
+        // may be a class word before a name
+        assert_eq!(
+            at("The warships made a call."),
+            seen(true, false, true, false, false)
+        );
+        assert!(at("The destroyer Qiqihar made a call.").names);
+        assert!(at("the destroyer, the Qiqihar made").names);
+        assert!(!at("the destroyer, the navy made").names);
+        assert!(!at("Destroyers Wang made").names);
+        // a navy prefix in capitals, a capitalised vessel name, whole
+        assert!(at("USS Dewey made a call.").names);
+        assert!(!at("the uss made a call.").names);
+        assert!(at("Diamond made a call.").names);
+        assert!(!at("diamond made a call.").names);
+        assert!(at("The Sullivans made a call.").names);
+        assert!(!at("The Sullivan made a call.").names);
+        assert!(at("The Sullivan's made a call.").names);
+        assert!(at("Chung-Hoon made a call.").names);
+        // words the glance does not judge: other scripts, a sentence that starts or ends inside a
+        // word
+        assert!(at("Éric made a call.").names);
+        assert!(!at("Eric made a call’s “end”.").names);
+        assert!(glance("xmade a call", 1..12).names);
+        assert!(glance("made a callx", 0..11).names);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::lexicon::{self, class, Aspect, Cue, Entry, Locative};
+use super::lexicon::{self, class, Aspect, Cue, Entry, Glance, Locative};
 use super::vessels::vessels;
 use crate::gazetteer::fold;
 use crate::geoparse::PreparedText;
@@ -107,6 +107,28 @@ pub fn read_document(
     times: &[TimeExpr],
     published: Option<NaiveDate>,
 ) -> DocReading {
+    read_sentences(
+        prepared,
+        mentions,
+        demonyms,
+        times,
+        published,
+        &mut may_change_reading,
+    )
+}
+
+/// Which sentences to read, from a glance at each, its mentions and demonyms, and the reading so far.
+type Choice<'c> = dyn FnMut(&Glance, &[Mention], &[Demonym], &DocReading, &DocState) -> bool + 'c;
+
+/// [`read_document`], reading the sentences `to_read` picks.
+fn read_sentences(
+    prepared: &PreparedText,
+    mentions: &[Mention],
+    demonyms: &[Demonym],
+    times: &[TimeExpr],
+    published: Option<NaiveDate>,
+    to_read: &mut Choice,
+) -> DocReading {
     let mut reading = DocReading {
         doc: prepared.doc.to_string(),
         published,
@@ -137,7 +159,14 @@ pub fn read_document(
         let ms = take(&mut m, &|i| mentions.get(i).map_or(usize::MAX, |x| x.start));
         let ds = take(&mut d, &|i| demonyms.get(i).map_or(usize::MAX, |x| x.start));
         let ts = take(&mut t, &|i| times.get(i).map_or(usize::MAX, |x| x.start));
-        if !lexicon::worth_reading(prepared.text, range.clone()) {
+        let glance = lexicon::glance(prepared.text, range.clone());
+        if !to_read(
+            &glance,
+            &mentions[ms.clone()],
+            &demonyms[ds.clone()],
+            &reading,
+            &state,
+        ) {
             continue;
         }
         lowered.clear();
@@ -153,6 +182,36 @@ pub fn read_document(
         sentence.read(&mut reading, &mut state);
     }
     reading
+}
+
+/// Whether reading a sentence may change the article's reading, from a glance at its words and
+/// what the reading holds so far. A sentence with no word worth reading is never read. One whose
+/// words may name an actor is. Otherwise an actor can come only from elsewhere: a ship, group or
+/// force noun needs a nationality (a demonym, or a country's possessive) or a recent actor to
+/// refer to; "they" needs a recent actor; "the drills" an earlier frame to refer back to; and a
+/// joint happening may have countries as its parties. With none of them at hand the sentence
+/// makes no frame and no actor, and reading it would change nothing.
+fn may_change_reading(
+    glance: &Glance,
+    mentions: &[Mention],
+    demonyms: &[Demonym],
+    reading: &DocReading,
+    state: &DocState,
+) -> bool {
+    let recent_actor = !state.recent.is_empty();
+    let country = || {
+        mentions.iter().any(|m| {
+            m.candidates
+                .first()
+                .is_some_and(|c| c.kind == PlaceKind::Country)
+        })
+    };
+    glance.worth
+        && (glance.names
+            || glance.collective && (recent_actor || !demonyms.is_empty() || country())
+            || glance.pronoun && recent_actor
+            || !reading.frames.is_empty()
+            || glance.joint && country())
 }
 
 fn in_text_order<T: Clone>(items: &[T], start: impl Fn(&T) -> usize) -> Cow<'_, [T]> {
@@ -2430,7 +2489,127 @@ fn touch(state: &mut DocState, actor: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gazetteer::test_data;
+    use crate::geoparse::geoparse;
     use crate::text::CharOffsets;
+
+    /// Sentences that give a glance every kind of word, and the reader every kind of actor: named
+    /// ships, groups with and without a nationality, pronouns, countries as parties, references
+    /// back to earlier frames, words outside ASCII, cue words with no actor at all.
+    const SENTENCES: &[&str] = &[
+        "Officials made a call on Monday.",
+        "The minister held talks in Tokyo.",
+        "Prices began to rise in Shanghai.",
+        "They then sailed to Shanghai.",
+        "It left Qingdao on Tuesday.",
+        "She docked in Tokyo.",
+        "The ships passed the Taiwan Strait.",
+        "The warships later entered the Yellow Sea.",
+        "A group of vessels arrived in Shanghai.",
+        "The navy held drills.",
+        "Two Russian corvettes left Vladivostok on Tuesday.",
+        "A Chinese naval flotilla sailed from Qingdao.",
+        "Japanese forces conducted exercises in the Sea of Japan.",
+        "China's navy held drills in the East China Sea.",
+        "China and Russia held a joint patrol over the Sea of Japan.",
+        "Japan and the United States conducted exercises.",
+        "Russia met China near Taipei.",
+        "The drills ended on Friday.",
+        "The exercises were held near Taipei.",
+        "USS Dewey and JS Maya sailed through the Taiwan Strait.",
+        "HMS Diamond arrived in Tokyo.",
+        "The destroyer Qiqihar left Qingdao.",
+        "The Sullivans docked in Shanghai.",
+        "The frigate, the Rizhao, passed Taipei.",
+        "Gromkiy and Sovershenniy sailed to Vladivostok.",
+        "Admiral Kuznetsov left the port of Qingdao.",
+        "Éric sailed to Tokyo.",
+        "The corvette “Gromkiy” sailed to Vladivostok.",
+        "The ministry said the ships left Qingdao on Monday.",
+        "On Saturday, the flotilla sailed past Taipei.",
+        "Then they passed the Korea Strait.",
+        "The ships had passed Tokyo before arriving in Shanghai.",
+        "Officials in Tokyo said little.",
+        "Analysts spoke at length.",
+        "(Photo: file photo of ships that sailed.)",
+        "A ship left.",
+        "The carrier group will visit Shanghai next week.",
+        "Russian and Chinese warships held drills, the ministry said.",
+        "It will arrive in Tokyo on Sunday.",
+        "The vessel, a destroyer, made a port call at Shanghai.",
+        "Chung-Hoon and O'Kane left port.",
+        "TOKYO (Reuters) - The Japanese destroyer sailed on.",
+        "Russian warships were seen.",
+        "A Chinese flotilla is nearby.",
+        "The frigate Wang Jian left Qingdao.",
+        "The corvette, the Hai Long, passed Taipei.",
+        "China's navy sailed to Tokyo.",
+        "INS Wang passed Taipei.",
+        "Sovershénniy sailed to Vladivostok.",
+    ];
+
+    /// Articles made of the sentences above in a fixed pseudo-random order.
+    fn articles() -> Vec<(String, Option<NaiveDate>)> {
+        let mut seed: u64 = 11;
+        let mut next = |below: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % below
+        };
+        (0..1500)
+            .map(|_| {
+                let count = next(9) + 1;
+                let text = (0..count)
+                    .map(|_| SENTENCES[next(SENTENCES.len())])
+                    .collect::<Vec<_>>()
+                    .join(if next(2) == 0 { " " } else { "\n" });
+                let published =
+                    (next(3) > 0).then(|| NaiveDate::from_ymd_opt(2024, 4, 12).unwrap());
+                (text, published)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn skipping_sentences_that_cannot_change_the_reading_changes_nothing() {
+        let g = test_data::small();
+        let (mut skipped, mut frames) = (0, 0);
+        for (text, published) in articles() {
+            let prepared = PreparedText::new("d1", &text);
+            let (mentions, demonyms) = geoparse(&g, &prepared);
+            let times = crate::time::find_time_expressions(&prepared, published);
+            let mut choose = |glance: &Glance,
+                              mentions: &[Mention],
+                              demonyms: &[Demonym],
+                              reading: &DocReading,
+                              state: &DocState| {
+                let read = may_change_reading(glance, mentions, demonyms, reading, state);
+                skipped += usize::from(glance.worth && !read);
+                read
+            };
+            let chosen = read_sentences(
+                &prepared,
+                &mentions,
+                &demonyms,
+                &times,
+                published,
+                &mut choose,
+            );
+            let every_worth = read_sentences(
+                &prepared,
+                &mentions,
+                &demonyms,
+                &times,
+                published,
+                &mut |glance, _, _, _, _| glance.worth,
+            );
+            assert_eq!(chosen, every_worth, "{text}");
+            frames += chosen.frames.len();
+        }
+        assert!(skipped > 500, "only {skipped} sentences skipped");
+        assert!(frames > 3000, "only {frames} frames");
+    }
 
     /// A token as the reader took them before [`tokenize`] read ASCII words without decoding
     /// characters: (start, end, code-point start, code-point end, lower case, word, capital, glued,

@@ -2,6 +2,7 @@
 //! transliterations ("Gromkiy", "Gromky"), hull number, class, type and navy, so that an actor written
 //! three ways in three articles resolves to one ship.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::lexicon::WordMap;
@@ -106,6 +107,93 @@ impl Vessels {
         }
     }
 
+    /// The folded first words of the vessel names and their variants.
+    pub fn first_words(&self) -> impl Iterator<Item = &str> {
+        self.by_first_word.keys().map(String::as_str)
+    }
+
+    /// Whether a vessel name starts with the word `bytes[first]` (ASCII letters and digits), its
+    /// words taken up to `end` as the reader takes a table name's words: across spaces and glued
+    /// hyphens and full stops, joining words glued by an apostrophe. Anything outside ASCII on
+    /// the way makes it a yes: it is left to the reader.
+    pub fn name_starts_at(&self, bytes: &[u8], first: Range<usize>, end: usize) -> bool {
+        let lower = |word: &[u8]| String::from_utf8_lossy(word).to_ascii_lowercase();
+        let word_end = |from: usize| {
+            (from..end)
+                .find(|&i| !bytes[i].is_ascii_alphanumeric())
+                .unwrap_or(end)
+        };
+        let is_space = |b: u8| b.is_ascii_whitespace() || b == 0x0b;
+        // most capitalised first words ("The", "New") go on with a word no name of theirs has
+        // next: tell that from the next word's first letters, before gathering any words
+        let mut lowered = [0u8; 16];
+        let Some(first_lower) = lowered.get_mut(..first.len()) else {
+            return false;
+        };
+        first_lower.copy_from_slice(&bytes[first.clone()]);
+        first_lower.make_ascii_lowercase();
+        let first_lower = std::str::from_utf8(first_lower).expect("ASCII");
+        let Some(names) = self.by_first_word.get(first_lower) else {
+            return false;
+        };
+        // "Diamond's" is read as one word, "diamonds"
+        let joined = first.end + 1 < end
+            && bytes[first.end] == b'\''
+            && bytes[first.end + 1].is_ascii_alphanumeric();
+        if !joined && names.iter().any(|(rest, _)| rest.is_empty()) {
+            return true;
+        }
+        let mut next = first.end;
+        if next < end && matches!(bytes[next], b'-' | b'.') {
+            next += 1;
+        }
+        while next < end && is_space(bytes[next]) {
+            next += 1;
+        }
+        if next < end && bytes[next].is_ascii_alphanumeric() {
+            let second = &bytes[next..word_end(next)];
+            let may_go_on = |(rest, _): &(Vec<String>, usize)| {
+                rest[0]
+                    .as_bytes()
+                    .get(..second.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(second))
+            };
+            if !names.iter().any(may_go_on) {
+                return false;
+            }
+        }
+        let mut words = vec![lower(&bytes[first.clone()])];
+        let mut at = first.end;
+        while words.len() < 6 {
+            let glued = at < end && !is_space(bytes[at]);
+            while at < end && is_space(bytes[at]) {
+                at += 1;
+            }
+            let Some(&b) = bytes.get(at).filter(|_| at < end) else {
+                break;
+            };
+            let glued_word_after = at + 1 < end && bytes[at + 1].is_ascii_alphanumeric();
+            if !b.is_ascii() {
+                return true;
+            } else if b.is_ascii_alphanumeric() {
+                let to = word_end(at);
+                words.push(lower(&bytes[at..to]));
+                at = to;
+            } else if b == b'\'' && glued && glued_word_after {
+                let to = word_end(at + 1);
+                let joined = lower(&bytes[at + 1..to]);
+                words.last_mut().expect("a first word").push_str(&joined);
+                at = to;
+            } else if matches!(b, b'-' | b'.') && glued {
+                at += 1;
+            } else {
+                break;
+            }
+        }
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        self.match_at(&words).is_some()
+    }
+
     /// Whether some vessel name starts with this folded word.
     pub fn starts_name(&self, word: &str) -> bool {
         self.by_first_word.contains_key(word)
@@ -162,6 +250,41 @@ mod tests {
         assert_eq!(len, 3);
         assert_eq!(v.list[ids[0]].display(), "HMS Prince of Wales");
         assert!(v.match_at(&["prince", "harry"]).is_none());
+    }
+
+    #[test]
+    fn names_start_where_the_reader_would_find_them() {
+        let v = vessels();
+        let at = |text: &str| {
+            let first = text
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(text.len());
+            v.name_starts_at(text.as_bytes(), 0..first, text.len())
+        };
+        for text in [
+            "Gromkiy",
+            "Diamond sailed",
+            "The Sullivans sailed",
+            "The Sullivan's crew",
+            "Chung-Hoon sailed",
+            "Chung Hoon sailed",
+            "George H.W. Bush sailed",
+            "Prince of Wales",
+            // outside ASCII the reader decides
+            "The Sullivan\u{2019}s crew",
+        ] {
+            assert!(at(text), "{text}");
+        }
+        for text in [
+            "Diamond's crew",
+            "The Sullivan sailed",
+            "The ships sailed",
+            "Chung, Hoon",
+            "George Clooney",
+            "Prince Harry",
+        ] {
+            assert!(!at(text), "{text}");
+        }
     }
 
     #[test]
