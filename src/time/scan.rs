@@ -415,6 +415,9 @@ struct Candidates<'a> {
     events: u64,
     /// The start of the letter run that goes on into the block from before it.
     open: usize,
+    /// The block's bytes after the eight before it (zeros past the text's ends), so that the last
+    /// two letters of a run are read without bounds to check.
+    window: [u8; 8 + BLOCK],
 }
 
 const BLOCK: usize = 64;
@@ -433,6 +436,7 @@ impl<'a> Candidates<'a> {
             digit_starts: 0,
             events: 0,
             open: 0,
+            window: [0; 8 + BLOCK],
         };
         candidates.read_block(0, 0, 0);
         candidates
@@ -455,6 +459,14 @@ impl<'a> Candidates<'a> {
             letters |= lane_bits(letter_lanes(word)) << (8 * k);
             digits |= lane_bits(digit_lanes(word)) << (8 * k);
         }
+        let before = match base.checked_sub(8).and_then(|b| self.bytes.get(b..base)) {
+            Some(before) => u64::from_le_bytes(before.try_into().unwrap_or_default()),
+            None => self.bytes[..base]
+                .iter()
+                .fold(0, |word, &b| (word >> 8) | (u64::from(b) << 56)),
+        };
+        self.window[..8].copy_from_slice(&before.to_le_bytes());
+        self.window[8..].copy_from_slice(block);
         let letter_after = self
             .bytes
             .get(base + BLOCK)
@@ -505,9 +517,7 @@ impl<'a> Candidates<'a> {
                 }
                 // most words are turned away by their last two letters
                 let end = self.base + k + 1;
-                let &[before_last, last] = &bytes[end - 2..end] else {
-                    continue;
-                };
+                let (before_last, last) = (self.window[7 + k % BLOCK], self.window[8 + k % BLOCK]);
                 if !lexicon::may_end(before_last, last) {
                     continue;
                 }
@@ -517,7 +527,7 @@ impl<'a> Candidates<'a> {
                 } else {
                     self.base + 63 - starts_so_far.leading_zeros() as usize
                 };
-                if lexicon::may_start(end - start, bytes[start], bytes[end - 1]) {
+                if lexicon::may_start(end - start, bytes[start], last) {
                     self.events = events;
                     return Some(start);
                 }
