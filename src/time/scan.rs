@@ -123,20 +123,26 @@ fn number_at(bytes: &[u8], start: usize) -> Token {
     while bytes.get(end).is_some_and(u8::is_ascii_digit) {
         end += 1;
     }
-    if let Some(&[a, b]) = bytes.get(end..end + 2) {
-        let ordinal = matches!(
-            [a | 0x20, b | 0x20],
-            [b's', b't'] | [b'n', b'd'] | [b'r', b'd'] | [b't', b'h']
-        );
-        if ordinal && !bytes.get(end + 2).is_some_and(u8::is_ascii_alphanumeric) {
-            end += 2;
-        }
+    if ordinal_at(bytes, end) {
+        end += 2;
     }
     Token {
         start,
         end,
         kind: Kind::Number,
     }
+}
+
+/// Whether an ordinal suffix ("st", "nd", "rd", "th", in any case, with no letter or digit after it)
+/// starts at byte `at`, right after a number's digits.
+fn ordinal_at(bytes: &[u8], at: usize) -> bool {
+    let Some(&[a, b]) = bytes.get(at..at + 2) else {
+        return false;
+    };
+    matches!(
+        [a | 0x20, b | 0x20],
+        [b's', b't'] | [b'n', b'd'] | [b'r', b'd'] | [b't', b'h']
+    ) && !bytes.get(at + 2).is_some_and(u8::is_ascii_alphanumeric)
 }
 
 /// A word that goes on past `end` into letters outside ASCII.
@@ -262,27 +268,22 @@ pub struct Found {
     pub day_first: Option<bool>,
 }
 
-/// The last tokens read before the current one, for cues such as "in" or "the": a ring of the
-/// last three, written in place.
+/// The last two tokens before the current one, most recent first, for cues such as "in" or "the".
+/// No parse looks further back: at most at the token before a "the" or a count before the current
+/// one ("in the summer", "in two weeks").
 #[derive(Default, Clone, Copy)]
 struct Behind {
-    ring: [Option<Token>; 4],
-    /// Tokens pushed so far; the latest is at `pushed - 1` (modulo 4).
-    pushed: usize,
+    tokens: [Option<Token>; 2],
 }
 
 impl Behind {
-    #[inline]
     fn push(&mut self, t: Token) {
-        self.ring[self.pushed % 4] = Some(t);
-        self.pushed = self.pushed.wrapping_add(1);
+        self.tokens = [Some(t), self.tokens[0]];
     }
 
     /// The token just before byte `at`.
     fn before(&self, at: usize) -> Option<Token> {
-        (1..=3)
-            .filter_map(|back| self.ring[self.pushed.wrapping_sub(back) % 4])
-            .find(|t| t.end <= at)
+        self.tokens.iter().flatten().find(|t| t.end <= at).copied()
     }
 }
 
@@ -414,6 +415,9 @@ struct Candidates<'a> {
     events: u64,
     /// The start of the letter run that goes on into the block from before it.
     open: usize,
+    /// The block's bytes after the eight before it (zeros past the text's ends), so that the last
+    /// two letters of a run are read without bounds to check.
+    window: [u8; 8 + BLOCK],
 }
 
 const BLOCK: usize = 64;
@@ -432,6 +436,7 @@ impl<'a> Candidates<'a> {
             digit_starts: 0,
             events: 0,
             open: 0,
+            window: [0; 8 + BLOCK],
         };
         candidates.read_block(0, 0, 0);
         candidates
@@ -454,6 +459,14 @@ impl<'a> Candidates<'a> {
             letters |= lane_bits(letter_lanes(word)) << (8 * k);
             digits |= lane_bits(digit_lanes(word)) << (8 * k);
         }
+        let before = match base.checked_sub(8).and_then(|b| self.bytes.get(b..base)) {
+            Some(before) => u64::from_le_bytes(before.try_into().unwrap_or_default()),
+            None => self.bytes[..base]
+                .iter()
+                .fold(0, |word, &b| (word >> 8) | (u64::from(b) << 56)),
+        };
+        self.window[..8].copy_from_slice(&before.to_le_bytes());
+        self.window[8..].copy_from_slice(block);
         let letter_after = self
             .bytes
             .get(base + BLOCK)
@@ -504,7 +517,8 @@ impl<'a> Candidates<'a> {
                 }
                 // most words are turned away by their last two letters
                 let end = self.base + k + 1;
-                if !lexicon::may_end(bytes[end - 2], bytes[end - 1]) {
+                let (before_last, last) = (self.window[7 + k % BLOCK], self.window[8 + k % BLOCK]);
+                if !lexicon::may_end(before_last, last) {
                     continue;
                 }
                 let starts_so_far = self.starts & (bit | (bit - 1));
@@ -513,7 +527,7 @@ impl<'a> Candidates<'a> {
                 } else {
                     self.base + 63 - starts_so_far.leading_zeros() as usize
                 };
-                if lexicon::may_start(end - start, bytes[start], bytes[end - 1]) {
+                if lexicon::may_start(end - start, bytes[start], last) {
                     self.events = events;
                     return Some(start);
                 }
@@ -571,49 +585,33 @@ struct Reading<'a> {
 }
 
 impl Reading<'_> {
-    /// The last tokens before `at` (where a token starts, not before `known`).
-    ///
-    /// They are read backwards from `at`, which takes a few steps where reading forwards from
-    /// `known` would take the whole stretch between. Backwards, letters right after digits are
-    /// ambiguous ("19th" is one token, "19 th" two); there the stretch is read forwards, after which
-    /// `known` passes it, so no stretch is read twice.
+    /// The last tokens before `at` (where a token starts, not before `known`), read backwards from
+    /// `at`: a few steps where reading forwards from `known` would take the whole stretch between.
     fn behind_at(&self, at: usize) -> Behind {
-        let mut found = [None; 3];
-        let mut end = at;
-        let mut n = 0;
-        while n < 3 {
-            let Some(t) = token_before(self.text, self.known, end) else {
-                return read_behind(self.text, self.behind, self.known, at);
-            };
-            let Some(t) = t else {
-                break;
-            };
-            found[n] = Some(t);
-            end = t.start;
-            n += 1;
-        }
-        // reached `known` with fewer than three: the ones before it go first
-        let mut behind = if n < 3 {
-            self.behind
-        } else {
-            Behind::default()
+        let Some(last) = token_before(self.text, self.known, at) else {
+            return self.behind;
         };
-        for t in found[..n].iter().rev().flatten() {
-            behind.push(*t);
+        let Some(second) = token_before(self.text, self.known, last.start) else {
+            // reached `known`: the one before it comes second
+            return Behind {
+                tokens: [Some(last), self.behind.tokens[0]],
+            };
+        };
+        Behind {
+            tokens: [Some(last), Some(second)],
         }
-        behind
     }
 }
 
 /// The token that ends at or before `end` (a place where a token starts, or the text's end), read
-/// backwards without going before `floor`, where the chain of tokens starts: Some(None) when only
-/// spaces lie between, None when letters right after digits leave the token unclear.
-fn token_before(text: &str, floor: usize, mut end: usize) -> Option<Option<Token>> {
+/// backwards without going before `floor`, where the chain of tokens starts; None when only spaces
+/// lie between.
+fn token_before(text: &str, floor: usize, mut end: usize) -> Option<Token> {
     let bytes = text.as_bytes();
     let before = |i: usize| text[floor..i].chars().next_back();
     loop {
         if end == floor {
-            return Some(None);
+            return None;
         }
         let b = bytes[end - 1];
         let kind = match CLASS[usize::from(b)] {
@@ -624,11 +622,11 @@ fn token_before(text: &str, floor: usize, mut end: usize) -> Option<Option<Token
             DIGIT => Kind::Number,
             LETTER => Kind::Word,
             OTHER => {
-                return Some(Some(Token {
+                return Some(Token {
                     start: end - 1,
                     end,
                     kind: Kind::Symbol(char::from(b)),
-                }))
+                })
             }
             _ => {
                 let c = before(end).unwrap_or_default();
@@ -637,52 +635,61 @@ fn token_before(text: &str, floor: usize, mut end: usize) -> Option<Option<Token
                     continue;
                 }
                 if !c.is_alphabetic() {
-                    return Some(Some(Token {
+                    return Some(Token {
                         start: end - c.len_utf8(),
                         end,
                         kind: Kind::Symbol(c),
-                    }));
+                    });
                 }
                 Kind::Word
             }
         };
-        let mut start = end;
-        if kind == Kind::Number {
+        let digits_before = |mut start: usize| {
             while start > floor && bytes[start - 1].is_ascii_digit() {
                 start -= 1;
             }
-        } else {
-            loop {
-                while start > floor && bytes[start - 1].is_ascii_alphabetic() {
-                    start -= 1;
-                }
-                let wide_letter = (start > floor && bytes[start - 1] >= 0x80)
-                    .then(|| before(start))
-                    .flatten()
-                    .filter(|c| c.is_alphabetic());
-                match wide_letter {
-                    Some(c) => start -= c.len_utf8(),
-                    None => break,
-                }
+            start
+        };
+        if kind == Kind::Number {
+            return Some(Token {
+                start: digits_before(end),
+                end,
+                kind,
+            });
+        }
+        let mut start = end;
+        loop {
+            while start > floor && bytes[start - 1].is_ascii_alphabetic() {
+                start -= 1;
             }
-            // two letters after digits may be the number's ordinal suffix
-            let after_digits = start > floor && bytes[start - 1].is_ascii_digit();
-            if after_digits && end - start == 2 {
-                return None;
+            let wide_letter = (start > floor && bytes[start - 1] >= 0x80)
+                .then(|| before(start))
+                .flatten()
+                .filter(|c| c.is_alphabetic());
+            match wide_letter {
+                Some(c) => start -= c.len_utf8(),
+                None => break,
             }
         }
-        return Some(Some(Token { start, end, kind }));
+        // right after digits, two letters may be the number's ordinal suffix ("19th"), as
+        // `number_at` reads them
+        if start > floor && bytes[start - 1].is_ascii_digit() && ordinal_at(bytes, start) {
+            return Some(if start + 2 == end {
+                Token {
+                    start: digits_before(start),
+                    end,
+                    kind: Kind::Number,
+                }
+            } else {
+                Token {
+                    start: start + 2,
+                    end,
+                    kind: Kind::Word,
+                }
+            });
+        }
+        return Some(Token { start, end, kind });
     }
-}
-
-/// `behind` with the tokens from `from` (where the chain of tokens goes on) to `at` pushed on.
-fn read_behind(text: &str, mut behind: Behind, from: usize, at: usize) -> Behind {
-    let mut pos = from;
-    while let Some(t) = token_at(text, pos).filter(|t| t.start < at) {
-        behind.push(t);
-        pos = t.end;
-    }
-    behind
 }
 
 /// Reads the tokens of chosen sentences, in text order, exactly as [`scan`] read them: most sentences
