@@ -148,14 +148,22 @@ const NOT_PLACES: &str = include_str!("../../gazetteer/not_places.tsv");
 const ALIASES: &str = include_str!("../../gazetteer/aliases.tsv");
 const COMMON_WORDS: &str = include_str!("../../gazetteer/data/common_words.txt");
 
+/// Folded words read while scanning for a demonym: the country they name, if they are a demonym, and
+/// whether a longer demonym starts with them ("papua new" in "papua new guinean").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DemonymStep<'a> {
+    pub country: Option<&'a str>,
+    pub longer: bool,
+}
+
 pub struct Gazetteer {
     parts: Vec<Part>,
     // These word sets are asked about for most capitalised words of every document: a fast hash
     // (FxHash) rather than the DoS-resistant default, since their keys come from our own tables.
-    /// Folded demonym -> ISO country code.
-    demonyms: FxHashMap<String, String>,
-    /// The word prefixes of multi-word demonyms ("papua", "papua new"), so a scanner knows when to stop.
-    demonym_prefixes: FxHashSet<String>,
+    /// Folded demonyms (to their ISO country code) and the word prefixes of multi-word ones ("papua",
+    /// "papua new"; true when a longer demonym starts so), so that a scanner learns both whether it has
+    /// a demonym and whether to read on in one look-up.
+    demonyms: FxHashMap<String, (Option<String>, bool)>,
     /// Folded names of outlets, ships, organisations and events that contain place names.
     non_places: FxHashSet<String>,
     /// Those names and each of their word prefixes, so a scanner knows when to stop extending.
@@ -233,19 +241,16 @@ impl Gazetteer {
                 non_place_prefixes.insert(words[..n].join(" "));
             }
         }
-        let demonyms: FxHashMap<String, String> =
-            tables::parse_demonyms(t.demonyms)?.into_iter().collect();
-        let demonym_prefixes = demonyms
-            .keys()
-            .flat_map(|d| {
-                d.match_indices(' ')
-                    .map(|(space, _)| d[..space].to_string())
-            })
-            .collect();
+        let mut demonyms: FxHashMap<String, (Option<String>, bool)> = FxHashMap::default();
+        for (folded, country) in tables::parse_demonyms(t.demonyms)? {
+            for (space, _) in folded.match_indices(' ') {
+                demonyms.entry(folded[..space].to_string()).or_default().1 = true;
+            }
+            demonyms.entry(folded).or_default().0 = Some(country);
+        }
         let mut gazetteer = Gazetteer {
             parts: Vec::new(),
             demonyms,
-            demonym_prefixes,
             non_places: non_places.into_iter().collect(),
             non_place_prefixes,
             abbreviations: tables::parse_aliases(t.aliases)?
@@ -483,12 +488,17 @@ impl Gazetteer {
 
     /// The country a demonym or national adjective points to ("Chinese" -> CN).
     pub fn demonym(&self, folded: &str) -> Option<&str> {
-        self.demonyms.get(folded).map(String::as_str)
+        self.demonyms.get(folded)?.0.as_deref()
     }
 
-    /// True when a longer demonym starts with these folded words ("papua new" in "papua new guinean").
-    pub fn is_demonym_prefix(&self, folded: &str) -> bool {
-        self.demonym_prefixes.contains(folded)
+    /// What these folded words are to demonyms, if anything: see [`DemonymStep`].
+    pub fn demonym_step(&self, folded: &str) -> Option<DemonymStep<'_>> {
+        self.demonyms
+            .get(folded)
+            .map(|(country, longer)| DemonymStep {
+                country: country.as_deref(),
+                longer: *longer,
+            })
     }
 
     /// True for the folded name of an outlet, ship, organisation or event ("moscow times").
@@ -507,7 +517,7 @@ impl Gazetteer {
     }
 
     pub fn demonym_count(&self) -> usize {
-        self.demonyms.len()
+        self.demonyms.values().filter(|d| d.0.is_some()).count()
     }
 
     /// The entry of a country by ISO code.
