@@ -14,9 +14,11 @@
 //! out in a mention and whole candidates, as older versions wrote them.
 
 use std::io::{self, Write};
+use std::ops::Range;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::de::{self, Deserializer, Visitor};
 use serde::ser::SerializeSeq;
@@ -44,34 +46,85 @@ impl Writer for StoryJson {
 
 /// The file, one member after another, each a list of records one a line (see [`RecordLines`]). The
 /// sentences, the candidates' places and the mentions are most of a story, and are written here
-/// directly rather than through serde, several times faster; the layout is the same.
+/// directly rather than through serde, several times faster; the layout is the same. The lists' records
+/// are made side by side on the cores ([`par_list`]).
 fn write_story(story: &Story, out: &mut impl Write) -> io::Result<()> {
+    // the features come last but are made meanwhile, on another core, into memory: made one at a time
+    // from the story, they would leave the other cores idle (they are a small part of the file)
+    let mut features: io::Result<Vec<u8>> = Ok(Vec::new());
+    rayon::in_place_scope(|scope| {
+        scope.spawn(|_| {
+            features = (|| {
+                let mut buf = Vec::new();
+                member(&mut buf, "features", &Features(story))?;
+                Ok(buf)
+            })();
+        });
+        write_records(story, out)
+    })?;
+    out.write_all(&features?)?;
+    out.write_all(b"\n}\n")
+}
+
+/// The file up to its features.
+fn write_records(story: &Story, out: &mut impl Write) -> io::Result<()> {
     let shared = Shared::of(&story.mentions);
     out.write_all(b"{\n  \"type\": \"FeatureCollection\"")?;
     member(out, "generator", &story.generator)?;
-    member(out, "documents", &story.documents)?;
-    member(out, "places", &story.places)?;
-    list(out, "sentences", &shared.sentences, |out, s| string(out, s))?;
-    list(out, "candidate_places", &shared.places, |out, c| {
-        candidate_place(out, c)
-    })?;
-    let mut mentions = MentionWriter::new(&shared);
-    list(
+    serde_list(out, "documents", &story.documents)?;
+    serde_list(out, "places", &story.places)?;
+    par_list(
+        out,
+        "sentences",
+        shared.sentences.len(),
+        || (),
+        |(), buf, range| {
+            for s in &shared.sentences[range] {
+                buf.extend_from_slice(RECORD_START);
+                string(buf, s)?;
+            }
+            Ok(())
+        },
+    )?;
+    par_list(
+        out,
+        "candidate_places",
+        shared.places.len(),
+        || (),
+        |(), buf, range| {
+            for c in &shared.places[range] {
+                buf.extend_from_slice(RECORD_START);
+                candidate_place(buf, c)?;
+            }
+            Ok(())
+        },
+    )?;
+    par_list(
         out,
         "mentions",
-        story.mentions.iter().zip(&shared.sentence_of),
-        |out, (m, &sentence)| mentions.write(out, m, sentence),
+        story.mentions.len(),
+        Numbers::default,
+        |numbers, buf, range| {
+            let mut mentions = MentionWriter::new(&shared, shared.first_candidate(range.start));
+            for (m, &sentence) in story.mentions[range.clone()]
+                .iter()
+                .zip(&shared.sentence_of[range])
+            {
+                buf.extend_from_slice(RECORD_START);
+                mentions.write(buf, numbers, m, sentence)?;
+            }
+            Ok(())
+        },
     )?;
-    member(out, "demonyms", &story.demonyms)?;
-    member(out, "times", &story.times)?;
-    member(out, "events", &story.events)?;
-    member(out, "tracks", &story.tracks)?;
-    member(out, "actors", &story.actors)?;
+    serde_list(out, "demonyms", &story.demonyms)?;
+    serde_list(out, "times", &story.times)?;
+    serde_list(out, "events", &story.events)?;
+    serde_list(out, "tracks", &story.tracks)?;
+    serde_list(out, "actors", &story.actors)?;
     if !story.readings.is_empty() {
-        member(out, "readings", &story.readings)?;
+        serde_list(out, "readings", &story.readings)?;
     }
-    member(out, "features", &Features(story))?;
-    out.write_all(b"\n}\n")
+    Ok(())
 }
 
 /// `, "key": value` on a line of its own, the value through serde.
@@ -87,46 +140,100 @@ fn key_line(out: &mut impl Write, key: &str) -> io::Result<()> {
     out.write_all(b": ")
 }
 
-/// `, "key": [...]`, a record a line as [`RecordLines`] lays them out.
-fn list<W: Write, T>(
-    out: &mut W,
+/// What goes before each record of a list; the first record's leaves out the comma.
+const RECORD_START: &[u8] = b",\n    ";
+
+/// Records made at once, side by side, then written in order: enough to share out over the cores,
+/// few enough that the file's bytes are never held whole (a corpus's story runs to gigabytes).
+const BATCH: usize = 1 << 14;
+/// Records one worker makes in one go.
+const BLOCK: usize = 1 << 9;
+
+/// `, "key": [...]` with `len` records a line, as [`RecordLines`] lays them out. `block` writes the
+/// records of a range of indexes into a buffer, each after [`RECORD_START`]; blocks are made side by
+/// side, each worker with a scratch state from `init`, and written in order, so the bytes do not
+/// depend on the number of threads.
+fn par_list<S>(
+    out: &mut impl Write,
     key: &str,
-    items: impl IntoIterator<Item = T>,
-    mut record: impl FnMut(&mut W, T) -> io::Result<()>,
+    len: usize,
+    init: impl Fn() -> S + Sync + Send,
+    block: impl Fn(&mut S, &mut Vec<u8>, Range<usize>) -> io::Result<()> + Sync + Send,
 ) -> io::Result<()> {
     key_line(out, key)?;
     out.write_all(b"[")?;
-    let mut first = true;
-    for item in items {
-        out.write_all(if first { b"\n    " } else { b",\n    " })?;
-        record(out, item)?;
-        first = false;
+    for batch in (0..len).step_by(BATCH) {
+        let end = (batch + BATCH).min(len);
+        let buffers = (0..(end - batch).div_ceil(BLOCK))
+            .into_par_iter()
+            .map_init(
+                || (init(), 0),
+                |(state, last_len), b| {
+                    let start = batch + b * BLOCK;
+                    // about as long as the worker's last block: grown by doubling, a buffer would be
+                    // copied over and over
+                    let mut buf = Vec::with_capacity(*last_len + *last_len / 4);
+                    block(state, &mut buf, start..(start + BLOCK).min(end))?;
+                    *last_len = buf.len();
+                    Ok(buf)
+                },
+            )
+            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+        for (b, buf) in buffers.iter().enumerate() {
+            // the file's first record has no comma before it
+            let skip = usize::from(batch == 0 && b == 0);
+            out.write_all(&buf[skip..])?;
+        }
     }
-    out.write_all(if first { b"]" } else { b"\n  ]" })
+    out.write_all(if len == 0 { b"]" } else { b"\n  ]" })
+}
+
+/// [`par_list`] of records written through serde, compact, as [`member`] would lay out the list.
+fn serde_list<T: Serialize + Sync>(out: &mut impl Write, key: &str, items: &[T]) -> io::Result<()> {
+    par_list(
+        out,
+        key,
+        items.len(),
+        || (),
+        |(), buf, range| {
+            for item in &items[range] {
+                buf.extend_from_slice(RECORD_START);
+                let mut serializer =
+                    serde_json::Serializer::with_formatter(&mut *buf, RecordLines::record());
+                item.serialize(&mut serializer).map_err(io::Error::from)?;
+            }
+            Ok(())
+        },
+    )
 }
 
 /// Writes mention records, with what recurs from one to the next kept ready as text: the document's
-/// id, each candidate place's id, each number.
+/// id and each candidate place's id ([`Numbers`] keeps the numbers).
 struct MentionWriter<'a> {
     shared: &'a Shared<'a>,
     /// The next candidate's place in [`Shared::candidates`].
     next_candidate: usize,
     /// The last document id written, and its JSON text.
     doc: (&'a str, Vec<u8>),
-    numbers: Numbers,
 }
 
 impl<'a> MentionWriter<'a> {
-    fn new(shared: &'a Shared<'a>) -> MentionWriter<'a> {
+    /// For mentions from the one whose first candidate is `next_candidate` in [`Shared::candidates`].
+    fn new(shared: &'a Shared<'a>, next_candidate: usize) -> MentionWriter<'a> {
         MentionWriter {
             shared,
-            next_candidate: 0,
+            next_candidate,
             doc: ("", b"\"\"".to_vec()),
-            numbers: Numbers::default(),
         }
     }
 
-    fn write(&mut self, out: &mut impl Write, m: &'a Mention, sentence: usize) -> io::Result<()> {
+    fn write(
+        &mut self,
+        out: &mut impl Write,
+        numbers: &mut Numbers,
+        m: &'a Mention,
+        sentence: usize,
+    ) -> io::Result<()> {
         if self.doc.0 != m.doc {
             self.doc.1.clear();
             string(&mut self.doc.1, &m.doc)?;
@@ -153,11 +260,11 @@ impl<'a> MentionWriter<'a> {
             None => out.write_all(b"null")?,
         }
         out.write_all(b",\"lat\":")?;
-        self.numbers.write_optional(out, m.lat)?;
+        numbers.write_optional(out, m.lat)?;
         out.write_all(b",\"lon\":")?;
-        self.numbers.write_optional(out, m.lon)?;
+        numbers.write_optional(out, m.lon)?;
         out.write_all(b",\"confidence\":")?;
-        self.numbers.write(out, m.confidence)?;
+        numbers.write(out, m.confidence)?;
         if let Some(role) = &m.role {
             out.write_all(b",\"role\":")?;
             string(out, role)?;
@@ -176,7 +283,7 @@ impl<'a> MentionWriter<'a> {
                 place_details(out, c)?;
             }
             out.write_all(b",\"score\":")?;
-            self.numbers.write(out, c.score)?;
+            numbers.write(out, c.score)?;
             out.write_all(b"}")?;
         }
         out.write_all(b"]}")
@@ -302,6 +409,9 @@ struct Shared<'a> {
     ids: Vec<Vec<u8>>,
     /// Every candidate of every mention in turn.
     candidates: Vec<CandidateRef>,
+    /// Where in `candidates` the candidates of every [`BLOCK`]th mention start, so that blocks of
+    /// mentions are written apart.
+    block_candidates: Vec<usize>,
 }
 
 /// A candidate as written: its place's row, and whether it is written whole, its details differing
@@ -319,6 +429,7 @@ impl<'a> Shared<'a> {
             places: Vec::new(),
             ids: Vec::new(),
             candidates: Vec::new(),
+            block_candidates: Vec::with_capacity(mentions.len().div_ceil(BLOCK)),
         };
         let mut place_index: FxHashMap<&str, usize> = FxHashMap::default();
         // sentences are told apart by their text, so the file does not depend on which mentions
@@ -326,7 +437,10 @@ impl<'a> Shared<'a> {
         let mut in_doc: FxHashMap<&str, usize> = FxHashMap::default();
         let mut doc = None;
         let mut last: Option<(&Arc<str>, usize)> = None;
-        for m in mentions {
+        for (i, m) in mentions.iter().enumerate() {
+            if i % BLOCK == 0 {
+                shared.block_candidates.push(shared.candidates.len());
+            }
             if doc != Some(m.doc.as_str()) {
                 doc = Some(m.doc.as_str());
                 in_doc.clear();
@@ -356,6 +470,14 @@ impl<'a> Shared<'a> {
             }
         }
         shared
+    }
+}
+
+impl Shared<'_> {
+    /// Where the candidates of mention `i`, the first of a block, start in `candidates`.
+    fn first_candidate(&self, i: usize) -> usize {
+        debug_assert_eq!(i % BLOCK, 0);
+        self.block_candidates[i / BLOCK]
     }
 }
 
@@ -401,6 +523,14 @@ impl RecordLines {
     fn member() -> RecordLines {
         RecordLines {
             depth: 1,
+            has_value: false,
+        }
+    }
+
+    /// For one record of a list that is such a value: the record as the list would hold it.
+    fn record() -> RecordLines {
+        RecordLines {
+            depth: LINE_DEPTH,
             has_value: false,
         }
     }
@@ -904,6 +1034,39 @@ mod tests {
                 serde_json::to_string(text).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn lists_longer_than_a_block_are_laid_out_as_one_list_and_read_back() {
+        let sentence: Arc<str> = "Ships left Qingdao for Tokyo.".into();
+        let mut story = story();
+        story.mentions = (0..BLOCK * 2 + 7)
+            .map(|i| {
+                // candidates of every count, so each block starts at a different candidate
+                let candidates = (0..i % 4)
+                    .map(|c| candidate(&format!("gn:{}", (i + c) % 50), "Qingdao", 0.5))
+                    .collect();
+                mention(&format!("d{}", i / 100), "Qingdao", &sentence, candidates)
+            })
+            .collect();
+        let (text, json) = written(&story);
+        assert_eq!(read_story(&text, "story.json").unwrap(), story);
+        assert_eq!(json["mentions"].as_array().unwrap().len(), BLOCK * 2 + 7);
+        // the same bytes serde lays out for the whole list at once
+        let documents: Vec<Document> = (0..BLOCK + 3)
+            .map(|i| Document {
+                id: format!("d{i}"),
+                ..Document::default()
+            })
+            .collect();
+        let mut by_records = Vec::new();
+        serde_list(&mut by_records, "documents", &documents).unwrap();
+        let mut whole = Vec::new();
+        member(&mut whole, "documents", &documents).unwrap();
+        assert_eq!(
+            String::from_utf8(by_records).unwrap(),
+            String::from_utf8(whole).unwrap()
+        );
     }
 
     #[test]
