@@ -29,8 +29,8 @@ use super::features::{Index, Layer};
 use super::geojson::FeatureJson;
 use super::Writer;
 use crate::story::{
-    Actor, Candidate, DocRecord, Document, Event, Generator, Mention, Place, PlaceKind, Story,
-    TimeExpr, Track,
+    Actor, Candidate, DateSource, Demonym, DocRecord, Document, Event, Generator, Granularity,
+    Mention, Modifier, Place, PlaceKind, Story, Tense, TimeExpr, Track,
 };
 
 pub struct StoryJson;
@@ -71,7 +71,7 @@ fn write_records(story: &Story, out: &mut impl Write) -> io::Result<()> {
     let shared = Shared::of(&story.mentions);
     out.write_all(b"{\n  \"type\": \"FeatureCollection\"")?;
     member(out, "generator", &story.generator)?;
-    serde_list(out, "documents", &story.documents)?;
+    records(out, "documents", &story.documents, document)?;
     serde_list(out, "places", &story.places)?;
     par_list(
         out,
@@ -116,8 +116,8 @@ fn write_records(story: &Story, out: &mut impl Write) -> io::Result<()> {
             Ok(())
         },
     )?;
-    serde_list(out, "demonyms", &story.demonyms)?;
-    serde_list(out, "times", &story.times)?;
+    records(out, "demonyms", &story.demonyms, demonym)?;
+    records(out, "times", &story.times, time_expr)?;
     serde_list(out, "events", &story.events)?;
     serde_list(out, "tracks", &story.tracks)?;
     serde_list(out, "actors", &story.actors)?;
@@ -205,6 +205,126 @@ fn serde_list<T: Serialize + Sync>(out: &mut impl Write, key: &str, items: &[T])
             Ok(())
         },
     )
+}
+
+/// [`par_list`] of records written by `record`.
+fn records<T: Sync>(
+    out: &mut impl Write,
+    key: &str,
+    items: &[T],
+    record: fn(&mut Vec<u8>, &T) -> io::Result<()>,
+) -> io::Result<()> {
+    par_list(
+        out,
+        key,
+        items.len(),
+        || (),
+        |(), buf, range| {
+            for item in &items[range] {
+                buf.extend_from_slice(RECORD_START);
+                record(buf, item)?;
+            }
+            Ok(())
+        },
+    )
+}
+
+/// A `documents` record, as serde writes a [`Document`].
+fn document(out: &mut Vec<u8>, d: &Document) -> io::Result<()> {
+    out.extend_from_slice(b"{\"id\":");
+    string(out, &d.id)?;
+    out.extend_from_slice(b",\"path\":");
+    string(out, &d.path)?;
+    for (key, value) in [
+        (&b",\"title\":"[..], &d.title),
+        (b",\"url\":", &d.url),
+        (b",\"source\":", &d.source),
+    ] {
+        if let Some(value) = value {
+            out.extend_from_slice(key);
+            string(out, value)?;
+        }
+    }
+    out.extend_from_slice(b",\"published\":");
+    optional_string(out, d.published.as_deref())?;
+    out.extend_from_slice(b",\"date_source\":");
+    out.extend_from_slice(match d.date_source {
+        DateSource::Metadata => b"\"metadata\"",
+        DateSource::Dateline => b"\"dateline\"",
+        DateSource::Inferred => b"\"inferred\"",
+        DateSource::None => b"\"none\"",
+    });
+    out.extend_from_slice(b",\"chars\":");
+    integer(out, d.chars)?;
+    out.extend_from_slice(b"}");
+    Ok(())
+}
+
+/// A `demonyms` record, as serde writes a [`Demonym`].
+fn demonym(out: &mut Vec<u8>, d: &Demonym) -> io::Result<()> {
+    span(out, &d.doc, d.start, d.end, &d.text)?;
+    out.extend_from_slice(b",\"country\":");
+    string(out, &d.country)?;
+    out.extend_from_slice(b"}");
+    Ok(())
+}
+
+/// A `times` record, as serde writes a [`TimeExpr`].
+fn time_expr(out: &mut Vec<u8>, t: &TimeExpr) -> io::Result<()> {
+    span(out, &t.doc, t.start, t.end, &t.text)?;
+    out.extend_from_slice(b",\"value\":");
+    optional_string(out, t.value.as_deref())?;
+    out.extend_from_slice(b",\"granularity\":");
+    out.extend_from_slice(match t.granularity {
+        Some(Granularity::Day) => b"\"day\"",
+        Some(Granularity::Week) => b"\"week\"",
+        Some(Granularity::Month) => b"\"month\"",
+        Some(Granularity::Season) => b"\"season\"",
+        Some(Granularity::Year) => b"\"year\"",
+        None => b"null",
+    });
+    if let Some(end_value) = &t.end_value {
+        out.extend_from_slice(b",\"end_value\":");
+        string(out, end_value)?;
+    }
+    if let Some(modifier) = t.modifier {
+        out.extend_from_slice(match modifier {
+            Modifier::Start => b",\"modifier\":\"START\"",
+            Modifier::Mid => b",\"modifier\":\"MID\"",
+            Modifier::End => b",\"modifier\":\"END\"",
+        });
+    }
+    if let Some(tense) = t.tense {
+        out.extend_from_slice(match tense {
+            Tense::Past => b",\"tense\":\"past\"",
+            Tense::Present => b",\"tense\":\"present\"",
+            Tense::Future => b",\"tense\":\"future\"",
+        });
+    }
+    out.extend_from_slice(b"}");
+    Ok(())
+}
+
+/// `{"doc":...,"start":...,"end":...,"text":...`, how demonyms and times begin.
+fn span(out: &mut Vec<u8>, doc: &str, start: usize, end: usize, text: &str) -> io::Result<()> {
+    out.extend_from_slice(b"{\"doc\":");
+    string(out, doc)?;
+    out.extend_from_slice(b",\"start\":");
+    integer(out, start)?;
+    out.extend_from_slice(b",\"end\":");
+    integer(out, end)?;
+    out.extend_from_slice(b",\"text\":");
+    string(out, text)
+}
+
+fn optional_string(out: &mut Vec<u8>, s: Option<&str>) -> io::Result<()> {
+    match s {
+        Some(s) => string(out, s),
+        None => {
+            out.extend_from_slice(b"null");
+            Ok(())
+        }
+    }
 }
 
 /// Writes mention records, with what recurs from one to the next kept ready as text: the document's
@@ -432,6 +552,9 @@ impl<'a> Shared<'a> {
             block_candidates: Vec::with_capacity(mentions.len().div_ceil(BLOCK)),
         };
         let mut place_index: FxHashMap<&str, usize> = FxHashMap::default();
+        // the same rows by the address of the id's text: a place's candidates mostly share one copy,
+        // found without hashing the text
+        let mut row_by_address: FxHashMap<*const u8, usize> = FxHashMap::default();
         // sentences are told apart by their text, so the file does not depend on which mentions
         // happened to share a copy in memory; one document's at a time
         let mut in_doc: FxHashMap<&str, usize> = FxHashMap::default();
@@ -456,12 +579,15 @@ impl<'a> Shared<'a> {
             last = Some((&m.sentence, index));
             shared.sentence_of.push(index);
             for c in &m.candidates {
-                let row = *place_index.entry(&c.place).or_insert_with(|| {
-                    let mut id = Vec::new();
-                    string(&mut id, &c.place).expect("writing to memory cannot fail");
-                    shared.ids.push(id);
-                    shared.places.push(c);
-                    shared.places.len() - 1
+                let address = Arc::as_ptr(&c.place).cast::<u8>();
+                let row = *row_by_address.entry(address).or_insert_with(|| {
+                    *place_index.entry(&c.place).or_insert_with(|| {
+                        let mut id = Vec::new();
+                        string(&mut id, &c.place).expect("writing to memory cannot fail");
+                        shared.ids.push(id);
+                        shared.places.push(c);
+                        shared.places.len() - 1
+                    })
                 });
                 shared.candidates.push(CandidateRef {
                     row,
@@ -1067,6 +1193,87 @@ mod tests {
             String::from_utf8(by_records).unwrap(),
             String::from_utf8(whole).unwrap()
         );
+    }
+
+    #[test]
+    fn documents_demonyms_and_times_are_written_as_serde_writes_them() {
+        fn same_as_serde<T: Serialize>(
+            items: &[T],
+            record: fn(&mut Vec<u8>, &T) -> io::Result<()>,
+        ) {
+            for item in items {
+                let mut ours = Vec::new();
+                record(&mut ours, item).unwrap();
+                assert_eq!(
+                    String::from_utf8(ours).unwrap(),
+                    serde_json::to_string(item).unwrap()
+                );
+            }
+        }
+        let documents: Vec<Document> = [
+            DateSource::Metadata,
+            DateSource::Dateline,
+            DateSource::Inferred,
+            DateSource::None,
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, date_source)| Document {
+            id: format!("doc-{i}"),
+            path: "in/\"quoted\".jsonl".into(),
+            title: (i % 2 == 0).then(|| "A title\n".into()),
+            url: (i == 1).then(|| "https://example.org/a".into()),
+            source: (i == 2).then(|| "Wire".into()),
+            published: (i < 3).then(|| "2023-07-16".into()),
+            date_source,
+            chars: 1234 * i,
+        })
+        .collect();
+        same_as_serde(&documents, document);
+        same_as_serde(
+            &[crate::story::Demonym {
+                doc: "a".into(),
+                start: 3,
+                end: 10,
+                text: "Chinese".into(),
+                country: "CN".into(),
+            }],
+            demonym,
+        );
+        let granularities = [
+            None,
+            Some(Granularity::Day),
+            Some(Granularity::Week),
+            Some(Granularity::Month),
+            Some(Granularity::Season),
+            Some(Granularity::Year),
+        ];
+        let modifiers = [
+            None,
+            Some(Modifier::Start),
+            Some(Modifier::Mid),
+            Some(Modifier::End),
+        ];
+        let tenses = [
+            None,
+            Some(Tense::Past),
+            Some(Tense::Present),
+            Some(Tense::Future),
+        ];
+        let times: Vec<TimeExpr> = (0..granularities.len() * modifiers.len() * tenses.len())
+            .map(|i| TimeExpr {
+                doc: "a".into(),
+                start: i,
+                end: i + 6,
+                text: "on \"Sunday\"".into(),
+                value: (i % 3 != 0).then(|| "2023-07-16".into()),
+                granularity: granularities[i % granularities.len()],
+                end_value: (i % 5 == 0).then(|| "2023-07-17".into()),
+                modifier: modifiers[i / granularities.len() % modifiers.len()],
+                tense: tenses[i / granularities.len() / modifiers.len()],
+            })
+            .collect();
+        same_as_serde(&times, time_expr);
     }
 
     #[test]
