@@ -211,7 +211,7 @@ fn read_on_own_date(
 ) -> Mapped {
     if meta.published.is_none() {
         if let Some(date) = time::dateline(prepared.text) {
-            meta.published = Some(date.format("%Y-%m-%d").to_string());
+            meta.published = Some(crate::ingest::iso_date(date));
             meta.date_source = DateSource::Dateline;
         }
     }
@@ -250,7 +250,7 @@ impl DocState {
 
     /// Date the document anew, as inferred, and read its times on that date.
     fn redate(&mut self, date: NaiveDate, prepared: &PreparedText) {
-        self.meta.published = Some(date.format("%Y-%m-%d").to_string());
+        self.meta.published = Some(crate::ingest::iso_date(date));
         self.meta.date_source = DateSource::Inferred;
         self.times = time::find_time_expressions(prepared, Some(date));
     }
