@@ -24,6 +24,7 @@ use std::ops::Range;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::events::{self, DocReading};
 use crate::gazetteer::Gazetteer;
@@ -45,7 +46,7 @@ pub struct ExtractOptions {
 }
 
 /// Documents read in parallel at a time: enough to keep every core busy, few enough that their texts
-/// stay a small part of memory.
+/// (this chunk's and the next, read meanwhile) stay a small part of memory.
 const CHUNK: usize = 512;
 /// ...or as many as hold this much text, so that long documents do not make a chunk large.
 const CHUNK_BYTES: usize = 8 << 20;
@@ -124,7 +125,7 @@ pub fn extract_story(
 /// answers of an online lookup (`--online`; empty otherwise) are folded into each document's mentions
 /// before its events are read, so online places reach events and tracks too.
 pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
-    documents: impl Iterator<Item = D>,
+    documents: impl Iterator<Item = D> + Send,
     gazetteer: &Gazetteer,
     options: &ExtractOptions,
     online: &online::apply::Answers,
@@ -132,24 +133,23 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
     let mut documents = documents.fuse();
     let place_strings = PlaceStrings::default();
     let mut results = MapResults::default();
-    let mut chunk = Vec::with_capacity(CHUNK);
-    loop {
-        let mut bytes = 0;
-        while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
-            let Some(doc) = documents.next() else { break };
-            bytes += doc.borrow().text.len();
-            chunk.push(doc);
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        let mapped: Vec<Mapped> = chunk
-            .par_drain(..)
-            .map(|doc| map_document(doc.borrow(), gazetteer, online, &place_strings))
-            .collect();
+    let mut chunk = next_chunk(&mut documents);
+    while !chunk.is_empty() {
+        // the next chunk is read while this one is mapped: ingest (reading, JSON parsing) would
+        // otherwise run on one core while the others wait for it
+        let (mapped, next) = rayon::join(
+            || -> Vec<Mapped> {
+                chunk
+                    .par_drain(..)
+                    .map(|doc| map_document(doc.borrow(), gazetteer, online, &place_strings))
+                    .collect()
+            },
+            || next_chunk(&mut documents),
+        );
         for m in mapped {
             results.add(m);
         }
+        chunk = next;
     }
     let mut story = reduce(
         results,
@@ -158,6 +158,18 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
     );
     online.add_attribution(&mut story);
     story
+}
+
+/// The next documents to map at once: [`CHUNK`] of them, or fewer holding [`CHUNK_BYTES`] of text.
+fn next_chunk<D: Borrow<SourceDoc>>(documents: &mut impl Iterator<Item = D>) -> Vec<D> {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut bytes = 0;
+    while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
+        let Some(doc) = documents.next() else { break };
+        bytes += doc.borrow().text.len();
+        chunk.push(doc);
+    }
+    chunk
 }
 
 /// The map phase for one document: everything the reduce phase needs of it.
@@ -200,7 +212,7 @@ fn read_on_own_date(
 ) -> Mapped {
     if meta.published.is_none() {
         if let Some(date) = time::dateline(prepared.text) {
-            meta.published = Some(date.format("%Y-%m-%d").to_string());
+            meta.published = Some(crate::ingest::iso_date(date));
             meta.date_source = DateSource::Dateline;
         }
     }
@@ -239,7 +251,7 @@ impl DocState {
 
     /// Date the document anew, as inferred, and read its times on that date.
     fn redate(&mut self, date: NaiveDate, prepared: &PreparedText) {
-        self.meta.published = Some(date.format("%Y-%m-%d").to_string());
+        self.meta.published = Some(crate::ingest::iso_date(date));
         self.meta.date_source = DateSource::Inferred;
         self.times = time::find_time_expressions(prepared, Some(date));
     }
@@ -338,25 +350,31 @@ fn date_from_other_documents(results: &mut MapResults) {
     if !docs.iter().any(|d| date_is_open(&d.state.meta)) {
         return;
     }
+    let (mentions, demonyms) = (&*mentions, &*demonyms);
     for _ in 0..docs.len() {
         let bounds = events::publication_bounds(readings);
-        let mut moved = false;
-        for (i, d) in docs.iter_mut().enumerate() {
-            let Some(bound) = bounds[i].filter(|_| date_is_open(&d.state.meta)) else {
-                continue;
-            };
-            if d.state.published().is_some_and(|p| p >= bound) {
-                continue;
-            }
-            readings[i] = d.state.redate_and_read(
-                bound,
-                &mentions[d.mentions.clone()],
-                &demonyms[d.demonyms.clone()],
-            );
-            moved = true;
-        }
-        if !moved {
+        // documents are read again on their own, so side by side, each on the bounds of this round
+        let moved: Vec<(usize, DocReading)> = docs
+            .par_iter_mut()
+            .enumerate()
+            .filter_map(|(i, d)| {
+                let bound = bounds[i].filter(|_| date_is_open(&d.state.meta))?;
+                if d.state.published().is_some_and(|p| p >= bound) {
+                    return None;
+                }
+                let reading = d.state.redate_and_read(
+                    bound,
+                    &mentions[d.mentions.clone()],
+                    &demonyms[d.demonyms.clone()],
+                );
+                Some((i, reading))
+            })
+            .collect();
+        if moved.is_empty() {
             break;
+        }
+        for (i, reading) in moved {
+            readings[i] = reading;
         }
     }
 }
@@ -364,20 +382,20 @@ fn date_from_other_documents(results: &mut MapResults) {
 /// One place per distinct place id the mentions resolve to, in order of first mention, with mention
 /// counts.
 fn collect_places(mentions: &[Mention], place_of: &dyn Fn(&str) -> Option<Place>) -> Vec<Place> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    let mut order = Vec::new();
+    // ids hashed fast: this runs over every mention on one core
+    let mut row_of: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut rows: Vec<(&str, usize)> = Vec::new();
     for id in mentions.iter().filter_map(|m| m.place.as_deref()) {
-        let count = counts.entry(id).or_insert(0);
-        if *count == 0 {
-            order.push(id);
-        }
-        *count += 1;
+        let row = *row_of.entry(id).or_insert_with(|| {
+            rows.push((id, 0));
+            rows.len() - 1
+        });
+        rows[row].1 += 1;
     }
-    order
-        .into_iter()
-        .filter_map(|id| {
+    rows.into_iter()
+        .filter_map(|(id, mentions)| {
             Some(Place {
-                mentions: counts[id],
+                mentions,
                 ..place_of(id)?
             })
         })

@@ -28,14 +28,18 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let Some((story, skipped)) = args.input.extract()? else {
         return Ok(ExitCode::from(EXIT_NOTHING_READ));
     };
-    let writer = export::writer_for(Format::Story);
-    if args.output.as_os_str() == "-" {
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        writer.write(&story, &mut out)?;
-        out.flush()?;
-    } else {
-        export::write_file(&story, writer.as_ref(), &args.output)?;
-    }
+    // on as many threads as the extraction: the story's records are made side by side
+    super::in_thread_pool(args.input.threads, || -> Result<()> {
+        let writer = export::writer_for(Format::Story);
+        if args.output.as_os_str() == "-" {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            writer.write(&story, &mut out)?;
+            out.flush()?;
+        } else {
+            export::write_file(&story, writer.as_ref(), &args.output)?;
+        }
+        Ok(())
+    })??;
     super::print_summary(&story, skipped, std::slice::from_ref(&args.output));
     super::leave_to_exit(story);
     Ok(ExitCode::SUCCESS)

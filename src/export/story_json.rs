@@ -14,9 +14,11 @@
 //! out in a mention and whole candidates, as older versions wrote them.
 
 use std::io::{self, Write};
+use std::ops::Range;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::de::{self, Deserializer, Visitor};
 use serde::ser::SerializeSeq;
@@ -27,8 +29,8 @@ use super::features::{Index, Layer};
 use super::geojson::FeatureJson;
 use super::Writer;
 use crate::story::{
-    Actor, Candidate, DocRecord, Document, Event, Generator, Mention, Place, PlaceKind, Story,
-    TimeExpr, Track,
+    Actor, Candidate, DateSource, Demonym, DocRecord, Document, Event, Generator, Granularity,
+    Mention, Modifier, Place, PlaceKind, Story, Tense, TimeExpr, Track,
 };
 
 pub struct StoryJson;
@@ -44,34 +46,85 @@ impl Writer for StoryJson {
 
 /// The file, one member after another, each a list of records one a line (see [`RecordLines`]). The
 /// sentences, the candidates' places and the mentions are most of a story, and are written here
-/// directly rather than through serde, several times faster; the layout is the same.
+/// directly rather than through serde, several times faster; the layout is the same. The lists' records
+/// are made side by side on the cores ([`par_list`]).
 fn write_story(story: &Story, out: &mut impl Write) -> io::Result<()> {
+    // the features come last but are made meanwhile, on another core, into memory: made one at a time
+    // from the story, they would leave the other cores idle (they are a small part of the file)
+    let mut features: io::Result<Vec<u8>> = Ok(Vec::new());
+    rayon::in_place_scope(|scope| {
+        scope.spawn(|_| {
+            features = (|| {
+                let mut buf = Vec::new();
+                member(&mut buf, "features", &Features(story))?;
+                Ok(buf)
+            })();
+        });
+        write_records(story, out)
+    })?;
+    out.write_all(&features?)?;
+    out.write_all(b"\n}\n")
+}
+
+/// The file up to its features.
+fn write_records(story: &Story, out: &mut impl Write) -> io::Result<()> {
     let shared = Shared::of(&story.mentions);
     out.write_all(b"{\n  \"type\": \"FeatureCollection\"")?;
     member(out, "generator", &story.generator)?;
-    member(out, "documents", &story.documents)?;
-    member(out, "places", &story.places)?;
-    list(out, "sentences", &shared.sentences, |out, s| string(out, s))?;
-    list(out, "candidate_places", &shared.places, |out, c| {
-        candidate_place(out, c)
-    })?;
-    let mut mentions = MentionWriter::new(&shared);
-    list(
+    records(out, "documents", &story.documents, document)?;
+    serde_list(out, "places", &story.places)?;
+    par_list(
+        out,
+        "sentences",
+        shared.sentences.len(),
+        || (),
+        |(), buf, range| {
+            for s in &shared.sentences[range] {
+                buf.extend_from_slice(RECORD_START);
+                string(buf, s)?;
+            }
+            Ok(())
+        },
+    )?;
+    par_list(
+        out,
+        "candidate_places",
+        shared.places.len(),
+        || (),
+        |(), buf, range| {
+            for c in &shared.places[range] {
+                buf.extend_from_slice(RECORD_START);
+                candidate_place(buf, c)?;
+            }
+            Ok(())
+        },
+    )?;
+    par_list(
         out,
         "mentions",
-        story.mentions.iter().zip(&shared.sentence_of),
-        |out, (m, &sentence)| mentions.write(out, m, sentence),
+        story.mentions.len(),
+        Numbers::default,
+        |numbers, buf, range| {
+            let mut mentions = MentionWriter::new(&shared, shared.first_candidate(range.start));
+            for (m, &sentence) in story.mentions[range.clone()]
+                .iter()
+                .zip(&shared.sentence_of[range])
+            {
+                buf.extend_from_slice(RECORD_START);
+                mentions.write(buf, numbers, m, sentence)?;
+            }
+            Ok(())
+        },
     )?;
-    member(out, "demonyms", &story.demonyms)?;
-    member(out, "times", &story.times)?;
-    member(out, "events", &story.events)?;
-    member(out, "tracks", &story.tracks)?;
-    member(out, "actors", &story.actors)?;
+    records(out, "demonyms", &story.demonyms, demonym)?;
+    records(out, "times", &story.times, time_expr)?;
+    serde_list(out, "events", &story.events)?;
+    serde_list(out, "tracks", &story.tracks)?;
+    serde_list(out, "actors", &story.actors)?;
     if !story.readings.is_empty() {
-        member(out, "readings", &story.readings)?;
+        serde_list(out, "readings", &story.readings)?;
     }
-    member(out, "features", &Features(story))?;
-    out.write_all(b"\n}\n")
+    Ok(())
 }
 
 /// `, "key": value` on a line of its own, the value through serde.
@@ -87,46 +140,220 @@ fn key_line(out: &mut impl Write, key: &str) -> io::Result<()> {
     out.write_all(b": ")
 }
 
-/// `, "key": [...]`, a record a line as [`RecordLines`] lays them out.
-fn list<W: Write, T>(
-    out: &mut W,
+/// What goes before each record of a list; the first record's leaves out the comma.
+const RECORD_START: &[u8] = b",\n    ";
+
+/// Records made at once, side by side, then written in order: enough to share out over the cores,
+/// few enough that the file's bytes are never held whole (a corpus's story runs to gigabytes).
+const BATCH: usize = 1 << 14;
+/// Records one worker makes in one go.
+const BLOCK: usize = 1 << 9;
+
+/// `, "key": [...]` with `len` records a line, as [`RecordLines`] lays them out. `block` writes the
+/// records of a range of indexes into a buffer, each after [`RECORD_START`]; blocks are made side by
+/// side, each worker with a scratch state from `init`, and written in order, so the bytes do not
+/// depend on the number of threads.
+fn par_list<S>(
+    out: &mut impl Write,
     key: &str,
-    items: impl IntoIterator<Item = T>,
-    mut record: impl FnMut(&mut W, T) -> io::Result<()>,
+    len: usize,
+    init: impl Fn() -> S + Sync + Send,
+    block: impl Fn(&mut S, &mut Vec<u8>, Range<usize>) -> io::Result<()> + Sync + Send,
 ) -> io::Result<()> {
     key_line(out, key)?;
     out.write_all(b"[")?;
-    let mut first = true;
-    for item in items {
-        out.write_all(if first { b"\n    " } else { b",\n    " })?;
-        record(out, item)?;
-        first = false;
+    for batch in (0..len).step_by(BATCH) {
+        let end = (batch + BATCH).min(len);
+        let buffers = (0..(end - batch).div_ceil(BLOCK))
+            .into_par_iter()
+            .map_init(
+                || (init(), 0),
+                |(state, last_len), b| {
+                    let start = batch + b * BLOCK;
+                    // about as long as the worker's last block: grown by doubling, a buffer would be
+                    // copied over and over
+                    let mut buf = Vec::with_capacity(*last_len + *last_len / 4);
+                    block(state, &mut buf, start..(start + BLOCK).min(end))?;
+                    *last_len = buf.len();
+                    Ok(buf)
+                },
+            )
+            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+        for (b, buf) in buffers.iter().enumerate() {
+            // the file's first record has no comma before it
+            let skip = usize::from(batch == 0 && b == 0);
+            out.write_all(&buf[skip..])?;
+        }
     }
-    out.write_all(if first { b"]" } else { b"\n  ]" })
+    out.write_all(if len == 0 { b"]" } else { b"\n  ]" })
+}
+
+/// [`par_list`] of records written through serde, compact, as [`member`] would lay out the list.
+fn serde_list<T: Serialize + Sync>(out: &mut impl Write, key: &str, items: &[T]) -> io::Result<()> {
+    par_list(
+        out,
+        key,
+        items.len(),
+        || (),
+        |(), buf, range| {
+            for item in &items[range] {
+                buf.extend_from_slice(RECORD_START);
+                let mut serializer =
+                    serde_json::Serializer::with_formatter(&mut *buf, RecordLines::record());
+                item.serialize(&mut serializer).map_err(io::Error::from)?;
+            }
+            Ok(())
+        },
+    )
+}
+
+/// [`par_list`] of records written by `record`.
+fn records<T: Sync>(
+    out: &mut impl Write,
+    key: &str,
+    items: &[T],
+    record: fn(&mut Vec<u8>, &T) -> io::Result<()>,
+) -> io::Result<()> {
+    par_list(
+        out,
+        key,
+        items.len(),
+        || (),
+        |(), buf, range| {
+            for item in &items[range] {
+                buf.extend_from_slice(RECORD_START);
+                record(buf, item)?;
+            }
+            Ok(())
+        },
+    )
+}
+
+/// A `documents` record, as serde writes a [`Document`].
+fn document(out: &mut Vec<u8>, d: &Document) -> io::Result<()> {
+    out.extend_from_slice(b"{\"id\":");
+    string(out, &d.id)?;
+    out.extend_from_slice(b",\"path\":");
+    string(out, &d.path)?;
+    for (key, value) in [
+        (&b",\"title\":"[..], &d.title),
+        (b",\"url\":", &d.url),
+        (b",\"source\":", &d.source),
+    ] {
+        if let Some(value) = value {
+            out.extend_from_slice(key);
+            string(out, value)?;
+        }
+    }
+    out.extend_from_slice(b",\"published\":");
+    optional_string(out, d.published.as_deref())?;
+    out.extend_from_slice(b",\"date_source\":");
+    out.extend_from_slice(match d.date_source {
+        DateSource::Metadata => b"\"metadata\"",
+        DateSource::Dateline => b"\"dateline\"",
+        DateSource::Inferred => b"\"inferred\"",
+        DateSource::None => b"\"none\"",
+    });
+    out.extend_from_slice(b",\"chars\":");
+    integer(out, d.chars)?;
+    out.extend_from_slice(b"}");
+    Ok(())
+}
+
+/// A `demonyms` record, as serde writes a [`Demonym`].
+fn demonym(out: &mut Vec<u8>, d: &Demonym) -> io::Result<()> {
+    span(out, &d.doc, d.start, d.end, &d.text)?;
+    out.extend_from_slice(b",\"country\":");
+    string(out, &d.country)?;
+    out.extend_from_slice(b"}");
+    Ok(())
+}
+
+/// A `times` record, as serde writes a [`TimeExpr`].
+fn time_expr(out: &mut Vec<u8>, t: &TimeExpr) -> io::Result<()> {
+    span(out, &t.doc, t.start, t.end, &t.text)?;
+    out.extend_from_slice(b",\"value\":");
+    optional_string(out, t.value.as_deref())?;
+    out.extend_from_slice(b",\"granularity\":");
+    out.extend_from_slice(match t.granularity {
+        Some(Granularity::Day) => b"\"day\"",
+        Some(Granularity::Week) => b"\"week\"",
+        Some(Granularity::Month) => b"\"month\"",
+        Some(Granularity::Season) => b"\"season\"",
+        Some(Granularity::Year) => b"\"year\"",
+        None => b"null",
+    });
+    if let Some(end_value) = &t.end_value {
+        out.extend_from_slice(b",\"end_value\":");
+        string(out, end_value)?;
+    }
+    if let Some(modifier) = t.modifier {
+        out.extend_from_slice(match modifier {
+            Modifier::Start => b",\"modifier\":\"START\"",
+            Modifier::Mid => b",\"modifier\":\"MID\"",
+            Modifier::End => b",\"modifier\":\"END\"",
+        });
+    }
+    if let Some(tense) = t.tense {
+        out.extend_from_slice(match tense {
+            Tense::Past => b",\"tense\":\"past\"",
+            Tense::Present => b",\"tense\":\"present\"",
+            Tense::Future => b",\"tense\":\"future\"",
+        });
+    }
+    out.extend_from_slice(b"}");
+    Ok(())
+}
+
+/// `{"doc":...,"start":...,"end":...,"text":...`, how demonyms and times begin.
+fn span(out: &mut Vec<u8>, doc: &str, start: usize, end: usize, text: &str) -> io::Result<()> {
+    out.extend_from_slice(b"{\"doc\":");
+    string(out, doc)?;
+    out.extend_from_slice(b",\"start\":");
+    integer(out, start)?;
+    out.extend_from_slice(b",\"end\":");
+    integer(out, end)?;
+    out.extend_from_slice(b",\"text\":");
+    string(out, text)
+}
+
+fn optional_string(out: &mut Vec<u8>, s: Option<&str>) -> io::Result<()> {
+    match s {
+        Some(s) => string(out, s),
+        None => {
+            out.extend_from_slice(b"null");
+            Ok(())
+        }
+    }
 }
 
 /// Writes mention records, with what recurs from one to the next kept ready as text: the document's
-/// id, each candidate place's id, each number.
+/// id and each candidate place's id ([`Numbers`] keeps the numbers).
 struct MentionWriter<'a> {
     shared: &'a Shared<'a>,
     /// The next candidate's place in [`Shared::candidates`].
     next_candidate: usize,
     /// The last document id written, and its JSON text.
     doc: (&'a str, Vec<u8>),
-    numbers: Numbers,
 }
 
 impl<'a> MentionWriter<'a> {
-    fn new(shared: &'a Shared<'a>) -> MentionWriter<'a> {
+    /// For mentions from the one whose first candidate is `next_candidate` in [`Shared::candidates`].
+    fn new(shared: &'a Shared<'a>, next_candidate: usize) -> MentionWriter<'a> {
         MentionWriter {
             shared,
-            next_candidate: 0,
+            next_candidate,
             doc: ("", b"\"\"".to_vec()),
-            numbers: Numbers::default(),
         }
     }
 
-    fn write(&mut self, out: &mut impl Write, m: &'a Mention, sentence: usize) -> io::Result<()> {
+    fn write(
+        &mut self,
+        out: &mut impl Write,
+        numbers: &mut Numbers,
+        m: &'a Mention,
+        sentence: usize,
+    ) -> io::Result<()> {
         if self.doc.0 != m.doc {
             self.doc.1.clear();
             string(&mut self.doc.1, &m.doc)?;
@@ -153,11 +380,11 @@ impl<'a> MentionWriter<'a> {
             None => out.write_all(b"null")?,
         }
         out.write_all(b",\"lat\":")?;
-        self.numbers.write_optional(out, m.lat)?;
+        numbers.write_optional(out, m.lat)?;
         out.write_all(b",\"lon\":")?;
-        self.numbers.write_optional(out, m.lon)?;
+        numbers.write_optional(out, m.lon)?;
         out.write_all(b",\"confidence\":")?;
-        self.numbers.write(out, m.confidence)?;
+        numbers.write(out, m.confidence)?;
         if let Some(role) = &m.role {
             out.write_all(b",\"role\":")?;
             string(out, role)?;
@@ -176,7 +403,7 @@ impl<'a> MentionWriter<'a> {
                 place_details(out, c)?;
             }
             out.write_all(b",\"score\":")?;
-            self.numbers.write(out, c.score)?;
+            numbers.write(out, c.score)?;
             out.write_all(b"}")?;
         }
         out.write_all(b"]}")
@@ -302,6 +529,9 @@ struct Shared<'a> {
     ids: Vec<Vec<u8>>,
     /// Every candidate of every mention in turn.
     candidates: Vec<CandidateRef>,
+    /// Where in `candidates` the candidates of every [`BLOCK`]th mention start, so that blocks of
+    /// mentions are written apart.
+    block_candidates: Vec<usize>,
 }
 
 /// A candidate as written: its place's row, and whether it is written whole, its details differing
@@ -319,14 +549,21 @@ impl<'a> Shared<'a> {
             places: Vec::new(),
             ids: Vec::new(),
             candidates: Vec::new(),
+            block_candidates: Vec::with_capacity(mentions.len().div_ceil(BLOCK)),
         };
         let mut place_index: FxHashMap<&str, usize> = FxHashMap::default();
+        // the same rows by the address of the id's text: a place's candidates mostly share one copy,
+        // found without hashing the text
+        let mut row_by_address: FxHashMap<*const u8, usize> = FxHashMap::default();
         // sentences are told apart by their text, so the file does not depend on which mentions
         // happened to share a copy in memory; one document's at a time
         let mut in_doc: FxHashMap<&str, usize> = FxHashMap::default();
         let mut doc = None;
         let mut last: Option<(&Arc<str>, usize)> = None;
-        for m in mentions {
+        for (i, m) in mentions.iter().enumerate() {
+            if i % BLOCK == 0 {
+                shared.block_candidates.push(shared.candidates.len());
+            }
             if doc != Some(m.doc.as_str()) {
                 doc = Some(m.doc.as_str());
                 in_doc.clear();
@@ -342,12 +579,15 @@ impl<'a> Shared<'a> {
             last = Some((&m.sentence, index));
             shared.sentence_of.push(index);
             for c in &m.candidates {
-                let row = *place_index.entry(&c.place).or_insert_with(|| {
-                    let mut id = Vec::new();
-                    string(&mut id, &c.place).expect("writing to memory cannot fail");
-                    shared.ids.push(id);
-                    shared.places.push(c);
-                    shared.places.len() - 1
+                let address = Arc::as_ptr(&c.place).cast::<u8>();
+                let row = *row_by_address.entry(address).or_insert_with(|| {
+                    *place_index.entry(&c.place).or_insert_with(|| {
+                        let mut id = Vec::new();
+                        string(&mut id, &c.place).expect("writing to memory cannot fail");
+                        shared.ids.push(id);
+                        shared.places.push(c);
+                        shared.places.len() - 1
+                    })
                 });
                 shared.candidates.push(CandidateRef {
                     row,
@@ -356,6 +596,14 @@ impl<'a> Shared<'a> {
             }
         }
         shared
+    }
+}
+
+impl Shared<'_> {
+    /// Where the candidates of mention `i`, the first of a block, start in `candidates`.
+    fn first_candidate(&self, i: usize) -> usize {
+        debug_assert_eq!(i % BLOCK, 0);
+        self.block_candidates[i / BLOCK]
     }
 }
 
@@ -401,6 +649,14 @@ impl RecordLines {
     fn member() -> RecordLines {
         RecordLines {
             depth: 1,
+            has_value: false,
+        }
+    }
+
+    /// For one record of a list that is such a value: the record as the list would hold it.
+    fn record() -> RecordLines {
+        RecordLines {
+            depth: LINE_DEPTH,
             has_value: false,
         }
     }
@@ -904,6 +1160,120 @@ mod tests {
                 serde_json::to_string(text).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn lists_longer_than_a_block_are_laid_out_as_one_list_and_read_back() {
+        let sentence: Arc<str> = "Ships left Qingdao for Tokyo.".into();
+        let mut story = story();
+        story.mentions = (0..BLOCK * 2 + 7)
+            .map(|i| {
+                // candidates of every count, so each block starts at a different candidate
+                let candidates = (0..i % 4)
+                    .map(|c| candidate(&format!("gn:{}", (i + c) % 50), "Qingdao", 0.5))
+                    .collect();
+                mention(&format!("d{}", i / 100), "Qingdao", &sentence, candidates)
+            })
+            .collect();
+        let (text, json) = written(&story);
+        assert_eq!(read_story(&text, "story.json").unwrap(), story);
+        assert_eq!(json["mentions"].as_array().unwrap().len(), BLOCK * 2 + 7);
+        // the same bytes serde lays out for the whole list at once
+        let documents: Vec<Document> = (0..BLOCK + 3)
+            .map(|i| Document {
+                id: format!("d{i}"),
+                ..Document::default()
+            })
+            .collect();
+        let mut by_records = Vec::new();
+        serde_list(&mut by_records, "documents", &documents).unwrap();
+        let mut whole = Vec::new();
+        member(&mut whole, "documents", &documents).unwrap();
+        assert_eq!(
+            String::from_utf8(by_records).unwrap(),
+            String::from_utf8(whole).unwrap()
+        );
+    }
+
+    #[test]
+    fn documents_demonyms_and_times_are_written_as_serde_writes_them() {
+        fn same_as_serde<T: Serialize>(
+            items: &[T],
+            record: fn(&mut Vec<u8>, &T) -> io::Result<()>,
+        ) {
+            for item in items {
+                let mut ours = Vec::new();
+                record(&mut ours, item).unwrap();
+                assert_eq!(
+                    String::from_utf8(ours).unwrap(),
+                    serde_json::to_string(item).unwrap()
+                );
+            }
+        }
+        let documents: Vec<Document> = [
+            DateSource::Metadata,
+            DateSource::Dateline,
+            DateSource::Inferred,
+            DateSource::None,
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, date_source)| Document {
+            id: format!("doc-{i}"),
+            path: "in/\"quoted\".jsonl".into(),
+            title: (i % 2 == 0).then(|| "A title\n".into()),
+            url: (i == 1).then(|| "https://example.org/a".into()),
+            source: (i == 2).then(|| "Wire".into()),
+            published: (i < 3).then(|| "2023-07-16".into()),
+            date_source,
+            chars: 1234 * i,
+        })
+        .collect();
+        same_as_serde(&documents, document);
+        same_as_serde(
+            &[crate::story::Demonym {
+                doc: "a".into(),
+                start: 3,
+                end: 10,
+                text: "Chinese".into(),
+                country: "CN".into(),
+            }],
+            demonym,
+        );
+        let granularities = [
+            None,
+            Some(Granularity::Day),
+            Some(Granularity::Week),
+            Some(Granularity::Month),
+            Some(Granularity::Season),
+            Some(Granularity::Year),
+        ];
+        let modifiers = [
+            None,
+            Some(Modifier::Start),
+            Some(Modifier::Mid),
+            Some(Modifier::End),
+        ];
+        let tenses = [
+            None,
+            Some(Tense::Past),
+            Some(Tense::Present),
+            Some(Tense::Future),
+        ];
+        let times: Vec<TimeExpr> = (0..granularities.len() * modifiers.len() * tenses.len())
+            .map(|i| TimeExpr {
+                doc: "a".into(),
+                start: i,
+                end: i + 6,
+                text: "on \"Sunday\"".into(),
+                value: (i % 3 != 0).then(|| "2023-07-16".into()),
+                granularity: granularities[i % granularities.len()],
+                end_value: (i % 5 == 0).then(|| "2023-07-17".into()),
+                modifier: modifiers[i / granularities.len() % modifiers.len()],
+                tense: tenses[i / granularities.len() / modifiers.len()],
+            })
+            .collect();
+        same_as_serde(&times, time_expr);
     }
 
     #[test]

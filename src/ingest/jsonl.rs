@@ -66,12 +66,156 @@ pub(crate) fn read_json_records(text: &str) -> Vec<Result<(usize, ParsedDoc), (u
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| {
-            serde_json::from_str::<Record>(line)
+        .map(|(i, line)| match plain_record(line) {
+            Some(doc) => Ok((i + 1, doc)),
+            None => serde_json::from_str::<Record>(line)
                 .map(|r| (i + 1, r.into()))
-                .map_err(|e| (i + 1, format!("invalid JSON record: {e}")))
+                .map_err(|e| (i + 1, format!("invalid JSON record: {e}"))),
         })
         .collect()
+}
+
+/// A record read directly when it is a *plain* object, every member a string or null and no known
+/// member twice, as nearly every line of a corpus is; None for anything else, which serde then reads
+/// (and reports on) as before. The result is the one serde gives, at a fraction of its cost.
+fn plain_record(line: &str) -> Option<ParsedDoc> {
+    let bytes = line.as_bytes();
+    let mut at = skip_space(bytes, 0);
+    if bytes.get(at) != Some(&b'{') {
+        return None;
+    }
+    let mut doc = ParsedDoc::default();
+    let mut text = None;
+    let mut seen = [false; 6];
+    loop {
+        at = skip_space(bytes, at + 1);
+        let (key, after_key) = string_at(line, at, 0)?;
+        at = skip_space(bytes, after_key);
+        if bytes.get(at) != Some(&b':') {
+            return None;
+        }
+        at = skip_space(bytes, at + 1);
+        let value = match bytes.get(at)? {
+            b'"' => {
+                // the text is most of the line: room for the rest of it, so it is not copied
+                // over and over as it grows
+                let room = if key == "text" { bytes.len() - at } else { 0 };
+                let (value, after) = string_at(line, at, room)?;
+                at = after;
+                Some(value)
+            }
+            b'n' if bytes[at..].starts_with(b"null") => {
+                at += 4;
+                None
+            }
+            _ => return None,
+        };
+        let (field, slot) = match key.as_str() {
+            "id" => (0, &mut doc.id),
+            "text" => (1, &mut text),
+            "published" | "date" => (2, &mut doc.published),
+            "title" => (3, &mut doc.title),
+            "url" => (4, &mut doc.url),
+            "source" => (5, &mut doc.source),
+            _ => (usize::MAX, &mut None),
+        };
+        if let Some(seen) = seen.get_mut(field) {
+            if std::mem::replace(seen, true) {
+                return None;
+            }
+            *slot = value;
+        }
+        at = skip_space(bytes, at);
+        match bytes.get(at)? {
+            b',' => {}
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    if skip_space(bytes, at + 1) != bytes.len() {
+        return None;
+    }
+    // a null text is an error serde reports
+    doc.text = text?;
+    Some(doc)
+}
+
+/// The first byte from `at` on that is not JSON white space.
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while bytes
+        .get(at)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        at += 1;
+    }
+    at
+}
+
+/// The JSON string starting at `at` (its opening quote), unescaped, in a string made with room for
+/// `room` bytes, and where it ends; None when it is not one or holds what serde may read otherwise
+/// (a control character, a lone surrogate).
+fn string_at(line: &str, mut at: usize, room: usize) -> Option<(String, usize)> {
+    let bytes = line.as_bytes();
+    if bytes.get(at) != Some(&b'"') {
+        return None;
+    }
+    at += 1;
+    let mut out = String::with_capacity(room);
+    loop {
+        let run = memchr::memchr2(b'"', b'\\', &bytes[at..])?;
+        let plain = &bytes[at..at + run];
+        if plain.iter().fold(false, |control, &b| control | (b < 0x20)) {
+            return None;
+        }
+        // the run ends before an ASCII byte, so on a character boundary
+        out.push_str(&line[at..at + run]);
+        at += run;
+        if bytes[at] == b'"' {
+            return Some((out, at + 1));
+        }
+        let escaped = match *bytes.get(at + 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = hex4(bytes, at + 2)?;
+                at += 6;
+                let code = match unit {
+                    0xD800..0xDC00 => {
+                        if bytes.get(at..at + 2) != Some(b"\\u") {
+                            return None;
+                        }
+                        let low = hex4(bytes, at + 2)?;
+                        if !(0xDC00..0xE000).contains(&low) {
+                            return None;
+                        }
+                        at += 6;
+                        0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    0xDC00..0xE000 => return None,
+                    _ => unit,
+                };
+                out.push(char::from_u32(code)?);
+                continue;
+            }
+            _ => return None,
+        };
+        out.push(escaped);
+        at += 2;
+    }
+}
+
+/// The four hex digits of a `\u` escape, at `at`.
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    bytes
+        .get(at..at + 4)?
+        .iter()
+        .try_fold(0, |n, &b| Some(n * 16 + char::from(b).to_digit(16)?))
 }
 
 #[cfg(test)]
@@ -88,6 +232,56 @@ mod tests {
         let third = &got[2].as_ref().unwrap().1;
         assert_eq!(third.id.as_deref(), Some("7"));
         assert_eq!(third.published.as_deref(), Some("2023-07-16"));
+    }
+
+    #[test]
+    fn plain_records_are_read_as_serde_reads_them() {
+        let fields = |doc: &ParsedDoc| {
+            (
+                doc.id.clone(),
+                doc.text.clone(),
+                doc.published.clone(),
+                doc.title.clone(),
+                doc.url.clone(),
+                doc.source.clone(),
+            )
+        };
+        let by_serde = |line: &str| {
+            serde_json::from_str::<Record>(line)
+                .ok()
+                .map(|r| fields(&r.into()))
+        };
+        // read directly, as serde reads them
+        for line in [
+            r#"{"id":"a","text":"Ships left Qingdao.\nThey \"sailed\" \/ \\ \b\f\r\t on.","published":"2023-07-16"}"#,
+            r#" { "text" : "caf\u00e9 \u2019 \ud83d\udea2 \u00E9" , "title" : null, "extra": "x", "extra": "y" } "#,
+            r#"{"text":"é 北京 \u0000","date":"2023-07-16","url":"u","source":"s","id":null}"#,
+            r#"{"te\u0078t":"an escaped key"}"#,
+        ] {
+            let ours = plain_record(line).map(|doc| fields(&doc));
+            assert!(ours.is_some(), "{line}");
+            assert_eq!(ours, by_serde(line), "{line}");
+        }
+        // left to serde: errors, and what is not plain
+        for line in [
+            r#"{"id":7,"text":"a"}"#,
+            r#"{"text":"a","date":"2023-07-16","published":"2023-07-16"}"#,
+            r#"{"text":"a","text":"b"}"#,
+            r#"{"text":null}"#,
+            r#"{"title":"a"}"#,
+            r#"{"text":"a","tags":["x"]}"#,
+            r#"{"text":"a"} x"#,
+            r#"{"text":"a",}"#,
+            r#"{"text":"lone \ud83d surrogate"}"#,
+            r#"{"text":"lone \udea2 surrogate"}"#,
+            r#"{"text":"bad \x escape"}"#,
+            "{\"text\":\"raw\ttab\"}",
+            r#"{"text":"unterminated}"#,
+            r#"{}"#,
+            r#"["text"]"#,
+        ] {
+            assert!(plain_record(line).is_none(), "{line}");
+        }
     }
 
     #[test]

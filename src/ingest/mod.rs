@@ -137,7 +137,7 @@ impl Iterator for InputStream<'_> {
             }
             doc.meta.id = id;
             if let Some(date) = self.dates.date_for(&doc.meta.id) {
-                doc.meta.published = Some(date.format("%Y-%m-%d").to_string());
+                doc.meta.published = Some(iso_date(date));
                 doc.meta.date_source = DateSource::Metadata;
             }
         }
@@ -468,7 +468,7 @@ fn push_document(
             } else {
                 DateSource::None
             },
-            published: published.map(|d| d.format("%Y-%m-%d").to_string()),
+            published: published.map(iso_date),
             chars: parsed.text.chars().count(),
         },
         text: parsed.text,
@@ -478,10 +478,42 @@ fn push_document(
 /// Accepts `2023-07-16`, a full RFC 3339 time, or `2023/07/16`.
 fn parse_published(raw: &str) -> Result<NaiveDate, String> {
     let s = raw.trim();
+    // the usual form read digit by digit: chrono's format parser costs more than the rest of a
+    // document's metadata
+    if let Some([y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1]) = s.as_bytes().first_chunk::<10>() {
+        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+        if digits.iter().all(|d| d.is_ascii_digit()) {
+            let number = |ds: &[&u8]| ds.iter().fold(0, |n, &&d| n * 10 + u32::from(d - b'0'));
+            let year = number(&digits[..4]) as i32;
+            return NaiveDate::from_ymd_opt(year, number(&digits[4..6]), number(&digits[6..]))
+                .ok_or_else(|| raw.to_string());
+        }
+    }
     let head: String = s.chars().take(10).collect();
     NaiveDate::parse_from_str(&head, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(&head, "%Y/%m/%d"))
         .map_err(|_| raw.to_string())
+}
+
+/// A date as `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it.
+pub(crate) fn iso_date(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    match u32::try_from(date.year()) {
+        Ok(year @ 0..=9999) => {
+            let mut text = String::with_capacity(10);
+            for (n, width) in [(year, 4), (date.month(), 2), (date.day(), 2)] {
+                if !text.is_empty() {
+                    text.push('-');
+                }
+                for place in (0..width).rev() {
+                    text.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+                }
+            }
+            text
+        }
+        // a sign and more digits
+        _ => date.format("%Y-%m-%d").to_string(),
+    }
 }
 
 /// Ids name documents in outputs and must never steer paths: keep letters, digits and `-_.:`.
@@ -535,6 +567,42 @@ mod tests {
             .map(|id| taken.claim(id))
             .collect();
         assert_eq!(ids, ["a", "a-2", "a-2-2", "a-3"]);
+    }
+
+    #[test]
+    fn dates_are_read_and_written_as_chrono_does() {
+        let chrono_read = |raw: &str| {
+            let head: String = raw.trim().chars().take(10).collect();
+            NaiveDate::parse_from_str(&head, "%Y-%m-%d")
+                .or_else(|_| NaiveDate::parse_from_str(&head, "%Y/%m/%d"))
+                .ok()
+        };
+        for raw in [
+            "2023-07-16",
+            " 2023-07-16T08:00:00Z",
+            "0000-01-01",
+            "2023-02-29",
+            "2024-02-29",
+            "2023-13-01",
+            "2023-7-16",
+            "2023/07/16",
+            "20230716",
+            "2023-07-1x",
+            "tomorrow",
+        ] {
+            assert_eq!(parse_published(raw).ok(), chrono_read(raw), "{raw}");
+        }
+        for (y, m, d) in [
+            (2023, 7, 16),
+            (0, 1, 1),
+            (9999, 12, 31),
+            (10_000, 1, 1),
+            (-1, 3, 4),
+            (987, 10, 5),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(iso_date(date), date.format("%Y-%m-%d").to_string());
+        }
     }
 
     #[test]
