@@ -663,11 +663,14 @@ struct Lexicon {
     shift: u32,
     /// For each word length and first character, the last characters (as bits, see [`symbol`]) of
     /// the words a [`glances`] looks for: most words of a text fail this before any look-up.
-    notable_ends: Vec<u64>,
+    notable_ends: Box<[u64; ENDS_SLOTS]>,
 }
 
 /// The longest word a key holds.
 const KEY_BYTES: usize = 16;
+
+/// How many slots `notable_ends` has: one for each word length up to [`KEY_BYTES`] and ASCII byte.
+const ENDS_SLOTS: usize = (KEY_BYTES + 1) * 128;
 
 /// The 0x20 bit of every byte of a key.
 const LOWERING: u128 = 0x2020_2020_2020_2020_2020_2020_2020_2020;
@@ -835,7 +838,7 @@ fn lexicon() -> &'static Lexicon {
         for w in worth_words {
             entries.entry(key_of(w)).or_default().worth = true;
         }
-        let mut notable_ends = vec![0u64; Lexicon::ends_slot(KEY_BYTES + 1, 0)];
+        let mut notable_ends = Box::new([0u64; ENDS_SLOTS]);
         // what a glance takes from a word whatever its case; a navy prefix or the first word of a
         // vessel name may name a ship only when it is capitalised
         let in_any_case = class::SHIP | class::FORCE | class::PRONOUN | class::JOINT_CUE;
