@@ -298,90 +298,194 @@ pub struct Glance {
     pub joint: bool,
 }
 
-/// A glance at a sentence's words ([`Glance`]), without reading it.
+/// A glance at each sentence of a text ([`Glance`]), without reading them. `sentences` must be in
+/// text order and must not overlap; bytes between them belong to none.
 ///
 /// A word here is a run of ASCII letters and digits with neither before nor after it in the text,
-/// matched without regard to ASCII case; the words that start inside the sentence are its own.
+/// matched without regard to ASCII case; the words that start inside a sentence are its own.
 ///
-/// Every sentence of every article is looked at, so the text is taken 64 bytes at a time as one
-/// bit per byte, and only the words are visited; the scan stops once a word worth reading and a
-/// word that names an actor are both found, for then the sentence is read whatever else it holds.
-pub fn glance(text: &str, sentence: Range<usize>) -> Glance {
+/// Every sentence of every article is looked at, so the text is read once, whole, 64 bytes at a
+/// time as one bit per byte, and only where words and characters outside ASCII start is anything
+/// looked at: most words are turned away by their length and first and last letters, and only a
+/// word that reaches the end of its sentence needs to know which sentence it is in.
+pub fn glances(text: &str, sentences: &[Range<usize>]) -> Vec<Glance> {
     let lexicon = lexicon();
     let bytes = text.as_bytes();
+    let in_word = |at: usize| at > 0 && bytes[at - 1].is_ascii_alphanumeric();
+    let mut seen: Vec<Glance> = sentences
+        .iter()
+        .map(|s| Glance {
+            // a sentence that starts inside a word
+            names: in_word(s.start) && !s.is_empty(),
+            ..Glance::default()
+        })
+        .collect();
+    let (Some(first), Some(last)) = (sentences.first(), sentences.last()) else {
+        return seen;
+    };
     let word_end = |from: usize| {
         bytes[from..]
             .iter()
             .position(|b| !b.is_ascii_alphanumeric())
             .map_or(bytes.len(), |n| from + n)
     };
-    let (mut worth, mut names, mut classes) = (false, false, 0);
-    let mut at = sentence.start;
-    if at > 0 && bytes[at - 1].is_ascii_alphanumeric() && at < sentence.end {
-        // the sentence starts inside a word
-        names = true;
-        at = word_end(at);
-    }
-    // the block's bytes, then room to read any word's key as sixteen bytes
-    let mut block = [0u8; 64 + KEY_BYTES];
-    // from here on, a block starts at a byte outside any word or at the start of a word
-    while at < sentence.end {
-        let filled = (bytes.len() - at).min(64);
-        block[..filled].copy_from_slice(&bytes[at..at + filled]);
-        block[filled..64].fill(0);
-        let (inside, other) = block_bits(&block);
+    let mut words = Words::new(sentences);
+    // the sentence each character outside ASCII is in is found apart from the words' one, as they
+    // are looked at apart
+    let mut other_scripts = 0;
+    // from here on, a block starts at a byte outside any word or at the start of a word, so each
+    // word that starts in a block and is shorter than it ends in it too
+    let mut base = if in_word(first.start) {
+        word_end(first.start)
+    } else {
+        first.start
+    };
+    'blocks: while base < last.end {
+        let block = block_at(bytes, base);
+        let (inside, mut leading) = words_and_other_scripts(&block);
         let mut starts = inside & !(inside << 1);
-        let mut other = other;
-        let in_sentence = sentence.end - at;
-        if in_sentence < 64 {
-            let within = (1 << in_sentence) - 1;
-            starts &= within;
-            other &= within;
-            // a word that starts inside the sentence and goes on past its end
-            names |= inside >> (in_sentence - 1) & 0b11 == 0b11;
-        }
-        if other != 0 && !names {
-            names = other_script_word_at(text, at, other);
-        }
-        let mut next = at + 64;
-        while starts != 0 {
-            let start = starts.trailing_zeros() as usize;
-            starts &= starts - 1;
-            let len = (!(inside >> start)).trailing_zeros() as usize;
-            if start + len == 64 {
-                // the word may go on past the block: read it in the next block, from its start,
-                // unless it fills this one, which makes it far longer than any listed word
-                next = if start == 0 {
-                    word_end(at + 64)
-                } else {
-                    at + start
-                };
-                break;
+        let mut next = base + 64;
+        if inside >> 63 != 0 {
+            // the last word may go on past the block: read it in the next block, from its start,
+            // unless it fills this one, which makes it far longer than any listed word
+            let start = 63 - starts.leading_zeros() as usize;
+            starts &= !(1 << start);
+            next = base + start;
+            if start == 0 {
+                next = word_end(base + 64);
+                if !words.at_boundary(&block, base, 0, next - base, &mut seen, text) {
+                    break 'blocks;
+                }
             }
-            let Some(entry) = lexicon.notable(&block, start % 64, len) else {
-                continue;
+        }
+        while leading != 0 {
+            let at = base + leading.trailing_zeros() as usize;
+            leading &= leading - 1;
+            while sentences.get(other_scripts).is_some_and(|s| s.end <= at) {
+                other_scripts += 1;
+            }
+            let Some(sentence) = sentences.get(other_scripts) else {
+                break;
             };
-            worth |= entry.worth;
-            classes |= entry.classes;
-            if entry.classes & NAMING != 0 && !names {
-                let word = at + start..at + start + len;
-                names = names_actor(entry, bytes, word, sentence.end);
-            }
-            if worth && names {
-                break;
+            if sentence.start <= at && !seen[other_scripts].names {
+                seen[other_scripts].names = other_script_word_at(text, at);
             }
         }
-        if worth && names {
-            break;
+        while starts != 0 {
+            let k = starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            let len = (!(inside >> k)).trailing_zeros() as usize;
+            if base + k + len > words.end {
+                if !words.at_boundary(&block, base, k, len, &mut seen, text) {
+                    break 'blocks;
+                }
+            } else if let Some(entry) = lexicon.notable(&block, k, len) {
+                if base + k >= words.start {
+                    words.take(entry, bytes, base + k..base + k + len);
+                }
+            }
         }
-        at = next;
+        base = next;
     }
-    Glance {
-        worth,
-        names,
-        collective: classes & (class::SHIP | class::FORCE) != 0,
-        pronoun: classes & class::PRONOUN != 0,
-        joint: classes & class::JOINT_CUE != 0,
+    words.close(&mut seen);
+    seen
+}
+
+/// The sentence [`glances`] reads words in, and what they told so far.
+struct Words<'a> {
+    sentences: &'a [Range<usize>],
+    /// The sentence, and its bounds.
+    s: usize,
+    start: usize,
+    end: usize,
+    worth: bool,
+    names: bool,
+    classes: u32,
+}
+
+impl<'a> Words<'a> {
+    fn new(sentences: &'a [Range<usize>]) -> Words<'a> {
+        Words {
+            sentences,
+            s: 0,
+            start: sentences[0].start,
+            end: sentences[0].end,
+            worth: false,
+            names: false,
+            classes: 0,
+        }
+    }
+
+    /// Take in a listed word of the sentence.
+    fn take(&mut self, entry: Entry, bytes: &[u8], word: Range<usize>) {
+        self.worth |= entry.worth;
+        self.classes |= entry.classes;
+        if entry.classes & NAMING != 0 && !self.names {
+            self.names = names_actor(entry, bytes, word, self.end);
+        }
+    }
+
+    /// Add what the sentence's words told to its glance.
+    fn close(&mut self, seen: &mut [Glance]) {
+        if let Some(glance) = seen.get_mut(self.s) {
+            glance.worth |= self.worth;
+            glance.names |= self.names;
+            glance.collective |= self.classes & (class::SHIP | class::FORCE) != 0;
+            glance.pronoun |= self.classes & class::PRONOUN != 0;
+            glance.joint |= self.classes & class::JOINT_CUE != 0;
+        }
+    }
+
+    /// Take in the word of `len` bytes at `k` in the block at `base`, which ends past the end of
+    /// the sentence: in the next sentence, between sentences, or cut by the end. False once it is
+    /// past the last sentence.
+    #[inline(never)]
+    fn at_boundary(
+        &mut self,
+        block: &Block,
+        base: usize,
+        k: usize,
+        len: usize,
+        seen: &mut [Glance],
+        text: &str,
+    ) -> bool {
+        let word = base + k..base + k + len;
+        while self.end <= word.start {
+            self.close(seen);
+            self.s += 1;
+            let Some(next) = self.sentences.get(self.s) else {
+                return false;
+            };
+            (self.start, self.end) = (next.start, next.end);
+            (self.worth, self.names, self.classes) = (false, false, 0);
+        }
+        if word.start < self.start {
+            return true;
+        }
+        // a word cut by the sentence's end is not judged, unless 64 bytes or more of it are inside
+        // (a first glance read blocks from a sentence's start and passed over such a run whole)
+        self.names |= word.end > self.end && self.end - word.start < 64;
+        if let Some(entry) = lexicon().notable(block, k, len) {
+            self.take(entry, text.as_bytes(), word);
+        }
+        true
+    }
+}
+
+/// 64 bytes of the text, then room to read any word's key as sixteen bytes.
+type Block = [u8; 64 + KEY_BYTES];
+
+/// The block of `bytes` at `base`, with zeros past its end.
+fn block_at(bytes: &[u8], base: usize) -> Block {
+    match bytes.get(base..base + 64 + KEY_BYTES) {
+        Some(inside) => inside.try_into().expect("a block's bytes"),
+        None => {
+            let rest = &bytes[base.min(bytes.len())..];
+            let mut block = [0u8; 64 + KEY_BYTES];
+            let filled = rest.len().min(64);
+            block[..filled].copy_from_slice(&rest[..filled]);
+            block
+        }
     }
 }
 
@@ -425,37 +529,63 @@ fn capital_after_class_word(bytes: &[u8], from: usize, end: usize) -> bool {
     at < end && (bytes[at].is_ascii_uppercase() || !bytes[at].is_ascii())
 }
 
-/// Whether a character outside ASCII that starts at one of the `leading` bits of the block at `at`
-/// is a letter, a digit or a combining mark: part of a word the glance does not judge.
-fn other_script_word_at(text: &str, at: usize, leading: u64) -> bool {
-    let mut leading = leading;
-    while leading != 0 {
-        let i = at + leading.trailing_zeros() as usize;
-        leading &= leading - 1;
-        let c = text[i..].chars().next().expect("a character starts here");
-        if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
-            return true;
-        }
-    }
-    false
+/// Whether the character outside ASCII that starts at byte `at` is a letter, a digit or a
+/// combining mark: part of a word the glance does not judge.
+fn other_script_word_at(text: &str, at: usize) -> bool {
+    let c = text[at..].chars().next().expect("a character starts here");
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
 
-/// One bit for each of the first 64 bytes of `block`, set where the byte is an ASCII letter or
-/// digit; and one set where a character outside ASCII starts.
-fn block_bits(block: &[u8; 64 + KEY_BYTES]) -> (u64, u64) {
-    let (mut inside, mut any_other) = (0, 0);
+/// For the first 64 bytes of `block`, one bit per byte set where the byte is an ASCII letter or
+/// digit, and one set where a character outside ASCII starts.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn words_and_other_scripts(block: &Block) -> (u64, u64) {
+    // SAFETY: built only for targets with SSE2 (every x86_64 one), so the CPU running it has SSE2
+    unsafe { words_and_other_scripts_sse2(block) }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn words_and_other_scripts(block: &Block) -> (u64, u64) {
+    words_and_other_scripts_in_lanes(block)
+}
+
+/// [`words_and_other_scripts`] sixteen bytes at a time: SSE2 compares sixteen bytes and gathers their bits in a
+/// few instructions where eight lanes of a `u64` take a few dozen.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn words_and_other_scripts_sse2(block: &Block) -> (u64, u64) {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_and_si128, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x, _mm_sub_epi8,
+    };
+    // a byte is from `lo` to `lo + span` when, less `lo` (wrapping), it is at most `span`
+    let within = |v: __m128i, lo: u8, span: u8| {
+        let off = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
+        _mm_cmpeq_epi8(_mm_min_epu8(off, _mm_set1_epi8(span as i8)), off)
+    };
+    let (mut inside, mut leading) = (0, 0);
+    for (k, sixteen) in block[..64].chunks_exact(16).enumerate() {
+        let half =
+            |at: usize| i64::from_le_bytes(sixteen[at..at + 8].try_into().expect("eight bytes"));
+        let v = _mm_set_epi64x(half(8), half(0));
+        let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
+        // setting the 0x20 bit lowers the letters and makes no other byte a lower-case letter
+        let letter = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 25);
+        inside |= bits(_mm_or_si128(letter, within(v, b'0', 9)));
+        // a character outside ASCII starts with a byte whose two high bits are set: the high bit
+        // of the byte and of its double
+        leading |= bits(_mm_and_si128(v, _mm_add_epi8(v, v)));
+    }
+    (inside, leading)
+}
+
+/// [`words_and_other_scripts`] eight bytes at a time, as lanes of a `u64`.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn words_and_other_scripts_in_lanes(block: &Block) -> (u64, u64) {
+    let (mut inside, mut leading) = (0, 0);
     for (i, eight) in block[..64].chunks_exact(8).enumerate() {
         let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
         inside |= gather_high_bits(word_bytes(eight)) << (8 * i);
-        any_other |= eight;
-    }
-    if any_other & HIGH_BITS == 0 {
-        return (inside, 0);
-    }
-    let mut leading = 0;
-    for (i, eight) in block[..64].chunks_exact(8).enumerate() {
-        let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-        // a character outside ASCII starts with a byte whose two high bits are set
         leading |= gather_high_bits(eight & (eight << 1) & HIGH_BITS) << (8 * i);
     }
     (inside, leading)
@@ -463,17 +593,22 @@ fn block_bits(block: &[u8; 64 + KEY_BYTES]) -> (u64, u64) {
 
 /// The high bits of eight bytes as eight bits, gathered into the low byte by a multiplication
 /// whose partial products never meet.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 fn gather_high_bits(high: u64) -> u64 {
     (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 const EACH_BYTE: u64 = 0x0101_0101_0101_0101;
 
 /// The high bit of each of eight bytes that is an ASCII letter or digit, all bytes compared at once:
 /// on a byte below 0x80, adding `0x80 - lo` sets its high bit exactly when it is at least `lo`, and
 /// adding `0x7f - hi` exactly when it is above `hi`, and neither sum carries into the next byte.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 fn word_bytes(x: u64) -> u64 {
     let low = x & LOW_BITS;
     let at_least = |v: u64, lo: u64| v + EACH_BYTE * (0x80 - lo);
@@ -491,7 +626,7 @@ pub struct Entry {
     pub classes: u32,
     /// The cues it starts: each cue's remaining words and the cue, longest first.
     pub cues: &'static [(Vec<&'static str>, Cue)],
-    /// Whether a sentence holding it is worth reading ([`glance`]).
+    /// Whether a sentence holding it is worth reading ([`glances`]).
     pub worth: bool,
 }
 
@@ -527,12 +662,15 @@ struct Lexicon {
     /// How far a key's hash is shifted to give its first slot.
     shift: u32,
     /// For each word length and first character, the last characters (as bits, see [`symbol`]) of
-    /// the words a [`glance`] looks for: most words of a text fail this before any look-up.
-    notable_ends: Vec<u64>,
+    /// the words a [`glances`] looks for: most words of a text fail this before any look-up.
+    notable_ends: Box<[u64; ENDS_SLOTS]>,
 }
 
 /// The longest word a key holds.
 const KEY_BYTES: usize = 16;
+
+/// How many slots `notable_ends` has: one for each word length up to [`KEY_BYTES`] and ASCII byte.
+const ENDS_SLOTS: usize = (KEY_BYTES + 1) * 128;
 
 /// The 0x20 bit of every byte of a key.
 const LOWERING: u128 = 0x2020_2020_2020_2020_2020_2020_2020_2020;
@@ -566,9 +704,10 @@ fn packed_word(bytes: &[u8], word: Range<usize>) -> Option<(u128, u128)> {
 }
 
 impl Lexicon {
-    /// Where a word of this length and first character is in `notable_ends`.
+    /// Where a word of this length and first character (an ASCII letter, in its case, or digit) is
+    /// in `notable_ends`.
     fn ends_slot(len: usize, first: u8) -> usize {
-        len * SYMBOLS + usize::from(first)
+        len * 128 + usize::from(first & 0x7f)
     }
 
     fn first_slot(key: u128, shift: u32) -> usize {
@@ -589,18 +728,20 @@ impl Lexicon {
     }
 
     /// The entry of the word of `len` bytes at `start` in `block` (ASCII letters and digits in any
-    /// case), if it is a word a [`glance`] looks for.
-    fn notable(&self, block: &[u8; 64 + KEY_BYTES], start: usize, len: usize) -> Option<Entry> {
+    /// case, ending inside the block's first 64 bytes), if it is a word [`glances`] looks for where
+    /// it stands: some are only in lower case, where they cannot name a ship.
+    #[inline(always)]
+    fn notable(&self, block: &Block, start: usize, len: usize) -> Option<Entry> {
         if len > KEY_BYTES {
             // no listed word is this long, nor the first word of any vessel name
             return None;
         }
-        let (first, last) = (block[start], block[(start + len - 1) % 64]);
-        let slot = Self::ends_slot(len, symbol(first));
+        let (first, last) = (block[start % 64], block[(start + len - 1) % 64]);
+        let slot = Self::ends_slot(len, first);
         if self.notable_ends[slot] & (1 << symbol(last)) == 0 {
             return None;
         }
-        let sixteen = &block[start..start + KEY_BYTES];
+        let sixteen = &block[start % 64..start % 64 + KEY_BYTES];
         let packed = u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes"));
         let its_bytes = u128::MAX >> (8 * (KEY_BYTES - len));
         // setting the 0x20 bit of each of its bytes lowers the letters and leaves the digits
@@ -697,18 +838,23 @@ fn lexicon() -> &'static Lexicon {
         for w in worth_words {
             entries.entry(key_of(w)).or_default().worth = true;
         }
-        let mut notable_ends = vec![0u64; Lexicon::ends_slot(KEY_BYTES + 1, 0)];
-        let notable = class::SHIP
-            | class::FORCE
-            | class::PRONOUN
-            | class::NAVY_PREFIX
-            | class::VESSEL_START
-            | class::JOINT_CUE;
+        let mut notable_ends = Box::new([0u64; ENDS_SLOTS]);
+        // what a glance takes from a word whatever its case; a navy prefix or the first word of a
+        // vessel name may name a ship only when it is capitalised
+        let in_any_case = class::SHIP | class::FORCE | class::PRONOUN | class::JOINT_CUE;
+        let capitalised = class::NAVY_PREFIX | class::VESSEL_START;
         for (&k, entry) in &entries {
-            if entry.worth || entry.classes & notable != 0 {
-                let word = &k.to_le_bytes()[..];
-                let len = word.iter().position(|&b| b == 0).unwrap_or(KEY_BYTES);
-                let (first, last) = (symbol(word[0]), symbol(word[len - 1]));
+            let word = &k.to_le_bytes()[..];
+            let len = word.iter().position(|&b| b == 0).unwrap_or(KEY_BYTES);
+            let (first, last) = (word[0], symbol(word[len - 1]));
+            let firsts = if entry.worth || entry.classes & in_any_case != 0 {
+                vec![first, first.to_ascii_uppercase()]
+            } else if entry.classes & capitalised != 0 {
+                vec![first.to_ascii_uppercase()]
+            } else {
+                vec![]
+            };
+            for first in firsts {
                 notable_ends[Lexicon::ends_slot(len, first)] |= 1 << last;
             }
         }
@@ -1150,8 +1296,12 @@ mod tests {
     use super::*;
     use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
+    fn glance(text: &str, sentence: Range<usize>) -> Glance {
+        glances(text, &[sentence])[0]
+    }
+
     /// Where the words start that made a sentence worth reading when an Aho-Corasick search over the
-    /// whole text found them, before [`glance`] was written: a worth-reading word anywhere,
+    /// whole text found them, before [`glances`] was written: a worth-reading word anywhere,
     /// case aside, with no ASCII letter or digit either side. A sentence was worth reading when one
     /// of them started inside it.
     fn starts_by_search(finder: &AhoCorasick, text: &str) -> Vec<usize> {
@@ -1302,6 +1452,69 @@ mod tests {
         assert!(!at("Eric made a call’s “end”.").names);
         assert!(glance("xmade a call", 1..12).names);
         assert!(glance("made a callx", 0..11).names);
+    }
+
+    /// Sentences cut at random character boundaries of `text`, in order, some with bytes between.
+    fn random_sentences(text: &str, seed: &mut u64) -> Vec<Range<usize>> {
+        let mut next = |below: usize| {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (*seed >> 33) as usize % below
+        };
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let mut cuts: Vec<usize> = (0..next(16))
+            .map(|_| boundaries[next(boundaries.len())])
+            .collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        cuts.windows(2)
+            .filter(|_| next(4) > 0)
+            .map(|w| w[0]..w[1])
+            .collect()
+    }
+
+    #[test]
+    fn a_text_glanced_at_whole_gives_each_sentence_its_own_glance() {
+        let mut seed = 3;
+        let (mut sentences_seen, mut worth, mut names) = (0, 0, 0);
+        for text in texts() {
+            for _ in 0..4 {
+                let sentences = random_sentences(&text, &mut seed);
+                let alone: Vec<Glance> =
+                    sentences.iter().map(|s| glance(&text, s.clone())).collect();
+                assert_eq!(glances(&text, &sentences), alone, "{text:?} {sentences:?}");
+                sentences_seen += sentences.len();
+                worth += alone.iter().filter(|g| g.worth).count();
+                names += alone.iter().filter(|g| g.names).count();
+            }
+        }
+        assert!(sentences_seen > 2000 && worth > 500 && names > 500);
+    }
+
+    #[test]
+    fn blocks_read_sixteen_and_eight_bytes_at_a_time_agree() {
+        let text: Vec<u8> = texts().concat().into_bytes();
+        let mut blocks: Vec<Block> = (0..=255u8)
+            .map(|b| std::array::from_fn(|i| b.wrapping_add(i as u8)))
+            .collect();
+        blocks.extend((0..text.len()).step_by(7).map(|at| block_at(&text, at)));
+        for block in &blocks {
+            let bits = |keep: &dyn Fn(u8) -> bool| {
+                (0..64)
+                    .filter(|&i| keep(block[i]))
+                    .fold(0u64, |bits, i| bits | 1 << i)
+            };
+            let expected = (bits(&|b| b.is_ascii_alphanumeric()), bits(&|b| b >= 0xc0));
+            assert_eq!(words_and_other_scripts(block), expected, "{block:?}");
+            assert_eq!(
+                words_and_other_scripts_in_lanes(block),
+                expected,
+                "{block:?}"
+            );
+        }
     }
 
     #[test]

@@ -143,7 +143,8 @@ fn read_sentences(
     let (mut m, mut d, mut t) = (0, 0, 0);
     // the lower-case forms of a sentence's words that are not lower case in the text
     let mut lowered = String::new();
-    for range in &prepared.sentences {
+    let glances = lexicon::glances(prepared.text, &prepared.sentences);
+    for (range, glance) in prepared.sentences.iter().zip(&glances) {
         state.sentence += 1;
         let (c0, c1) = (
             prepared.offsets.char_at(range.start),
@@ -159,9 +160,8 @@ fn read_sentences(
         let ms = take(&mut m, &|i| mentions.get(i).map_or(usize::MAX, |x| x.start));
         let ds = take(&mut d, &|i| demonyms.get(i).map_or(usize::MAX, |x| x.start));
         let ts = take(&mut t, &|i| times.get(i).map_or(usize::MAX, |x| x.start));
-        let glance = lexicon::glance(prepared.text, range.clone());
         if !to_read(
-            &glance,
+            glance,
             &mentions[ms.clone()],
             &demonyms[ds.clone()],
             &reading,
