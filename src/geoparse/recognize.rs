@@ -56,6 +56,10 @@ impl Words {
 
     /// The folded forms of words `first..=last`, joined by single spaces.
     pub fn folded_run(&self, first: usize, last: usize) -> Cow<'_, str> {
+        if first == last {
+            // most look-ups are of one word
+            return Cow::Borrowed(self.folded(first));
+        }
         let run = &self.list[first..=last];
         if run[..run.len() - 1].iter().all(|w| w.joins_next) {
             Cow::Borrowed(&self.folded[run[0].folded_start..run[run.len() - 1].folded_end])
