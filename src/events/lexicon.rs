@@ -329,6 +329,7 @@ pub fn glances(text: &str, sentences: &[Range<usize>]) -> Vec<Glance> {
             .position(|b| !b.is_ascii_alphanumeric())
             .map_or(bytes.len(), |n| from + n)
     };
+    let ends = &*lexicon.notable_ends;
     let mut words = Words::new(sentences);
     // the sentence each character outside ASCII is in is found apart from the words' one, as they
     // are looked at apart
@@ -371,18 +372,20 @@ pub fn glances(text: &str, sentences: &[Range<usize>]) -> Vec<Glance> {
                 seen[other_scripts].names = other_script_word_at(text, at);
             }
         }
+        // a word of the block that ends past this has reached the sentence's end
+        let mut limit = words.end.saturating_sub(base);
         while starts != 0 {
             let k = starts.trailing_zeros() as usize;
             starts &= starts - 1;
             let len = (!(inside >> k)).trailing_zeros() as usize;
-            if base + k + len > words.end {
+            if k + len > limit {
                 if !words.at_boundary(&block, base, k, len, &mut seen, text) {
                     break 'blocks;
                 }
-            } else if let Some(entry) = lexicon.notable(&block, k, len) {
-                if base + k >= words.start {
-                    words.take(entry, bytes, base + k..base + k + len);
-                }
+                limit = words.end.saturating_sub(base);
+            } else if may_be_notable(ends, &block, k, len) && base + k >= words.start {
+                let entry = lexicon.entry_in(&block, k, len);
+                words.take(entry, bytes, base + k..base + k + len);
             }
         }
         base = next;
@@ -465,8 +468,9 @@ impl<'a> Words<'a> {
         // a word cut by the sentence's end is not judged, unless 64 bytes or more of it are inside
         // (a first glance read blocks from a sentence's start and passed over such a run whole)
         self.names |= word.end > self.end && self.end - word.start < 64;
-        if let Some(entry) = lexicon().notable(block, k, len) {
-            self.take(entry, text.as_bytes(), word);
+        let lexicon = lexicon();
+        if may_be_notable(&lexicon.notable_ends, block, k, len) {
+            self.take(lexicon.entry_in(block, k, len), text.as_bytes(), word);
         }
         true
     }
@@ -728,25 +732,28 @@ impl Lexicon {
     }
 
     /// The entry of the word of `len` bytes at `start` in `block` (ASCII letters and digits in any
-    /// case, ending inside the block's first 64 bytes), if it is a word [`glances`] looks for where
-    /// it stands: some are only in lower case, where they cannot name a ship.
-    #[inline(always)]
-    fn notable(&self, block: &Block, start: usize, len: usize) -> Option<Entry> {
-        if len > KEY_BYTES {
-            // no listed word is this long, nor the first word of any vessel name
-            return None;
-        }
-        let (first, last) = (block[start % 64], block[(start + len - 1) % 64]);
-        let slot = Self::ends_slot(len, first);
-        if self.notable_ends[slot] & (1 << symbol(last)) == 0 {
-            return None;
-        }
+    /// case, at most [`KEY_BYTES`] of them).
+    fn entry_in(&self, block: &Block, start: usize, len: usize) -> Entry {
         let sixteen = &block[start % 64..start % 64 + KEY_BYTES];
         let packed = u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes"));
         let its_bytes = u128::MAX >> (8 * (KEY_BYTES - len));
         // setting the 0x20 bit of each of its bytes lowers the letters and leaves the digits
-        Some(self.entry(packed & its_bytes | LOWERING & its_bytes))
+        self.entry(packed & its_bytes | LOWERING & its_bytes)
     }
+}
+
+/// Whether the word of `len` bytes at `start` in `block` (ASCII letters and digits in any case,
+/// ending inside the block's first 64 bytes) may be a word [`glances`] looks for where it stands,
+/// by `notable_ends` of the [`Lexicon`]: some are looked for only capitalised, where they may name
+/// a ship.
+#[inline(always)]
+fn may_be_notable(ends: &[u64; ENDS_SLOTS], block: &Block, start: usize, len: usize) -> bool {
+    if len > KEY_BYTES {
+        // no listed word is this long, nor the first word of any vessel name
+        return false;
+    }
+    let (first, last) = (block[start % 64], block[(start + len - 1) % 64]);
+    ends[Lexicon::ends_slot(len, first)] & (1 << symbol(last)) != 0
 }
 
 /// How many characters [`symbol`] tells apart.
