@@ -23,8 +23,13 @@ pub struct Word {
     /// Where its folded form lies in [`Words::folded`].
     folded_start: usize,
     folded_end: usize,
-    /// One space and then the next word follow, both folded in place: the run of the two is a slice.
-    joins_next: bool,
+}
+
+impl Word {
+    /// Folded where it is written (ASCII), so that its folded form lies at its own offsets.
+    fn folded_in_place(&self) -> bool {
+        self.folded_start == self.start
+    }
 }
 
 /// The words of a text and their folded forms. A document has thousands of words and recognition
@@ -61,7 +66,14 @@ impl Words {
             return Cow::Borrowed(self.folded(first));
         }
         let run = &self.list[first..=last];
-        if run[..run.len() - 1].iter().all(|w| w.joins_next) {
+        // words folded in place with one space between them are one slice of the folded text
+        let joined = run.windows(2).all(|pair| {
+            pair[0].folded_in_place()
+                && pair[1].folded_in_place()
+                && pair[0].end + 1 == pair[1].start
+                && self.folded.as_bytes()[pair[0].end] == b' '
+        });
+        if joined {
             Cow::Borrowed(&self.folded[run[0].folded_start..run[run.len() - 1].folded_end])
         } else {
             Cow::Owned(
@@ -167,18 +179,12 @@ pub fn words(text: &str) -> Words {
             }
         }
         let word = if ascii {
-            if let Some(previous) = list.last_mut() {
-                previous.joins_next = previous.folded_start == previous.start
-                    && previous.end + 1 == start
-                    && bytes[previous.end] == b' ';
-            }
             Word {
                 start,
                 end: i,
                 capitalised: bytes[start].is_ascii_uppercase(),
                 folded_start: start,
                 folded_end: i,
-                joins_next: false,
             }
         } else {
             let raw = &text[start..i];
@@ -193,7 +199,6 @@ pub fn words(text: &str) -> Words {
                     || (first.is_alphabetic() && !first.is_lowercase()),
                 folded_start,
                 folded_end: folded.len(),
-                joins_next: false,
             }
         };
         if word.capitalised || (start > 0 && bytes[start - 1] == b'#') {
