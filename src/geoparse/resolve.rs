@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::FxHashMap;
 
 use crate::gazetteer::{Entry, EntryId, Gazetteer};
-use crate::geo_util::haversine_km;
+use crate::geo_util::LatCos;
 use crate::story::PlaceKind;
 
 /// What resolution needs to know about one toponym occurrence.
@@ -85,6 +85,13 @@ pub struct Scored {
     pub score: f64,
 }
 
+/// A place another name of the document is resolved to, by the index of that name.
+struct Neighbour<'a> {
+    name: usize,
+    entry: &'a Entry,
+    point: LatCos,
+}
+
 /// How many times the ranking is redone with the other names' current choices as neighbours.
 const COHERENCE_ROUNDS: usize = 2;
 
@@ -132,11 +139,16 @@ pub fn resolve_names(
             break;
         }
         // places with a point worth measuring from, by the index of their name
-        let neighbours: Vec<(usize, &Entry)> = choice
+        let neighbours: Vec<Neighbour> = choice
             .iter()
             .enumerate()
             .filter_map(|(k, chosen)| chosen.map(|e| (k, gazetteer.entry(e))))
             .filter(|(_, e)| !is_area(e.kind))
+            .map(|(name, entry)| Neighbour {
+                name,
+                entry,
+                point: LatCos::new(entry.lat, entry.lon),
+            })
             .collect();
         let mut next = base.clone();
         for (k, scored) in next.iter_mut().enumerate() {
@@ -177,15 +189,13 @@ fn is_area(kind: PlaceKind) -> bool {
 /// What the other names' choices say for a candidate: a town near the towns the article names is more
 /// likely than a namesake far away ("Edmonton" beside Enfield and London), and a division holding a
 /// town the article names is the one meant ("Georgia" beside Atlanta).
-fn neighbour_bonus(entry: &Entry, name: usize, neighbours: &[(usize, &Entry)]) -> f64 {
-    let others = neighbours
-        .iter()
-        .filter(|(other, _)| *other != name)
-        .map(|&(_, e)| e);
+fn neighbour_bonus(entry: &Entry, name: usize, neighbours: &[Neighbour]) -> f64 {
+    let others = neighbours.iter().filter(|n| n.name != name);
     if entry.kind == PlaceKind::Admin1 {
-        let holds_a_named_place = others
-            .into_iter()
-            .any(|o| o.country == entry.country && o.admin1.is_some() && o.admin1 == entry.admin1);
+        let holds_a_named_place = others.into_iter().any(|n| {
+            let o = n.entry;
+            o.country == entry.country && o.admin1.is_some() && o.admin1 == entry.admin1
+        });
         return if holds_a_named_place { 0.2 } else { 0.0 };
     }
     if is_area(entry.kind) {
@@ -196,13 +206,20 @@ fn neighbour_bonus(entry: &Entry, name: usize, neighbours: &[(usize, &Entry)]) -
     let too_far_by_latitude = |o: &Entry| {
         (o.lat - entry.lat).abs().to_radians() * crate::geo_util::EARTH_RADIUS_KM > 500.0
     };
+    // worked out for the first neighbour near enough to measure, if any
+    let mut point = None;
     others
-        .filter(|o| !too_far_by_latitude(o))
-        .map(|o| match haversine_km(o.lat, o.lon, entry.lat, entry.lon) {
-            d if d <= 50.0 => 0.1,
-            d if d <= 200.0 => 0.05,
-            d if d <= 500.0 => 0.02,
-            _ => 0.0,
+        .filter(|n| !too_far_by_latitude(n.entry))
+        .map(|n| {
+            match n
+                .point
+                .km_to(point.get_or_insert_with(|| LatCos::new(entry.lat, entry.lon)))
+            {
+                d if d <= 50.0 => 0.1,
+                d if d <= 200.0 => 0.05,
+                d if d <= 500.0 => 0.02,
+                _ => 0.0,
+            }
         })
         .sum::<f64>()
         .min(MAX_NEIGHBOUR_BONUS)
