@@ -12,7 +12,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
@@ -58,7 +58,24 @@ pub struct SeaNetwork {
     index: RTree<GeomWithData<[f64; 3], u32>>,
     /// See [`SeaNetwork::landmark_distances`].
     landmarks: OnceLock<Vec<[f32; LANDMARKS]>>,
+    /// Searches already made, by their ends: a corpus names the same ports and seas again and again,
+    /// and a search over the whole network costs as much as reading a few hundred articles.
+    memo: Mutex<SearchMemo>,
 }
+
+/// See [`SeaNetwork::memo`]. Emptied when full, which bounds its memory and changes no answer.
+#[derive(Default)]
+struct SearchMemo {
+    /// Way by sea (km) from a node to every node.
+    by_sea_from: HashMap<u32, Arc<Vec<f64>>>,
+    /// Shortest paths between two nodes, `None` when none joins them.
+    paths: HashMap<(u32, u32), Option<Arc<[u32]>>>,
+}
+
+/// Whole-network distance tables kept at most (one is eight bytes a node).
+const MEMO_TABLES: usize = 64;
+/// Paths kept at most.
+const MEMO_PATHS: usize = 4096;
 
 /// The shipped network, built on first use and kept for the life of the process.
 pub fn network() -> &'static SeaNetwork {
@@ -186,6 +203,7 @@ impl SeaNetwork {
             lengths_km,
             index,
             landmarks: OnceLock::new(),
+            memo: Mutex::default(),
         }
     }
 
@@ -250,19 +268,51 @@ impl SeaNetwork {
     }
 
     /// Nodes from `start` to `goal` along the shortest path, both included.
-    fn shortest_path(&self, start: u32, goal: u32) -> Option<Vec<u32>> {
+    fn shortest_path(&self, start: u32, goal: u32) -> Option<Arc<[u32]>> {
+        if let Some(path) = self.memo().paths.get(&(start, goal)) {
+            return path.clone();
+        }
         let (_, previous) = self.search(start, Some(goal));
         let mut path = vec![goal];
         let mut node = goal;
-        while node != start {
+        let path = loop {
+            if node == start {
+                path.reverse();
+                break Some(Arc::from(path));
+            }
             node = previous[node as usize];
             if node == NONE {
-                return None;
+                break None;
             }
             path.push(node);
+        };
+        let mut memo = self.memo();
+        if memo.paths.len() >= MEMO_PATHS {
+            memo.paths.clear();
         }
-        path.reverse();
-        Some(path)
+        memo.paths.insert((start, goal), path.clone());
+        path
+    }
+
+    /// Way by sea (km) from `start` to every node.
+    fn by_sea_from(&self, start: u32) -> Arc<Vec<f64>> {
+        if let Some(table) = self.memo().by_sea_from.get(&start) {
+            return Arc::clone(table);
+        }
+        let table = Arc::new(self.search(start, None).0);
+        let mut memo = self.memo();
+        if memo.by_sea_from.len() >= MEMO_TABLES {
+            memo.by_sea_from.clear();
+        }
+        memo.by_sea_from.insert(start, Arc::clone(&table));
+        table
+    }
+
+    fn memo(&self) -> std::sync::MutexGuard<'_, SearchMemo> {
+        // a panic elsewhere cannot leave the memo half-written: each change is one insert or clear
+        self.memo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Shortest distances (km) and predecessors from `start`: A* that stops at `goal` when one is
@@ -371,7 +421,7 @@ impl SeaNetwork {
         for neighbour in [prev, next].into_iter().flatten() {
             let (node, snap_km) = self.snap(neighbour);
             if snap_km <= MAX_SNAP_KM {
-                let (by_sea, _) = self.search(node, None);
+                let by_sea = self.by_sea_from(node);
                 for (total, &c) in voyage_km.iter_mut().zip(&candidates) {
                     *total += snap_km + by_sea[c as usize];
                 }
@@ -692,6 +742,33 @@ mod tests {
             passes_near(&leg, 32.33, 30.6, 20.0),
             "{:?}",
             leg.coordinates
+        );
+    }
+
+    /// A search made again is answered from the memo, with the answer a fresh network gives.
+    #[test]
+    fn searches_made_again_come_from_the_memo_unchanged() {
+        let net = SeaNetwork::shipped();
+        let (qingdao, busan) = ((120.38, 36.06), (129.04, 35.10));
+        let first = net.route(qingdao, busan);
+        assert!(first.routed);
+        assert_eq!(net.memo().paths.len(), 1);
+        assert_eq!(net.route(qingdao, busan), first);
+        assert_eq!(net.memo().paths.len(), 1);
+        let sea_of_japan = [127.3, 33.9, 142.3, 52.2];
+        let point = net.water_point(sea_of_japan, (135.0, 40.0), Some(qingdao), None);
+        let tables = net.memo().by_sea_from.len();
+        assert_eq!(tables, 1);
+        assert_eq!(
+            net.water_point(sea_of_japan, (135.0, 40.0), Some(qingdao), None),
+            point
+        );
+        assert_eq!(net.memo().by_sea_from.len(), tables);
+        let fresh = SeaNetwork::shipped();
+        assert_eq!(fresh.route(qingdao, busan), first);
+        assert_eq!(
+            fresh.water_point(sea_of_japan, (135.0, 40.0), Some(qingdao), None),
+            point
         );
     }
 
