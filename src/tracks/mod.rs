@@ -8,12 +8,13 @@ mod bends;
 mod order;
 pub mod route;
 
+use rayon::prelude::*;
+
 use crate::story::{ActorKind, Leg, PlaceKind, Story, Track, Waypoint};
 
 /// Build one track per ship or group that has at least two waypoints. An event actor the story has
 /// no entry for (a story written by hand) is taken for a ship.
 pub fn build_tracks(story: &Story) -> Vec<Track> {
-    let mut tracks = Vec::new();
     let mut movers: Vec<&str> = story
         .actors
         .iter()
@@ -25,40 +26,49 @@ pub fn build_tracks(story: &Story) -> Vec<Track> {
             movers.push(&e.actor);
         }
     }
-    for actor in movers {
-        let mut waypoints = order::waypoints(story, actor);
-        if waypoints.len() < 2 {
-            continue;
-        }
-        place_water_waypoints(story, &mut waypoints);
-        let legs = waypoints
-            .windows(2)
-            .enumerate()
-            .map(|(i, w)| {
-                let leg = route::route((w[0].lon, w[0].lat), (w[1].lon, w[1].lat));
-                Leg {
-                    from: i,
-                    to: i + 1,
-                    planned: w[1].planned,
-                    routed: leg.routed,
-                    // The router runs on past 180° (179 → 181); the story keeps longitudes within
-                    // ±180 and the exporters cut lines where they jump.
-                    coordinates: leg
-                        .coordinates
-                        .into_iter()
-                        .map(|[lon, lat]| [(lon + 180.0).rem_euclid(360.0) - 180.0, lat])
-                        .collect(),
-                }
-            })
-            .collect();
-        tracks.push(Track {
-            id: format!("t{}", tracks.len() + 1),
+    // actors, and the legs of each, are routed side by side: routing runs after every document is
+    // read, on the story as a whole, where nothing else keeps the other cores busy
+    let routed: Vec<(&str, Vec<Waypoint>, Vec<Leg>)> = movers
+        .into_par_iter()
+        .filter_map(|actor| {
+            let mut waypoints = order::waypoints(story, actor);
+            if waypoints.len() < 2 {
+                return None;
+            }
+            place_water_waypoints(story, &mut waypoints);
+            let legs = waypoints
+                .par_windows(2)
+                .enumerate()
+                .map(|(i, w)| {
+                    let leg = route::route((w[0].lon, w[0].lat), (w[1].lon, w[1].lat));
+                    Leg {
+                        from: i,
+                        to: i + 1,
+                        planned: w[1].planned,
+                        routed: leg.routed,
+                        // The router runs on past 180° (179 → 181); the story keeps longitudes within
+                        // ±180 and the exporters cut lines where they jump.
+                        coordinates: leg
+                            .coordinates
+                            .into_iter()
+                            .map(|[lon, lat]| [(lon + 180.0).rem_euclid(360.0) - 180.0, lat])
+                            .collect(),
+                    }
+                })
+                .collect();
+            Some((actor, waypoints, legs))
+        })
+        .collect();
+    routed
+        .into_iter()
+        .enumerate()
+        .map(|(i, (actor, waypoints, legs))| Track {
+            id: format!("t{}", i + 1),
             actor: actor.to_string(),
             waypoints,
             legs,
-        });
-    }
-    tracks
+        })
+        .collect()
 }
 
 /// Move each waypoint in a sea, strait or other water area from the area's label point to where the
