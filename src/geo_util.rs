@@ -27,6 +27,20 @@ impl LatCos {
         }
     }
 
+    /// True when the great-circle distance to `other` is surely over `km`, told without trigonometry
+    /// from the longitudes: over a difference in longitude `dl` (radians, at most π) the distance is
+    /// at least `2R·√(cos φ1·cos φ2)·dl/π`, since `sin x ≥ 2x/π` on [0, π/2] and `asin y ≥ y`. The
+    /// floor must clear `km` by more than rounding could add, so no answer differs from [`km_to`].
+    ///
+    /// [`km_to`]: LatCos::km_to
+    pub fn surely_farther_than(&self, other: &LatCos, km: f64) -> bool {
+        let dl = (other.lon - self.lon).abs().to_radians();
+        let dl = dl.min(2.0 * std::f64::consts::PI - dl);
+        let floor = 2.0 * EARTH_RADIUS_KM * (self.cos_lat * other.cos_lat).max(0.0).sqrt() * dl
+            / std::f64::consts::PI;
+        floor > km * (1.0 + 1e-9)
+    }
+
     /// Great-circle distance in km.
     pub fn km_to(&self, other: &LatCos) -> f64 {
         let dp = other.lat.to_radians() - self.lat.to_radians();
@@ -43,6 +57,32 @@ pub fn round6(v: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    /// The longitude floor never calls two places farther apart than they are, over a grid of pairs
+    /// from pole to pole and across the antimeridian; and it does rule out most pairs an ocean apart.
+    #[test]
+    fn longitude_floor_never_overstates_the_distance() {
+        let mut ruled_out = 0;
+        for lat1 in (-90..=90).step_by(5) {
+            for lat2 in (-90..=90).step_by(7) {
+                for dlon in (0..=360).step_by(3) {
+                    let a = LatCos::new(f64::from(lat1), -180.0 + f64::from(dlon) * 0.5);
+                    let b = LatCos::new(f64::from(lat2), -180.0 + f64::from(dlon));
+                    for km in [50.0, 500.0, 5_000.0] {
+                        if a.surely_farther_than(&b, km) {
+                            ruled_out += 1;
+                            assert!(a.km_to(&b) > km, "{lat1} {lat2} {dlon} {km}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(ruled_out > 50_000, "{ruled_out}");
+        let (tokyo, lisbon) = (LatCos::new(35.7, 139.7), LatCos::new(38.7, -9.1));
+        assert!(tokyo.surely_farther_than(&lisbon, 500.0));
+        let (qingdao, shanghai) = (LatCos::new(36.1, 120.4), LatCos::new(31.2, 121.5));
+        assert!(!qingdao.surely_farther_than(&shanghai, 500.0));
+    }
     use super::*;
 
     #[test]

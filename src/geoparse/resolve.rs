@@ -208,21 +208,22 @@ fn neighbour_bonus(entry: &Entry, name: usize, neighbours: &[Neighbour]) -> f64 
     };
     // worked out for the first neighbour near enough to measure, if any
     let mut point = None;
-    others
-        .filter(|n| !too_far_by_latitude(n.entry))
-        .map(|n| {
-            match n
-                .point
-                .km_to(point.get_or_insert_with(|| LatCos::new(entry.lat, entry.lon)))
-            {
-                d if d <= 50.0 => 0.1,
-                d if d <= 200.0 => 0.05,
-                d if d <= 500.0 => 0.02,
-                _ => 0.0,
-            }
-        })
-        .sum::<f64>()
-        .min(MAX_NEIGHBOUR_BONUS)
+    let mut bonus = 0.0;
+    for n in others.filter(|n| !too_far_by_latitude(n.entry)) {
+        let point = point.get_or_insert_with(|| LatCos::new(entry.lat, entry.lon));
+        // and a difference in longitude sets another floor: the same country's latitudes, an
+        // ocean apart
+        if n.point.surely_farther_than(point, 500.0) {
+            continue;
+        }
+        bonus += match n.point.km_to(point) {
+            d if d <= 50.0 => 0.1,
+            d if d <= 200.0 => 0.05,
+            d if d <= 500.0 => 0.02,
+            _ => 0.0,
+        };
+    }
+    f64::min(bonus, MAX_NEIGHBOUR_BONUS)
 }
 
 /// `prior` is the gazetteer's score for the entry under this name (importance, less for an alias).
