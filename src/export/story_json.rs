@@ -73,32 +73,10 @@ fn write_records(story: &Story, out: &mut impl Write) -> io::Result<()> {
     member(out, "generator", &story.generator)?;
     records(out, "documents", &story.documents, document)?;
     serde_list(out, "places", &story.places)?;
-    par_list(
-        out,
-        "sentences",
-        shared.sentences.len(),
-        || (),
-        |(), buf, range| {
-            for s in &shared.sentences[range] {
-                buf.extend_from_slice(RECORD_START);
-                string(buf, s)?;
-            }
-            Ok(())
-        },
-    )?;
-    par_list(
-        out,
-        "candidate_places",
-        shared.places.len(),
-        || (),
-        |(), buf, range| {
-            for c in &shared.places[range] {
-                buf.extend_from_slice(RECORD_START);
-                candidate_place(buf, c)?;
-            }
-            Ok(())
-        },
-    )?;
+    par_records(out, "sentences", &shared.sentences, |buf, s| string(buf, s))?;
+    par_records(out, "candidate_places", &shared.places, |buf, c| {
+        candidate_place(buf, c)
+    })?;
     par_list(
         out,
         "mentions",
@@ -148,6 +126,28 @@ const RECORD_START: &[u8] = b",\n    ";
 const BATCH: usize = 1 << 14;
 /// Records one worker makes in one go.
 const BLOCK: usize = 1 << 9;
+
+/// [`par_list`] of records written one by one, with nothing carried from one to the next.
+fn par_records<T: Sync>(
+    out: &mut impl Write,
+    key: &str,
+    items: &[T],
+    write: impl Fn(&mut Vec<u8>, &T) -> io::Result<()> + Sync + Send,
+) -> io::Result<()> {
+    par_list(
+        out,
+        key,
+        items.len(),
+        || (),
+        |(), buf, range| {
+            for item in &items[range] {
+                buf.extend_from_slice(RECORD_START);
+                write(buf, item)?;
+            }
+            Ok(())
+        },
+    )
+}
 
 /// `, "key": [...]` with `len` records a line, as [`RecordLines`] lays them out. `block` writes the
 /// records of a range of indexes into a buffer, each after [`RECORD_START`]; blocks are made side by
