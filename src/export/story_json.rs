@@ -73,8 +73,8 @@ fn write_records(story: &Story, out: &mut impl Write) -> io::Result<()> {
     member(out, "generator", &story.generator)?;
     records(out, "documents", &story.documents, document)?;
     serde_list(out, "places", &story.places)?;
-    par_records(out, "sentences", &shared.sentences, |buf, s| string(buf, s))?;
-    par_records(out, "candidate_places", &shared.places, |buf, c| {
+    records(out, "sentences", &shared.sentences, |buf, s| string(buf, s))?;
+    records(out, "candidate_places", &shared.places, |buf, c| {
         candidate_place(buf, c)
     })?;
     par_list(
@@ -127,28 +127,6 @@ const BATCH: usize = 1 << 14;
 /// Records one worker makes in one go.
 const BLOCK: usize = 1 << 9;
 
-/// [`par_list`] of records written one by one, with nothing carried from one to the next.
-fn par_records<T: Sync>(
-    out: &mut impl Write,
-    key: &str,
-    items: &[T],
-    write: impl Fn(&mut Vec<u8>, &T) -> io::Result<()> + Sync + Send,
-) -> io::Result<()> {
-    par_list(
-        out,
-        key,
-        items.len(),
-        || (),
-        |(), buf, range| {
-            for item in &items[range] {
-                buf.extend_from_slice(RECORD_START);
-                write(buf, item)?;
-            }
-            Ok(())
-        },
-    )
-}
-
 /// `, "key": [...]` with `len` records a line, as [`RecordLines`] lays them out. `block` writes the
 /// records of a range of indexes into a buffer, each after [`RECORD_START`]; blocks are made side by
 /// side, each worker with a scratch state from `init`, and written in order, so the bytes do not
@@ -188,31 +166,20 @@ fn par_list<S>(
     out.write_all(if len == 0 { b"]" } else { b"\n  ]" })
 }
 
-/// [`par_list`] of records written through serde, compact, as [`member`] would lay out the list.
+/// [`records`] written through serde, compact, as [`member`] would lay out the list.
 fn serde_list<T: Serialize + Sync>(out: &mut impl Write, key: &str, items: &[T]) -> io::Result<()> {
-    par_list(
-        out,
-        key,
-        items.len(),
-        || (),
-        |(), buf, range| {
-            for item in &items[range] {
-                buf.extend_from_slice(RECORD_START);
-                let mut serializer =
-                    serde_json::Serializer::with_formatter(&mut *buf, RecordLines::record());
-                item.serialize(&mut serializer).map_err(io::Error::from)?;
-            }
-            Ok(())
-        },
-    )
+    records(out, key, items, |buf, item| {
+        let mut serializer = serde_json::Serializer::with_formatter(buf, RecordLines::record());
+        item.serialize(&mut serializer).map_err(io::Error::from)
+    })
 }
 
-/// [`par_list`] of records written by `record`.
+/// [`par_list`] of records written one by one by `record`, nothing carried from one to the next.
 fn records<T: Sync>(
     out: &mut impl Write,
     key: &str,
     items: &[T],
-    record: fn(&mut Vec<u8>, &T) -> io::Result<()>,
+    record: impl Fn(&mut Vec<u8>, &T) -> io::Result<()> + Sync + Send,
 ) -> io::Result<()> {
     par_list(
         out,
