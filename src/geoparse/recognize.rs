@@ -1184,8 +1184,8 @@ mod tests {
             .collect()
     }
 
-    /// Words read off the byte bits are the runs of word characters a character-by-character reading
-    /// finds, wherever the 64-byte boundaries fall and whatever characters outside ASCII lie about.
+    /// The words found byte by byte are the runs of word characters a character-by-character reading
+    /// finds, at every text length and whatever characters outside ASCII lie about.
     #[test]
     fn words_are_the_runs_of_word_characters() {
         let pieces = [
