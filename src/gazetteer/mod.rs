@@ -14,6 +14,7 @@
 mod fold;
 mod geonames;
 mod index;
+mod memo;
 mod natural_earth;
 mod rank;
 mod tables;
@@ -44,6 +45,12 @@ pub enum NameKey {
     /// A name with entries.
     Name,
 }
+
+// The bits of [`Gazetteer::name_facts`].
+const UNKNOWN: u32 = 0;
+const PREFIX: u32 = 1;
+const NAME: u32 = 2;
+const NON_PLACE: u32 = 4;
 
 /// One gazetteer entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,6 +182,8 @@ pub struct Gazetteer {
     longest_name_words: usize,
     layers: Vec<LayerInfo>,
     marine_outlines: Option<natural_earth::MarineOutlines>,
+    /// Whose answers a thread's [`memo`] holds: fresh whenever a part is added, which changes them.
+    memo_owner: u64,
 }
 
 /// One index and the range of entry numbers it holds.
@@ -268,6 +277,7 @@ impl Gazetteer {
             longest_name_words,
             layers: Vec::new(),
             marine_outlines: None,
+            memo_owner: 0,
         };
         gazetteer.add_part(index, source);
         Ok(gazetteer)
@@ -287,6 +297,7 @@ impl Gazetteer {
             .longest_name_words
             .max(index.longest_name_words() as usize);
         let first = self.len() as EntryId;
+        self.memo_owner = memo::fresh_owner();
         self.parts.push(Part {
             cache: EntryCache::new(index.len()),
             index,
@@ -466,20 +477,46 @@ impl Gazetteer {
         }
     }
 
-    /// What a run of folded words is to the gazetteer, in one look-up per part: see [`NameKey`].
+    /// What a run of folded words is to the gazetteer: see [`NameKey`].
     pub fn name_key(&self, folded: &str) -> NameKey {
-        let mut key = NameKey::Unknown;
+        match self.name_facts(folded) & 0b11 {
+            NAME => NameKey::Name,
+            PREFIX => NameKey::Prefix,
+            _ => NameKey::Unknown,
+        }
+    }
+
+    /// True for the folded name of an outlet, ship, organisation or event ("moscow times").
+    pub fn is_non_place(&self, folded: &str) -> bool {
+        self.name_facts(folded) & NON_PLACE != 0
+    }
+
+    /// The [`NameKey`] and non-place bit of a folded name, as bits: scanners ask both of most
+    /// capitalised words, and ask again in the next document, so the answer is remembered.
+    fn name_facts(&self, folded: &str) -> u32 {
+        memo::remembered(self.memo_owner, folded, || self.work_out_name_facts(folded))
+    }
+
+    /// [`Gazetteer::name_facts`] asked of the index, in one look-up per part.
+    fn work_out_name_facts(&self, folded: &str) -> u32 {
+        let mut facts = UNKNOWN;
         for part in &self.parts {
             match part.index.name_or_prefix(folded) {
-                Some(true) => return NameKey::Name,
-                Some(false) => key = NameKey::Prefix,
+                Some(true) => {
+                    facts = NAME;
+                    break;
+                }
+                Some(false) => facts = PREFIX,
                 None => {}
             }
         }
-        if key == NameKey::Unknown && self.non_place_prefixes.contains(folded) {
-            key = NameKey::Prefix;
+        if facts == UNKNOWN && self.non_place_prefixes.contains(folded) {
+            facts = PREFIX;
         }
-        key
+        if self.non_places.contains(folded) {
+            facts |= NON_PLACE;
+        }
+        facts
     }
 
     pub fn longest_name_words(&self) -> usize {
@@ -499,11 +536,6 @@ impl Gazetteer {
                 country: country.as_deref(),
                 longer: *longer,
             })
-    }
-
-    /// True for the folded name of an outlet, ship, organisation or event ("moscow times").
-    pub fn is_non_place(&self, folded: &str) -> bool {
-        self.non_places.contains(folded)
     }
 
     /// True for an English common word that is also a place name ("reading", "mobile").
@@ -753,6 +785,39 @@ mod tests {
             },
         );
         assert!(g.is_in_country(sea[0].entry, "KR"));
+    }
+
+    #[test]
+    fn remembered_name_facts_are_the_ones_the_index_gives() {
+        let g = test_data::small();
+        let mut keys: Vec<String> = g.parts[0].index.names();
+        // every word prefix of those names, and keys the index does not know
+        let prefixes: Vec<String> = keys
+            .iter()
+            .flat_map(|k| k.match_indices(' ').map(|(i, _)| k[..i].to_string()))
+            .collect();
+        keys.extend(prefixes);
+        keys.extend(["sea of cortez", "moscow", "moscow times", "xyz"].map(String::from));
+        assert!(keys
+            .iter()
+            .any(|k| g.work_out_name_facts(k) & NON_PLACE != 0));
+        for round in 0..2 {
+            for key in &keys {
+                assert_eq!(
+                    g.name_facts(key),
+                    g.work_out_name_facts(key),
+                    "{key} (round {round})"
+                );
+            }
+        }
+        // a second gazetteer with other tables on the same thread gets its own answers
+        let other = Gazetteer::from_tables(&Tables {
+            not_places: "name\tkind\n",
+            ..test_data::tables()
+        })
+        .unwrap();
+        assert!(!other.is_non_place("moscow times"));
+        assert!(g.is_non_place("moscow times"));
     }
 
     #[test]
