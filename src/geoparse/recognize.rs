@@ -111,61 +111,32 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
 
-/// What an ASCII byte is to [`words`]: part of a word (a capital, or another letter or digit), or not;
-/// bytes from 0x80 start characters that are decoded.
-const NOT_WORD: u8 = 0;
-const WORD: u8 = 1;
-const CAPITAL: u8 = 2 | WORD;
-const NON_ASCII: u8 = 4;
-static BYTE_CLASS: [u8; 256] = {
-    let mut classes = [NOT_WORD; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        classes[b] = if c >= 0x80 {
-            NON_ASCII
-        } else if c.is_ascii_uppercase() {
-            CAPITAL
-        } else if c.is_ascii_alphanumeric() {
-            WORD
-        } else {
-            NOT_WORD
-        };
-        b += 1;
-    }
-    classes
-};
-
 /// The words of a text: runs of letters, digits and combining marks.
 pub fn words(text: &str) -> Words {
     let bytes = text.as_bytes();
     let mut list: Vec<Word> = Vec::with_capacity(text.len() / 6);
     let mut name_starts = Vec::with_capacity(text.len() / 32);
     let mut folded = text.to_ascii_lowercase();
+    let mut bits = ByteBits::new(bytes);
     let mut i = 0;
-    while i < bytes.len() {
-        // Most text is ASCII: classify bytes by table and decode a character only outside ASCII.
-        match BYTE_CLASS[bytes[i] as usize] {
-            NOT_WORD => {
-                i += 1;
+    loop {
+        // Most text is ASCII: bytes are classed 64 at a time, and a character decoded only outside
+        // ASCII.
+        i = bits.next(i, |b| b.ascii_word | b.non_ascii);
+        if i == bytes.len() {
+            break;
+        }
+        if bytes[i] >= 0x80 {
+            let (len, word_char) = char_at(text, i);
+            if !word_char {
+                i += len;
                 continue;
             }
-            NON_ASCII => {
-                let (len, word_char) = char_at(text, i);
-                if !word_char {
-                    i += len;
-                    continue;
-                }
-            }
-            _ => {}
         }
         let start = i;
         let mut ascii = true;
         loop {
-            i += bytes[i..]
-                .iter()
-                .position(|&b| BYTE_CLASS[b as usize] & WORD == 0)
-                .unwrap_or(bytes.len() - i);
+            i = bits.next(i, |b| !b.ascii_word);
             match bytes.get(i) {
                 Some(&b) if b >= 0x80 => {
                     let (len, word_char) = char_at(text, i);
@@ -211,6 +182,119 @@ pub fn words(text: &str) -> Words {
         list,
         name_starts,
     }
+}
+
+/// A block of 64 bytes of a text as bits, byte `k` of the block at bit `k`: which bytes are ASCII
+/// letters or digits, and which are not ASCII. Finding where a word starts or ends is then a count of
+/// trailing zeros, where a test of every byte cost a branch the processor could not foretell.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Block {
+    ascii_word: u64,
+    non_ascii: u64,
+}
+
+/// A text read as [`Block`]s, the last one padded with bytes that are neither (so every bit past the
+/// end of the text is clear in both).
+struct ByteBits<'a> {
+    bytes: &'a [u8],
+    base: usize,
+    block: Block,
+}
+
+impl<'a> ByteBits<'a> {
+    fn new(bytes: &'a [u8]) -> ByteBits<'a> {
+        ByteBits {
+            bytes,
+            base: usize::MAX,
+            block: Block {
+                ascii_word: 0,
+                non_ascii: 0,
+            },
+        }
+    }
+
+    /// The first byte from `i` whose bit is set in `pick` of its block, or the text's length.
+    fn next(&mut self, mut i: usize, pick: impl Fn(&Block) -> u64) -> usize {
+        let len = self.bytes.len();
+        while i < len {
+            let base = i & !63;
+            if base != self.base {
+                self.base = base;
+                self.block = match self.bytes.get(base..base + 64) {
+                    Some(full) => classify(full.try_into().unwrap()),
+                    None => {
+                        let mut padded = [0u8; 64];
+                        padded[..len - base].copy_from_slice(&self.bytes[base..]);
+                        classify(&padded)
+                    }
+                };
+            }
+            let found = pick(&self.block) & (!0u64 << (i - base));
+            if found != 0 {
+                return (base + found.trailing_zeros() as usize).min(len);
+            }
+            i = base + 64;
+        }
+        len
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn classify(block: &[u8; 64]) -> Block {
+    // SAFETY: built only for targets with SSE2 (every x86_64 one), so the CPU running it has SSE2
+    unsafe { classify_sse2(block) }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn classify(block: &[u8; 64]) -> Block {
+    classify_bytewise(block)
+}
+
+/// [`classify`] sixteen bytes to an instruction.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn classify_sse2(block: &[u8; 64]) -> Block {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_sub_epi8,
+    };
+    // a byte is from `lo` to `lo + span` when, less `lo` (wrapping), it is at most `span`
+    let within = |v: __m128i, lo: u8, span: u8| {
+        let off = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
+        _mm_cmpeq_epi8(_mm_min_epu8(off, _mm_set1_epi8(span as i8)), off)
+    };
+    let mut bits = Block {
+        ascii_word: 0,
+        non_ascii: 0,
+    };
+    for k in 0..4 {
+        // SAFETY: the sixteen bytes from 16k lie within the 64 of `block`
+        let v = unsafe { _mm_loadu_si128(block.as_ptr().add(16 * k).cast()) };
+        let mask = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
+        // setting the 0x20 bit lowers the letters and makes no other byte a lower-case letter
+        let letter = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 25);
+        let digit = within(v, b'0', 9);
+        bits.ascii_word |= mask(_mm_or_si128(letter, digit));
+        bits.non_ascii |= mask(v);
+    }
+    bits
+}
+
+/// [`classify`] a byte at a time.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn classify_bytewise(block: &[u8; 64]) -> Block {
+    let mut bits = Block {
+        ascii_word: 0,
+        non_ascii: 0,
+    };
+    for (k, &b) in block.iter().enumerate() {
+        if b >= 0x80 {
+            bits.non_ascii |= 1 << k;
+        } else if b.is_ascii_alphanumeric() {
+            bits.ascii_word |= 1 << k;
+        }
+    }
+    bits
 }
 
 /// The byte length of the character at `i` and whether it belongs to a word.
@@ -1225,6 +1309,16 @@ mod tests {
             let found: Vec<(usize, usize)> =
                 words(&text).iter().map(|w| (w.start, w.end)).collect();
             assert_eq!(found, expected, "in {text:?}");
+        }
+    }
+
+    /// The block classes the build uses (SSE2 on x86_64) are the ones a byte-by-byte reading gives, for
+    /// every byte value at every place in a block.
+    #[test]
+    fn blocks_are_classed_as_byte_by_byte() {
+        for shift in 0..=255u8 {
+            let block: [u8; 64] = std::array::from_fn(|k| shift.wrapping_add(k as u8 * 4));
+            assert_eq!(classify(&block), classify_bytewise(&block), "{block:?}");
         }
     }
 
