@@ -46,11 +46,18 @@ pub enum NameKey {
     Name,
 }
 
-// The bits of [`Gazetteer::name_facts`].
+// The bits of [`Gazetteer::work_out_name_facts`].
 const UNKNOWN: u32 = 0;
 const PREFIX: u32 = 1;
 const NAME: u32 = 2;
 const NON_PLACE: u32 = 4;
+
+/// What a run of folded words is to the gazetteer: see [`Gazetteer::name_facts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameFacts {
+    pub key: NameKey,
+    pub non_place: bool,
+}
 
 /// One gazetteer entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -479,25 +486,25 @@ impl Gazetteer {
 
     /// What a run of folded words is to the gazetteer: see [`NameKey`].
     pub fn name_key(&self, folded: &str) -> NameKey {
-        match self.name_facts(folded) & 0b11 {
-            NAME => NameKey::Name,
-            PREFIX => NameKey::Prefix,
-            _ => NameKey::Unknown,
+        self.name_facts(folded).key
+    }
+
+    /// What a run of folded words is to the gazetteer, and whether it names an outlet, ship,
+    /// organisation or event ("moscow times"). Scanners ask this of most capitalised words, and ask
+    /// again in the next document, so the answer is remembered.
+    pub fn name_facts(&self, folded: &str) -> NameFacts {
+        let bits = memo::remembered(self.memo_owner, folded, || self.work_out_name_facts(folded));
+        NameFacts {
+            key: match bits & 0b11 {
+                NAME => NameKey::Name,
+                PREFIX => NameKey::Prefix,
+                _ => NameKey::Unknown,
+            },
+            non_place: bits & NON_PLACE != 0,
         }
     }
 
-    /// True for the folded name of an outlet, ship, organisation or event ("moscow times").
-    pub fn is_non_place(&self, folded: &str) -> bool {
-        self.name_facts(folded) & NON_PLACE != 0
-    }
-
-    /// The [`NameKey`] and non-place bit of a folded name, as bits: scanners ask both of most
-    /// capitalised words, and ask again in the next document, so the answer is remembered.
-    fn name_facts(&self, folded: &str) -> u32 {
-        memo::remembered(self.memo_owner, folded, || self.work_out_name_facts(folded))
-    }
-
-    /// [`Gazetteer::name_facts`] asked of the index, in one look-up per part.
+    /// [`Gazetteer::name_facts`] asked of the index, in one look-up per part, as bits.
     fn work_out_name_facts(&self, folded: &str) -> u32 {
         let mut facts = UNKNOWN;
         for part in &self.parts {
@@ -803,9 +810,14 @@ mod tests {
             .any(|k| g.work_out_name_facts(k) & NON_PLACE != 0));
         for round in 0..2 {
             for key in &keys {
+                let facts = g.name_facts(key);
+                let bits = g.work_out_name_facts(key);
                 assert_eq!(
-                    g.name_facts(key),
-                    g.work_out_name_facts(key),
+                    (facts.key, facts.non_place),
+                    (
+                        [NameKey::Unknown, NameKey::Prefix, NameKey::Name][bits as usize & 0b11],
+                        bits & NON_PLACE != 0
+                    ),
                     "{key} (round {round})"
                 );
             }
@@ -816,8 +828,8 @@ mod tests {
             ..test_data::tables()
         })
         .unwrap();
-        assert!(!other.is_non_place("moscow times"));
-        assert!(g.is_non_place("moscow times"));
+        assert!(!other.name_facts("moscow times").non_place);
+        assert!(g.name_facts("moscow times").non_place);
     }
 
     #[test]

@@ -1085,14 +1085,13 @@ fn longest_name_at(
         if j > i && !adjacent(text, &words[j - 1], &words[j]) {
             break;
         }
-        let key = &*words.folded_run(i, j);
-        let known = gazetteer.name_key(key);
-        if known == NameKey::Unknown {
+        let facts = gazetteer.name_facts(&words.folded_run(i, j));
+        if facts.key == NameKey::Unknown {
             break;
         }
-        if gazetteer.is_non_place(key) {
+        if facts.non_place {
             blocked = Some(j);
-        } else if known == NameKey::Name {
+        } else if facts.key == NameKey::Name {
             best = Some(j);
         }
     }
