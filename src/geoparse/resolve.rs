@@ -7,6 +7,7 @@
 //! never its own evidence: "Georgia" does not make Georgia the country more likely. A name keeps one
 //! sense for the whole document, as a reader would assume.
 
+use std::cmp::Ordering;
 use std::ops::Range;
 
 use crate::gazetteer::{Candidate, Entry, EntryId, Gazetteer};
@@ -198,19 +199,15 @@ pub fn resolve_names(
     let mut in_name_order: Vec<usize> = (0..occurrences.len()).collect();
     in_name_order.sort_by(|&a, &b| occurrences[a].folded.cmp(occurrences[b].folded));
     let mut name_of = vec![0; occurrences.len()];
-    let names: Vec<Vec<&Occurrence>> = in_name_order
-        .chunk_by(|&a, &b| occurrences[a].folded == occurrences[b].folded)
-        .enumerate()
-        .map(|(k, same_name)| {
-            same_name
-                .iter()
-                .map(|&i| {
-                    name_of[i] = k;
-                    &occurrences[i]
-                })
-                .collect()
-        })
-        .collect();
+    let grouped: Vec<&Occurrence> = in_name_order.iter().map(|&i| &occurrences[i]).collect();
+    let names: Vec<&[&Occurrence]> = grouped.chunk_by(|a, b| a.folded == b.folded).collect();
+    let mut at = 0;
+    for (k, same_name) in names.iter().enumerate() {
+        for &i in &in_name_order[at..at + same_name.len()] {
+            name_of[i] = k;
+        }
+        at += same_name.len();
+    }
     // looked up once, for both the areas the names give and the candidates
     let senses: Vec<Vec<Candidate>> = names
         .iter()
@@ -295,7 +292,7 @@ pub fn resolve_names(
 }
 
 /// Better candidates first: by score, then by id so that the order never depends on the gazetteer's.
-fn ranking(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+fn ranking(a: &Ranked, b: &Ranked) -> Ordering {
     b.score
         .total_cmp(&a.score)
         .then_with(|| a.place.id.cmp(&b.place.id))
@@ -601,6 +598,108 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
         assert_eq!(
             resolve_doc(&g, &[("moscow", Some("idaho"))]),
             ["gn:5601538"]
+        );
+    }
+
+    /// Keeping the first source and whether another was seen answers as the whole set of sources would.
+    #[test]
+    fn sources_answer_as_the_full_set_would() {
+        let pool = ["", "georgia", "georgian", "tbilisi"];
+        for a in pool {
+            for b in pool {
+                for c in pool {
+                    let mut sources = Sources::new(a);
+                    sources.add(b);
+                    sources.add(c);
+                    let set: std::collections::BTreeSet<&str> = [a, b, c].into();
+                    for name in pool {
+                        assert_eq!(
+                            sources.other_than(name),
+                            set.iter().any(|s| *s != name),
+                            "{a} {b} {c} / {name}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rounds take each name's best without sorting: it must be what the full ranking puts first,
+    /// ties in score going to the smaller id, and equal candidates to the first.
+    #[test]
+    fn best_is_what_a_full_ranking_puts_first() {
+        let g = namesakes();
+        let places: Vec<&Entry> = (0..g.len() as u32).map(|i| g.entry(i)).collect();
+        let scores = [0.5, 0.7, 0.5, 0.7, 0.1, 0.7, 0.5];
+        for rotation in 0..places.len() {
+            let ranked: Vec<Ranked> = (0..places.len())
+                .map(|i| {
+                    let k = (i + rotation) % places.len();
+                    Ranked {
+                        entry: k as EntryId,
+                        place: places[k],
+                        score: scores[k % scores.len()],
+                    }
+                })
+                .collect();
+            let mut sorted = ranked.clone();
+            sorted.sort_by(ranking);
+            assert_eq!(super::best(&ranked).unwrap().entry, sorted[0].entry);
+            assert_eq!(sorted[0].score, 0.7);
+        }
+        assert!(super::best(&[]).is_none());
+    }
+
+    /// Without a qualifier, what the words around a name say for a candidate depends on its kind
+    /// alone, so one answer per kind serves all its candidates.
+    #[test]
+    fn unqualified_cues_depend_on_the_kind_alone() {
+        let g = namesakes();
+        let occurrences = [
+            Occurrence {
+                folded: "georgia",
+                before: [Some("city"), Some("of")],
+                after: None,
+                qualifier: None,
+                dateline: true,
+            },
+            Occurrence {
+                folded: "georgia",
+                before: [None, None],
+                after: Some("state"),
+                qualifier: None,
+                dateline: false,
+            },
+        ];
+        let occs: Vec<&Occurrence> = occurrences.iter().collect();
+        let mut qualifiers = QualifierAreas::default();
+        let mut by_kind: Vec<(PlaceKind, f64)> = Vec::new();
+        for i in 0..g.len() as u32 {
+            let place = g.entry(i);
+            let cue = cue(&g, place, &occs, &mut qualifiers);
+            match by_kind.iter().find(|(kind, _)| *kind == place.kind) {
+                Some((_, seen)) => assert_eq!(*seen, cue, "{}", place.id),
+                None => by_kind.push((place.kind, cue)),
+            }
+        }
+        let of = |kind| by_kind.iter().find(|(k, _)| *k == kind).unwrap().1;
+        assert_eq!(of(PlaceKind::City), 0.5);
+        assert_eq!(of(PlaceKind::Admin1), 0.5);
+        assert_eq!(of(PlaceKind::Country), 0.0);
+    }
+
+    #[test]
+    fn every_occurrence_of_a_name_gets_its_ranking() {
+        let g = namesakes();
+        let names = [
+            ("moscow", None),
+            ("edmonton", None),
+            ("moscow", Some("idaho")),
+            ("enfield", None),
+        ];
+        assert_eq!(
+            resolve_doc(&g, &names),
+            ["gn:5601538", "gn:2650209", "gn:5601538", "gn:2649997"]
         );
     }
 
