@@ -90,7 +90,11 @@ fn geoparsing(c: &mut Criterion) {
     let mut group = c.benchmark_group("ranking");
     group.throughput(Throughput::Elements(occurrences.len() as u64));
     group.bench_function("candidate ranking", |b| {
-        b.iter(|| resolve_names(&gazetteer, black_box(&occurrences), &DocContext::default()).len())
+        b.iter(|| {
+            resolve_names(&gazetteer, black_box(&occurrences), DocContext::default())
+                .of(0)
+                .len()
+        })
     });
     group.finish();
 }

@@ -129,38 +129,11 @@ fn analyse(gazetteer: &Gazetteer, prepared: &PreparedText) -> Analysis {
             }),
         }
     }
-    // once per name: a name said again says nothing new about the document's areas
-    let mut seen = rustc_hash::FxHashSet::default();
-    for t in &toponyms {
-        if seen.insert(t.folded.as_str()) {
-            add_named_area(gazetteer, &mut context, &t.folded);
-        }
-    }
     Analysis {
         words,
         toponyms,
         demonyms,
         context,
-    }
-}
-
-/// Countries and divisions named outright are context: a state or province brings its country, and
-/// its towns are likelier than namesakes elsewhere. So is the country of a place whose name has no
-/// other sense ("Strathroy" is only in Ontario).
-fn add_named_area(gazetteer: &Gazetteer, context: &mut DocContext, folded: &str) {
-    let senses = gazetteer.lookup_folded(folded);
-    let Some(&top) = senses.first() else {
-        return;
-    };
-    let e = gazetteer.entry(top);
-    match (e.kind, &e.country, &e.admin1) {
-        (PlaceKind::Country, Some(country), _) => context.add_country(country, folded),
-        (PlaceKind::Admin1, Some(country), Some(admin1)) => {
-            context.add_country(country, folded);
-            context.add_division(country, admin1, folded);
-        }
-        (_, Some(country), _) if senses.len() == 1 => context.add_country(country, folded),
-        _ => {}
     }
 }
 
@@ -246,9 +219,10 @@ pub fn resolve_spans(
             (gazetteer::fold(&text[bs..be.max(bs)]), first, last)
         })
         .collect();
-    // The given spans name the document's areas too, also where recognition missed them ("Team Alberta").
-    for (folded, _, _) in &located {
-        add_named_area(gazetteer, &mut analysis.context, folded);
+    // The names recognition found name the document's areas too, beside the given spans (which
+    // resolution adds, also where recognition missed them: "Team Alberta").
+    for t in &analysis.toponyms {
+        analysis.context.add_named_area(gazetteer, &t.folded);
     }
     let qualifiers: Vec<Option<String>> = located
         .iter()
@@ -261,20 +235,18 @@ pub fn resolve_spans(
             occurrence(text, &analysis.words, q, folded, (*first, *last))
         })
         .collect();
-    let resolved = resolve::resolve_names(gazetteer, &occurrences, &analysis.context);
+    let resolved = resolve::resolve_names(gazetteer, &occurrences, analysis.context);
     located
         .iter()
-        .map(|(folded, _, _)| {
+        .enumerate()
+        .map(|(i, (folded, _, _))| {
             // a demonym tagged as a toponym ("Turkish") means its country, not a town of that name
             match gazetteer
                 .demonym(folded)
                 .and_then(|cc| gazetteer.country(cc))
             {
                 Some(country) => Some(country),
-                None => resolved
-                    .get(folded)
-                    .and_then(|r| r.first())
-                    .map(|s| s.entry),
+                None => resolved.of(i).first().map(|s| s.entry),
             }
         })
         .collect()
@@ -307,18 +279,18 @@ pub fn geoparse_with(
         .zip(&qualifiers)
         .map(|(t, q)| occurrence(text, &words, q, &t.folded, (t.first, t.last)))
         .collect();
-    let resolved = resolve::resolve_names(gazetteer, &occurrences, &context);
+    let resolved = resolve::resolve_names(gazetteer, &occurrences, context);
 
     let mut mentions = Vec::with_capacity(toponyms.len());
     let mut sentence = None;
-    for FoundToponym {
-        span,
-        folded,
-        first,
-        last,
-    } in &toponyms
+    for (
+        i,
+        FoundToponym {
+            span, first, last, ..
+        },
+    ) in toponyms.iter().enumerate()
     {
-        let scored = &resolved[folded];
+        let scored = resolved.of(i);
         let confidence = resolve::confidence(scored);
         let Some(best) = scored.first() else { continue };
         let best_entry = gazetteer.entry(best.entry);
