@@ -51,6 +51,10 @@ const CHUNK: usize = 512;
 /// ...or as many as hold this much text, so that long documents do not make a chunk large.
 const CHUNK_BYTES: usize = 8 << 20;
 
+/// Event frames read before the sea-lane network is built ahead of the tracks
+/// ([`tracks::route::prepare`]): a track needs two; a run with fewer draws none and is spared it.
+const TRACK_FRAMES: usize = 2;
+
 /// What the reduce phase may still change of a document: its date, and so its times.
 #[derive(Debug, Clone)]
 struct DocState {
@@ -134,6 +138,7 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
     let place_strings = PlaceStrings::default();
     let mut results = MapResults::default();
     let mut chunk = next_chunk(&mut documents);
+    let mut frames = 0;
     while !chunk.is_empty() {
         // the next chunk is read while this one is mapped: ingest (reading, JSON parsing) would
         // otherwise run on one core while the others wait for it
@@ -146,6 +151,15 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
             },
             || next_chunk(&mut documents),
         );
+        if frames < TRACK_FRAMES {
+            frames += mapped.iter().map(|m| m.reading.frames.len()).sum::<usize>();
+            if frames >= TRACK_FRAMES {
+                // tracks will likely be drawn: the sea-lane network they route over is built now, by
+                // a core that would otherwise wait for this chunk's last documents or sit idle in
+                // the reduce phase, which would wait for it on one core
+                rayon::spawn(tracks::route::prepare);
+            }
+        }
         for m in mapped {
             results.add(m);
         }

@@ -81,7 +81,7 @@ fn write_records(story: &Story, out: &mut impl Write) -> io::Result<()> {
         out,
         "mentions",
         story.mentions.len(),
-        Numbers::default,
+        || Numbers::new(&shared.thousandths),
         |numbers, buf, range| {
             let mut mentions = MentionWriter::new(&shared, shared.first_candidate(range.start));
             for (m, &sentence) in story.mentions[range.clone()]
@@ -316,8 +316,8 @@ impl<'a> MentionWriter<'a> {
 
     fn write(
         &mut self,
-        out: &mut impl Write,
-        numbers: &mut Numbers,
+        out: &mut Vec<u8>,
+        numbers: &mut Numbers<'_>,
         m: &'a Mention,
         sentence: usize,
     ) -> io::Result<()> {
@@ -346,10 +346,18 @@ impl<'a> MentionWriter<'a> {
             Some(place) => string(out, place)?,
             None => out.write_all(b"null")?,
         }
-        out.write_all(b",\"lat\":")?;
-        numbers.write_optional(out, m.lat)?;
-        out.write_all(b",\"lon\":")?;
-        numbers.write_optional(out, m.lon)?;
+        match candidates.first().map(|c| c.row) {
+            // most often the first candidate's place's point, written out once for the row
+            Some(row) if self.shared.is_point_of(row, m.lat, m.lon) => {
+                out.write_all(&self.shared.points[row])?
+            }
+            _ => {
+                out.write_all(b",\"lat\":")?;
+                numbers.write_optional(out, m.lat)?;
+                out.write_all(b",\"lon\":")?;
+                numbers.write_optional(out, m.lon)?;
+            }
+        }
         out.write_all(b",\"confidence\":")?;
         numbers.write(out, m.confidence)?;
         if let Some(role) = &m.role {
@@ -418,24 +426,78 @@ fn number(out: &mut impl Write, x: f64) -> io::Result<()> {
 
 /// Numbers written as [`number`] writes them, each distinct value formatted once: scores and
 /// confidences are rounded to thousandths and a mention's point is its place's, so a few thousand
-/// values recur over hundreds of thousands of records.
-#[derive(Default)]
-struct Numbers(FxHashMap<u64, Box<[u8]>>);
+/// values recur over hundreds of thousands of records. A thousandth is found in [`Thousandths`] by its
+/// numerator, without hashing; other values by their bits.
+struct Numbers<'a> {
+    thousandths: &'a Thousandths,
+    other: FxHashMap<u64, Box<[u8]>>,
+}
 
-impl Numbers {
-    fn write(&mut self, out: &mut impl Write, x: f64) -> io::Result<()> {
-        let text = self.0.entry(x.to_bits()).or_insert_with(|| {
+/// Per numerator `k` below [`THOUSANDTHS`], the text of `k / 1000` as [`number`] writes it, padded
+/// to eight bytes, its length in the last.
+struct Thousandths(Vec<[u8; 8]>);
+
+/// Thousandths kept by numerator: scores run a little above 1.
+const THOUSANDTHS: usize = 4096;
+
+impl Thousandths {
+    fn new() -> Thousandths {
+        Thousandths(
+            (0..THOUSANDTHS)
+                .map(|k| {
+                    let mut text = Vec::with_capacity(8);
+                    number(&mut text, k as f64 / 1000.0).expect("writing to memory cannot fail");
+                    // "k.ddd" at most, k below 10
+                    let mut slot = [0; 8];
+                    slot[..text.len()].copy_from_slice(&text);
+                    slot[7] = text.len() as u8;
+                    slot
+                })
+                .collect(),
+        )
+    }
+
+    /// The text of `x` if it is a thousandth kept, to the bit.
+    fn of(&self, x: f64) -> Option<&[u8; 8]> {
+        // the nearest numerator (a cast saturates: negative and NaN give 0, which -0.0 and NaN then
+        // fail by their bits)
+        let k = (x * 1000.0 + 0.5) as usize;
+        (k < THOUSANDTHS && (k as f64 / 1000.0).to_bits() == x.to_bits()).then(|| &self.0[k])
+    }
+}
+
+impl<'a> Numbers<'a> {
+    fn new(thousandths: &'a Thousandths) -> Numbers<'a> {
+        Numbers {
+            thousandths,
+            other: FxHashMap::default(),
+        }
+    }
+
+    fn write(&mut self, out: &mut Vec<u8>, x: f64) -> io::Result<()> {
+        if let Some(slot) = self.thousandths.of(x) {
+            // all eight bytes copied at once, the padding then cut off
+            let end = out.len() + usize::from(slot[7]);
+            out.extend_from_slice(slot);
+            out.truncate(end);
+            return Ok(());
+        }
+        let text = self.other.entry(x.to_bits()).or_insert_with(|| {
             let mut text = Vec::new();
             number(&mut text, x).expect("writing to memory cannot fail");
             text.into_boxed_slice()
         });
-        out.write_all(text)
+        out.extend_from_slice(text);
+        Ok(())
     }
 
-    fn write_optional(&mut self, out: &mut impl Write, x: Option<f64>) -> io::Result<()> {
+    fn write_optional(&mut self, out: &mut Vec<u8>, x: Option<f64>) -> io::Result<()> {
         match x {
             Some(x) => self.write(out, x),
-            None => out.write_all(b"null"),
+            None => {
+                out.extend_from_slice(b"null");
+                Ok(())
+            }
         }
     }
 }
@@ -443,44 +505,63 @@ impl Numbers {
 /// A JSON string, escaped as serde_json escapes: quote, backslash and control characters, nothing else.
 fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
-    let needs_escape = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
-    let plain = if bytes.len() < 32 {
-        !bytes.iter().any(|&b| needs_escape(b))
-    } else {
-        // without an early exit, the check runs over many bytes at a time
-        !bytes.iter().fold(false, |any, &b| any | needs_escape(b))
-    };
     out.write_all(b"\"")?;
-    if plain {
-        out.write_all(bytes)?;
-    } else {
-        let mut run = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let escaped: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                0..0x20 => &[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 0xf)],
-                ],
-                _ => continue,
-            };
-            out.write_all(&bytes[run..i])?;
-            out.write_all(escaped)?;
-            run = i + 1;
-        }
-        out.write_all(&bytes[run..])?;
+    let mut run = 0;
+    // most strings have nothing to escape, and the rest only a few bytes: runs are found eight
+    // bytes at a time
+    while let Some(i) = next_to_escape(bytes, run) {
+        let b = bytes[i];
+        let escaped: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            _ => &[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ],
+        };
+        out.write_all(&bytes[run..i])?;
+        out.write_all(escaped)?;
+        run = i + 1;
     }
+    out.write_all(&bytes[run..])?;
     out.write_all(b"\"")
+}
+
+/// Where the first byte from `from` on that JSON escapes is: a quote, a backslash or a control
+/// character.
+fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let mut at = from;
+    // eight bytes at a time: a byte below 0x20, or equal to a quote or a backslash (zero once xored
+    // with it), borrows into its high bit when subtracted from; bytes with the high bit set are
+    // none of these. A borrow can mark bytes above a found one too, never below, so the lowest
+    // byte marked is the first to escape.
+    while at + 8 <= bytes.len() {
+        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+        let marked = (word.wrapping_sub(ONES * 0x20)
+            | (word ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES)
+            | (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES))
+            & !word
+            & HIGH;
+        if marked != 0 {
+            return Some(at + marked.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| (b < 0x20) | (b == b'"') | (b == b'\\'))
+        .map(|i| at + i)
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -494,6 +575,9 @@ struct Shared<'a> {
     places: Vec<&'a Candidate>,
     /// Per row of `places`, its id as JSON text.
     ids: Vec<Vec<u8>>,
+    /// Per row of `places`, `,"lat":...,"lon":...` with its point, as a mention at it has them.
+    points: Vec<Vec<u8>>,
+    thousandths: Thousandths,
     /// Every candidate of every mention in turn.
     candidates: Vec<CandidateRef>,
     /// Where in `candidates` the candidates of every [`BLOCK`]th mention start, so that blocks of
@@ -515,6 +599,8 @@ impl<'a> Shared<'a> {
             sentence_of: Vec::with_capacity(mentions.len()),
             places: Vec::new(),
             ids: Vec::new(),
+            points: Vec::new(),
+            thousandths: Thousandths::new(),
             candidates: Vec::new(),
             block_candidates: Vec::with_capacity(mentions.len().div_ceil(BLOCK)),
         };
@@ -552,6 +638,11 @@ impl<'a> Shared<'a> {
                         let mut id = Vec::new();
                         string(&mut id, &c.place).expect("writing to memory cannot fail");
                         shared.ids.push(id);
+                        let mut point = b",\"lat\":".to_vec();
+                        number(&mut point, c.lat).expect("writing to memory cannot fail");
+                        point.extend_from_slice(b",\"lon\":");
+                        number(&mut point, c.lon).expect("writing to memory cannot fail");
+                        shared.points.push(point);
                         shared.places.push(c);
                         shared.places.len() - 1
                     })
@@ -571,6 +662,13 @@ impl Shared<'_> {
     fn first_candidate(&self, i: usize) -> usize {
         debug_assert_eq!(i % BLOCK, 0);
         self.block_candidates[i / BLOCK]
+    }
+
+    /// Whether a point is that of row `row`'s place, to the bit, so `points` writes it.
+    fn is_point_of(&self, row: usize, lat: Option<f64>, lon: Option<f64>) -> bool {
+        let place = self.places[row];
+        lat.is_some_and(|lat| lat.to_bits() == place.lat.to_bits())
+            && lon.is_some_and(|lon| lon.to_bits() == place.lon.to_bits())
     }
 }
 
@@ -1119,6 +1217,10 @@ mod tests {
             "\"quoted\" and back\\slash",
             &every_control,
             "\u{7f} DEL, é, 北京, \u{2028} and / stay as they are",
+            // escapes on both sides of the sixteen-byte steps, and a long plain run
+            "0123456789abcde\"0123456789abcdef\\\n0123456789abcdef0123456789abcdef\u{1}",
+            &"He said \"we sail\" and left. ".repeat(9),
+            &"long and plain ".repeat(40),
         ] {
             let mut ours = Vec::new();
             string(&mut ours, text).unwrap();
@@ -1127,6 +1229,94 @@ mod tests {
                 serde_json::to_string(text).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn numbers_are_written_as_serde_json_writes_them_found_by_numerator_or_by_bits() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            0.5,
+            0.001,
+            0.73,
+            1.23,
+            4.095,
+            4.096,
+            9.999,
+            -0.25,
+            36.06488,
+            120.38042,
+            1e-7,
+            1e21,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+        ];
+        // every thousandth the table keeps and past it, and values a hair away from them
+        for k in 0..4200 {
+            let x = k as f64 / 1000.0;
+            values.extend([x, f64::from_bits(x.to_bits() + 1), x + 0.0004]);
+        }
+        let thousandths = Thousandths::new();
+        let mut numbers = Numbers::new(&thousandths);
+        // twice: made the first time, taken from the tables the second
+        for _ in 0..2 {
+            for &x in &values {
+                let mut ours = Vec::new();
+                numbers.write(&mut ours, x).unwrap();
+                let serde = serde_json::to_string(&x).unwrap();
+                assert_eq!(String::from_utf8(ours).unwrap(), serde, "{x:?}");
+            }
+        }
+        // the table answers for thousandths only, to the bit
+        assert!(thousandths.of(0.73).is_some() && thousandths.of(4.095).is_some());
+        for x in [
+            -0.0,
+            4.096,
+            0.7305,
+            f64::from_bits(0.5f64.to_bits() + 1),
+            f64::NAN,
+        ] {
+            assert!(thousandths.of(x).is_none(), "{x:?}");
+        }
+        let mut none = Vec::new();
+        numbers.write_optional(&mut none, None).unwrap();
+        assert_eq!(none, b"null");
+    }
+
+    #[test]
+    fn a_mention_away_from_its_first_candidate_has_its_own_point() {
+        let mut story = story();
+        story.mentions[0].lat = Some(-0.0);
+        story.mentions[1].lon = Some(139.0);
+        story.mentions[2].lat = None;
+        story.mentions[2].lon = None;
+        let (text, json) = written(&story);
+        let point = |i: usize| {
+            (
+                json["mentions"][i]["lat"].clone(),
+                json["mentions"][i]["lon"].clone(),
+            )
+        };
+        assert_eq!(
+            point(0),
+            (serde_json::json!(-0.0), serde_json::json!(120.38))
+        );
+        assert_eq!(
+            point(1),
+            (serde_json::json!(36.06), serde_json::json!(139.0))
+        );
+        assert_eq!(point(2), (serde_json::Value::Null, serde_json::Value::Null));
+        assert_eq!(
+            point(3),
+            (serde_json::json!(36.06), serde_json::json!(120.38))
+        );
+        assert!(text.contains("\"lat\":-0.0,\"lon\":120.38,"), "{text}");
+        let back = read_story(&text, "story.json").unwrap();
+        assert_eq!(back, story);
+        assert!(back.mentions[0].lat.unwrap().is_sign_negative());
     }
 
     #[test]
