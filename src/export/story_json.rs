@@ -328,7 +328,7 @@ impl<'a> MentionWriter<'a> {
         }
         let candidates = &self.shared.candidates[self.next_candidate..][..m.candidates.len()];
         self.next_candidate += m.candidates.len();
-        let id = |i: usize| &self.shared.ids[candidates[i].row][..];
+        let id = |i: usize| &self.shared.ids[candidates[i]][..];
         out.write_all(b"{\"doc\":")?;
         out.write_all(&self.doc.1)?;
         out.write_all(b",\"start\":")?;
@@ -346,7 +346,7 @@ impl<'a> MentionWriter<'a> {
             Some(place) => string(out, place)?,
             None => out.write_all(b"null")?,
         }
-        match candidates.first().map(|c| c.row) {
+        match candidates.first().copied() {
             // most often the first candidate's place's point, written out once for the row
             Some(row) if self.shared.is_point_of(row, m.lat, m.lon) => {
                 out.write_all(&self.shared.points[row])?
@@ -374,7 +374,8 @@ impl<'a> MentionWriter<'a> {
                 b",{\"place\":"
             })?;
             out.write_all(id(i))?;
-            if candidates[i].whole {
+            // written whole when its details differ from its place's row
+            if !same_place(self.shared.places[candidates[i]], c) {
                 place_details(out, c)?;
             }
             out.write_all(b",\"score\":")?;
@@ -578,31 +579,31 @@ struct Shared<'a> {
     /// Per row of `places`, `,"lat":...,"lon":...` with its point, as a mention at it has them.
     points: Vec<Vec<u8>>,
     thousandths: Thousandths,
-    /// Every candidate of every mention in turn.
-    candidates: Vec<CandidateRef>,
+    /// Every candidate of every mention in turn, as its place's row in `places`.
+    candidates: Vec<usize>,
     /// Where in `candidates` the candidates of every [`BLOCK`]th mention start, so that blocks of
     /// mentions are written apart.
     block_candidates: Vec<usize>,
 }
 
-/// A candidate as written: its place's row, and whether it is written whole, its details differing
-/// from the row's.
-struct CandidateRef {
-    row: usize,
-    whole: bool,
+/// [`Shared`] for a run of whole documents' mentions, found apart from the other runs' (side by
+/// side on the cores), its indexes its own.
+#[derive(Default)]
+struct SharedPart<'a> {
+    sentences: Vec<&'a str>,
+    sentence_of: Vec<usize>,
+    places: Vec<&'a Candidate>,
+    candidates: Vec<usize>,
+    /// Per mention of the run at a multiple of [`BLOCK`], where its candidates start in `candidates`.
+    block_candidates: Vec<usize>,
 }
 
-impl<'a> Shared<'a> {
-    fn of(mentions: &'a [Mention]) -> Shared<'a> {
-        let mut shared = Shared {
-            sentences: Vec::new(),
+impl<'a> SharedPart<'a> {
+    /// The part of `mentions`, whose first is the `first`th of the story.
+    fn of(mentions: &'a [Mention], first: usize) -> SharedPart<'a> {
+        let mut part = SharedPart {
             sentence_of: Vec::with_capacity(mentions.len()),
-            places: Vec::new(),
-            ids: Vec::new(),
-            points: Vec::new(),
-            thousandths: Thousandths::new(),
-            candidates: Vec::new(),
-            block_candidates: Vec::with_capacity(mentions.len().div_ceil(BLOCK)),
+            ..SharedPart::default()
         };
         let mut place_index: FxHashMap<&str, usize> = FxHashMap::default();
         // the same rows by the address of the id's text: a place's candidates mostly share one copy,
@@ -613,9 +614,9 @@ impl<'a> Shared<'a> {
         let mut in_doc: FxHashMap<&str, usize> = FxHashMap::default();
         let mut doc = None;
         let mut last: Option<(&Arc<str>, usize)> = None;
-        for (i, m) in mentions.iter().enumerate() {
+        for (i, m) in (first..).zip(mentions) {
             if i % BLOCK == 0 {
-                shared.block_candidates.push(shared.candidates.len());
+                part.block_candidates.push(part.candidates.len());
             }
             if doc != Some(m.doc.as_str()) {
                 doc = Some(m.doc.as_str());
@@ -625,15 +626,69 @@ impl<'a> Shared<'a> {
             let index = match last {
                 Some((sentence, index)) if Arc::ptr_eq(sentence, &m.sentence) => index,
                 _ => *in_doc.entry(&m.sentence).or_insert_with(|| {
-                    shared.sentences.push(&m.sentence);
-                    shared.sentences.len() - 1
+                    part.sentences.push(&m.sentence);
+                    part.sentences.len() - 1
                 }),
             };
             last = Some((&m.sentence, index));
-            shared.sentence_of.push(index);
+            part.sentence_of.push(index);
             for c in &m.candidates {
                 let address = Arc::as_ptr(&c.place).cast::<u8>();
                 let row = *row_by_address.entry(address).or_insert_with(|| {
+                    *place_index.entry(&c.place).or_insert_with(|| {
+                        part.places.push(c);
+                        part.places.len() - 1
+                    })
+                });
+                part.candidates.push(row);
+            }
+        }
+        part
+    }
+}
+
+impl<'a> Shared<'a> {
+    fn of(mentions: &'a [Mention]) -> Shared<'a> {
+        // runs of about a block of mentions, cut where a document ends, since sentences are told
+        // apart within a document
+        let mut cuts = vec![0];
+        let mut at = BLOCK;
+        while at < mentions.len() {
+            while at < mentions.len() && mentions[at].doc == mentions[at - 1].doc {
+                at += 1;
+            }
+            cuts.push(at);
+            at += BLOCK;
+        }
+        if *cuts.last().expect("a first cut") < mentions.len() {
+            cuts.push(mentions.len());
+        }
+        let parts: Vec<SharedPart> = cuts
+            .par_windows(2)
+            .map(|run| SharedPart::of(&mentions[run[0]..run[1]], run[0]))
+            .collect();
+        // joined in order: the rows of `places` in the order of first mention over the whole story
+        let mut shared = Shared {
+            sentences: Vec::with_capacity(parts.iter().map(|p| p.sentences.len()).sum()),
+            sentence_of: Vec::with_capacity(mentions.len()),
+            places: Vec::new(),
+            ids: Vec::new(),
+            points: Vec::new(),
+            thousandths: Thousandths::new(),
+            candidates: Vec::with_capacity(parts.iter().map(|p| p.candidates.len()).sum()),
+            block_candidates: Vec::with_capacity(mentions.len().div_ceil(BLOCK)),
+        };
+        let mut place_index: FxHashMap<&str, usize> = FxHashMap::default();
+        for part in parts {
+            let first_sentence = shared.sentences.len();
+            shared.sentences.extend(part.sentences);
+            shared
+                .sentence_of
+                .extend(part.sentence_of.iter().map(|i| first_sentence + i));
+            let rows: Vec<usize> = part
+                .places
+                .iter()
+                .map(|c| {
                     *place_index.entry(&c.place).or_insert_with(|| {
                         let mut id = Vec::new();
                         string(&mut id, &c.place).expect("writing to memory cannot fail");
@@ -646,12 +701,15 @@ impl<'a> Shared<'a> {
                         shared.places.push(c);
                         shared.places.len() - 1
                     })
-                });
-                shared.candidates.push(CandidateRef {
-                    row,
-                    whole: !same_place(shared.places[row], c),
-                });
-            }
+                })
+                .collect();
+            let first_candidate = shared.candidates.len();
+            shared
+                .block_candidates
+                .extend(part.block_candidates.iter().map(|i| first_candidate + i));
+            shared
+                .candidates
+                .extend(part.candidates.iter().map(|&row| rows[row]));
         }
         shared
     }
@@ -1317,6 +1375,39 @@ mod tests {
         let back = read_story(&text, "story.json").unwrap();
         assert_eq!(back, story);
         assert!(back.mentions[0].lat.unwrap().is_sign_negative());
+    }
+
+    #[test]
+    fn what_mentions_share_is_found_in_runs_as_in_one_pass() {
+        // documents of every length, one longer than two blocks; sentences repeat within a
+        // document (some as copies of their own) and across documents
+        let sentences: Vec<Arc<str>> = (0..7).map(|i| format!("Sentence {i}.").into()).collect();
+        let mut mentions = Vec::new();
+        for (d, len) in [3, BLOCK * 2 + 5, 1, BLOCK - 1, 40, BLOCK]
+            .into_iter()
+            .enumerate()
+        {
+            for i in 0..len {
+                let sentence = match i % 5 {
+                    4 => format!("Sentence {}.", i % 7).into(),
+                    _ => Arc::clone(&sentences[(i / 3 + d) % 7]),
+                };
+                let candidates = (0..i % 3)
+                    .map(|c| candidate(&format!("gn:{}", (i * 7 + c + d) % 90), "Qingdao", 0.5))
+                    .collect();
+                mentions.push(mention(&format!("d{d}"), "Qingdao", &sentence, candidates));
+            }
+        }
+        let shared = Shared::of(&mentions);
+        let one_pass = SharedPart::of(&mentions, 0);
+        assert_eq!(shared.sentences, one_pass.sentences);
+        assert_eq!(shared.sentence_of, one_pass.sentence_of);
+        assert_eq!(shared.candidates, one_pass.candidates);
+        assert_eq!(shared.block_candidates, one_pass.block_candidates);
+        let ids =
+            |places: &[&Candidate]| places.iter().map(|c| c.place.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&shared.places), ids(&one_pass.places));
+        assert!(shared.sentences.len() > 7 && shared.places.len() > 50);
     }
 
     #[test]
