@@ -130,7 +130,8 @@ const BLOCK: usize = 1 << 9;
 /// `, "key": [...]` with `len` records a line, as [`RecordLines`] lays them out. `block` writes the
 /// records of a range of indexes into a buffer, each after [`RECORD_START`]; blocks are made side by
 /// side, each worker with a scratch state from `init`, and written in order, so the bytes do not
-/// depend on the number of threads.
+/// depend on the number of threads. A batch is written while the next is made: written after it,
+/// the other cores would wait for the writing.
 fn par_list<S>(
     out: &mut impl Write,
     key: &str,
@@ -140,9 +141,9 @@ fn par_list<S>(
 ) -> io::Result<()> {
     key_line(out, key)?;
     out.write_all(b"[")?;
-    for batch in (0..len).step_by(BATCH) {
+    let make = |batch: usize| -> io::Result<Vec<Vec<u8>>> {
         let end = (batch + BATCH).min(len);
-        let buffers = (0..(end - batch).div_ceil(BLOCK))
+        (0..(end - batch).div_ceil(BLOCK))
             .into_par_iter()
             .map_init(
                 || (init(), 0),
@@ -156,14 +157,29 @@ fn par_list<S>(
                     Ok(buf)
                 },
             )
-            .collect::<io::Result<Vec<Vec<u8>>>>()?;
-        for (b, buf) in buffers.iter().enumerate() {
-            // the file's first record has no comma before it
-            let skip = usize::from(batch == 0 && b == 0);
-            out.write_all(&buf[skip..])?;
-        }
+            .collect()
+    };
+    // the file's first record has no comma before it
+    let mut skip = 1;
+    let mut made: Vec<Vec<u8>> = Vec::new();
+    for batch in (0..len).step_by(BATCH) {
+        let mut next = Ok(Vec::new());
+        rayon::in_place_scope(|scope| -> io::Result<()> {
+            scope.spawn(|_| next = make(batch));
+            write_buffers(out, &made, &mut skip)
+        })?;
+        made = next?;
     }
+    write_buffers(out, &made, &mut skip)?;
     out.write_all(if len == 0 { b"]" } else { b"\n  ]" })
+}
+
+/// Write buffers one after another, the first `skip` bytes left out (and none after).
+fn write_buffers(out: &mut impl Write, buffers: &[Vec<u8>], skip: &mut usize) -> io::Result<()> {
+    for buf in buffers {
+        out.write_all(&buf[std::mem::take(skip)..])?;
+    }
+    Ok(())
 }
 
 /// [`records`] written through serde, compact, as [`member`] would lay out the list.
