@@ -524,8 +524,7 @@ fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
     out.write_all(b"\"")?;
     let mut run = 0;
-    // most strings have nothing to escape, and the rest only a few bytes: runs are found eight
-    // bytes at a time
+    // most strings have nothing to escape, and the rest only a few bytes
     while let Some(i) = next_to_escape(bytes, run) {
         let b = bytes[i];
         let escaped: &[u8] = match b {
@@ -556,29 +555,18 @@ fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
 /// Where the first byte from `from` on that JSON escapes is: a quote, a backslash or a control
 /// character.
 fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
-    let mut at = from;
-    // eight bytes at a time: a byte below 0x20, or equal to a quote or a backslash (zero once xored
-    // with it), borrows into its high bit when subtracted from; bytes with the high bit set are
-    // none of these. A borrow can mark bytes above a found one too, never below, so the lowest
-    // byte marked is the first to escape.
-    while at + 8 <= bytes.len() {
-        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
-        let marked = (word.wrapping_sub(ONES * 0x20)
-            | (word ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES)
-            | (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES))
-            & !word
-            & HIGH;
-        if marked != 0 {
-            return Some(at + marked.trailing_zeros() as usize / 8);
-        }
-        at += 8;
+    let escapes = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+    let rest = &bytes[from..];
+    if rest.len() < 16 {
+        return rest.iter().position(|&b| escapes(b)).map(|i| from + i);
     }
-    bytes[at..]
-        .iter()
-        .position(|&b| (b < 0x20) | (b == b'"') | (b == b'\\'))
-        .map(|i| at + i)
+    // a long run is searched many bytes at a time: for the next quote or backslash, then for a
+    // control character before it (its least byte), which text almost never has
+    let run = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+    if rest[..run].iter().copied().min().is_some_and(|b| b < 0x20) {
+        return rest.iter().position(|&b| escapes(b)).map(|i| from + i);
+    }
+    (run < rest.len()).then_some(from + run)
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
