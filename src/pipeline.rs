@@ -51,6 +51,10 @@ const CHUNK: usize = 512;
 /// ...or as many as hold this much text, so that long documents do not make a chunk large.
 const CHUNK_BYTES: usize = 8 << 20;
 
+/// Event frames read before the sea-lane network is built ahead of the tracks
+/// ([`tracks::route::prepare`]): a track needs two; a run with fewer draws none and is spared it.
+const TRACK_FRAMES: usize = 2;
+
 /// What the reduce phase may still change of a document: its date, and so its times.
 #[derive(Debug, Clone)]
 struct DocState {
@@ -134,9 +138,13 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
     let place_strings = PlaceStrings::default();
     let mut results = MapResults::default();
     let mut chunk = next_chunk(&mut documents);
+    let mut frames = 0;
+    // the map results of the chunk before, added to the results while this one is mapped
+    let mut previous: Vec<Mapped> = Vec::new();
     while !chunk.is_empty() {
         // the next chunk is read while this one is mapped: ingest (reading, JSON parsing) would
-        // otherwise run on one core while the others wait for it
+        // otherwise run on one core while the others wait for it; so is the chunk before added to
+        // the results (moving its mentions into the story's list touches fresh memory)
         let (mapped, next) = rayon::join(
             || -> Vec<Mapped> {
                 chunk
@@ -144,12 +152,27 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
                     .map(|doc| map_document(doc.borrow(), gazetteer, online, &place_strings))
                     .collect()
             },
-            || next_chunk(&mut documents),
+            || {
+                for m in previous.drain(..) {
+                    results.add(m);
+                }
+                next_chunk(&mut documents)
+            },
         );
-        for m in mapped {
-            results.add(m);
+        if frames < TRACK_FRAMES {
+            frames += mapped.iter().map(|m| m.reading.frames.len()).sum::<usize>();
+            if frames >= TRACK_FRAMES {
+                // tracks will likely be drawn: the sea-lane network they route over is built now, by
+                // a core that would otherwise wait for this chunk's last documents or sit idle in
+                // the reduce phase, which would wait for it on one core
+                rayon::spawn(tracks::route::prepare);
+            }
         }
+        previous = mapped;
         chunk = next;
+    }
+    for m in previous {
+        results.add(m);
     }
     let mut story = reduce(
         results,
@@ -280,7 +303,7 @@ impl DocState {
 /// `place_of` gives the place of a gazetteer id (None drops the id, as a gazetteer without it would).
 fn reduce(
     mut results: MapResults,
-    place_of: &dyn Fn(&str) -> Option<Place>,
+    place_of: &(dyn Fn(&str) -> Option<Place> + Sync),
     options: &ExtractOptions,
 ) -> Story {
     date_from_other_documents(&mut results);
@@ -306,9 +329,14 @@ fn reduce(
         demonyms,
         ..Story::default()
     };
-    let (events, actors) = events::assemble(&readings);
+    // both run over the whole corpus on one core each: side by side
+    let ((events, actors), places) = rayon::join(
+        || events::assemble(&readings),
+        || collect_places(&story.mentions, place_of),
+    );
     story.events = events;
     story.actors = actors;
+    story.places = places;
     // made as large as they will be at once: grown by doubling, they could take twice the room
     story.readings.reserve_exact(docs.len());
     story.documents.reserve_exact(docs.len());
@@ -333,7 +361,6 @@ fn reduce(
         story.documents.push(d.meta);
         story.times.extend(d.times);
     }
-    story.places = collect_places(&story.mentions, place_of);
     story.tracks = tracks::build_tracks(&story);
     story
 }
@@ -381,7 +408,10 @@ fn date_from_other_documents(results: &mut MapResults) {
 
 /// One place per distinct place id the mentions resolve to, in order of first mention, with mention
 /// counts.
-fn collect_places(mentions: &[Mention], place_of: &dyn Fn(&str) -> Option<Place>) -> Vec<Place> {
+fn collect_places(
+    mentions: &[Mention],
+    place_of: &(dyn Fn(&str) -> Option<Place> + Sync),
+) -> Vec<Place> {
     // ids hashed fast: this runs over every mention on one core
     let mut row_of: FxHashMap<&str, usize> = FxHashMap::default();
     let mut rows: Vec<(&str, usize)> = Vec::new();

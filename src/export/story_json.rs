@@ -81,7 +81,7 @@ fn write_records(story: &Story, out: &mut impl Write) -> io::Result<()> {
         out,
         "mentions",
         story.mentions.len(),
-        Numbers::default,
+        || Numbers::new(&shared.thousandths),
         |numbers, buf, range| {
             let mut mentions = MentionWriter::new(&shared, shared.first_candidate(range.start));
             for (m, &sentence) in story.mentions[range.clone()]
@@ -130,7 +130,8 @@ const BLOCK: usize = 1 << 9;
 /// `, "key": [...]` with `len` records a line, as [`RecordLines`] lays them out. `block` writes the
 /// records of a range of indexes into a buffer, each after [`RECORD_START`]; blocks are made side by
 /// side, each worker with a scratch state from `init`, and written in order, so the bytes do not
-/// depend on the number of threads.
+/// depend on the number of threads. A batch is written while the next is made: written after it,
+/// the other cores would wait for the writing.
 fn par_list<S>(
     out: &mut impl Write,
     key: &str,
@@ -140,9 +141,9 @@ fn par_list<S>(
 ) -> io::Result<()> {
     key_line(out, key)?;
     out.write_all(b"[")?;
-    for batch in (0..len).step_by(BATCH) {
+    let make = |batch: usize| -> io::Result<Vec<Vec<u8>>> {
         let end = (batch + BATCH).min(len);
-        let buffers = (0..(end - batch).div_ceil(BLOCK))
+        (0..(end - batch).div_ceil(BLOCK))
             .into_par_iter()
             .map_init(
                 || (init(), 0),
@@ -156,14 +157,29 @@ fn par_list<S>(
                     Ok(buf)
                 },
             )
-            .collect::<io::Result<Vec<Vec<u8>>>>()?;
-        for (b, buf) in buffers.iter().enumerate() {
-            // the file's first record has no comma before it
-            let skip = usize::from(batch == 0 && b == 0);
-            out.write_all(&buf[skip..])?;
-        }
+            .collect()
+    };
+    // the file's first record has no comma before it
+    let mut skip = 1;
+    let mut made: Vec<Vec<u8>> = Vec::new();
+    for batch in (0..len).step_by(BATCH) {
+        let mut next = Ok(Vec::new());
+        rayon::in_place_scope(|scope| -> io::Result<()> {
+            scope.spawn(|_| next = make(batch));
+            write_buffers(out, &made, &mut skip)
+        })?;
+        made = next?;
     }
+    write_buffers(out, &made, &mut skip)?;
     out.write_all(if len == 0 { b"]" } else { b"\n  ]" })
+}
+
+/// Write buffers one after another, the first `skip` bytes left out (and none after).
+fn write_buffers(out: &mut impl Write, buffers: &[Vec<u8>], skip: &mut usize) -> io::Result<()> {
+    for buf in buffers {
+        out.write_all(&buf[std::mem::take(skip)..])?;
+    }
+    Ok(())
 }
 
 /// [`records`] written through serde, compact, as [`member`] would lay out the list.
@@ -316,8 +332,8 @@ impl<'a> MentionWriter<'a> {
 
     fn write(
         &mut self,
-        out: &mut impl Write,
-        numbers: &mut Numbers,
+        out: &mut Vec<u8>,
+        numbers: &mut Numbers<'_>,
         m: &'a Mention,
         sentence: usize,
     ) -> io::Result<()> {
@@ -328,7 +344,7 @@ impl<'a> MentionWriter<'a> {
         }
         let candidates = &self.shared.candidates[self.next_candidate..][..m.candidates.len()];
         self.next_candidate += m.candidates.len();
-        let id = |i: usize| &self.shared.ids[candidates[i].row][..];
+        let id = |i: usize| &self.shared.ids[candidates[i]][..];
         out.write_all(b"{\"doc\":")?;
         out.write_all(&self.doc.1)?;
         out.write_all(b",\"start\":")?;
@@ -346,10 +362,18 @@ impl<'a> MentionWriter<'a> {
             Some(place) => string(out, place)?,
             None => out.write_all(b"null")?,
         }
-        out.write_all(b",\"lat\":")?;
-        numbers.write_optional(out, m.lat)?;
-        out.write_all(b",\"lon\":")?;
-        numbers.write_optional(out, m.lon)?;
+        match candidates.first().copied() {
+            // most often the first candidate's place's point, written out once for the row
+            Some(row) if self.shared.is_point_of(row, m.lat, m.lon) => {
+                out.write_all(&self.shared.points[row])?
+            }
+            _ => {
+                out.write_all(b",\"lat\":")?;
+                numbers.write_optional(out, m.lat)?;
+                out.write_all(b",\"lon\":")?;
+                numbers.write_optional(out, m.lon)?;
+            }
+        }
         out.write_all(b",\"confidence\":")?;
         numbers.write(out, m.confidence)?;
         if let Some(role) = &m.role {
@@ -366,7 +390,8 @@ impl<'a> MentionWriter<'a> {
                 b",{\"place\":"
             })?;
             out.write_all(id(i))?;
-            if candidates[i].whole {
+            // written whole when its details differ from its place's row
+            if !same_place(self.shared.places[candidates[i]], c) {
                 place_details(out, c)?;
             }
             out.write_all(b",\"score\":")?;
@@ -418,24 +443,78 @@ fn number(out: &mut impl Write, x: f64) -> io::Result<()> {
 
 /// Numbers written as [`number`] writes them, each distinct value formatted once: scores and
 /// confidences are rounded to thousandths and a mention's point is its place's, so a few thousand
-/// values recur over hundreds of thousands of records.
-#[derive(Default)]
-struct Numbers(FxHashMap<u64, Box<[u8]>>);
+/// values recur over hundreds of thousands of records. A thousandth is found in [`Thousandths`] by its
+/// numerator, without hashing; other values by their bits.
+struct Numbers<'a> {
+    thousandths: &'a Thousandths,
+    other: FxHashMap<u64, Box<[u8]>>,
+}
 
-impl Numbers {
-    fn write(&mut self, out: &mut impl Write, x: f64) -> io::Result<()> {
-        let text = self.0.entry(x.to_bits()).or_insert_with(|| {
+/// Per numerator `k` below [`THOUSANDTHS`], the text of `k / 1000` as [`number`] writes it, padded
+/// to eight bytes, its length in the last.
+struct Thousandths(Vec<[u8; 8]>);
+
+/// Thousandths kept by numerator: scores run a little above 1.
+const THOUSANDTHS: usize = 4096;
+
+impl Thousandths {
+    fn new() -> Thousandths {
+        Thousandths(
+            (0..THOUSANDTHS)
+                .map(|k| {
+                    let mut text = Vec::with_capacity(8);
+                    number(&mut text, k as f64 / 1000.0).expect("writing to memory cannot fail");
+                    // "k.ddd" at most, k below 10
+                    let mut slot = [0; 8];
+                    slot[..text.len()].copy_from_slice(&text);
+                    slot[7] = text.len() as u8;
+                    slot
+                })
+                .collect(),
+        )
+    }
+
+    /// The text of `x` if it is a thousandth kept, to the bit.
+    fn of(&self, x: f64) -> Option<&[u8; 8]> {
+        // the nearest numerator (a cast saturates: negative and NaN give 0, which -0.0 and NaN then
+        // fail by their bits)
+        let k = (x * 1000.0 + 0.5) as usize;
+        (k < THOUSANDTHS && (k as f64 / 1000.0).to_bits() == x.to_bits()).then(|| &self.0[k])
+    }
+}
+
+impl<'a> Numbers<'a> {
+    fn new(thousandths: &'a Thousandths) -> Numbers<'a> {
+        Numbers {
+            thousandths,
+            other: FxHashMap::default(),
+        }
+    }
+
+    fn write(&mut self, out: &mut Vec<u8>, x: f64) -> io::Result<()> {
+        if let Some(slot) = self.thousandths.of(x) {
+            // all eight bytes copied at once, the padding then cut off
+            let end = out.len() + usize::from(slot[7]);
+            out.extend_from_slice(slot);
+            out.truncate(end);
+            return Ok(());
+        }
+        let text = self.other.entry(x.to_bits()).or_insert_with(|| {
             let mut text = Vec::new();
             number(&mut text, x).expect("writing to memory cannot fail");
             text.into_boxed_slice()
         });
-        out.write_all(text)
+        out.extend_from_slice(text);
+        Ok(())
     }
 
-    fn write_optional(&mut self, out: &mut impl Write, x: Option<f64>) -> io::Result<()> {
+    fn write_optional(&mut self, out: &mut Vec<u8>, x: Option<f64>) -> io::Result<()> {
         match x {
             Some(x) => self.write(out, x),
-            None => out.write_all(b"null"),
+            None => {
+                out.extend_from_slice(b"null");
+                Ok(())
+            }
         }
     }
 }
@@ -443,44 +522,51 @@ impl Numbers {
 /// A JSON string, escaped as serde_json escapes: quote, backslash and control characters, nothing else.
 fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
-    let needs_escape = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
-    let plain = if bytes.len() < 32 {
-        !bytes.iter().any(|&b| needs_escape(b))
-    } else {
-        // without an early exit, the check runs over many bytes at a time
-        !bytes.iter().fold(false, |any, &b| any | needs_escape(b))
-    };
     out.write_all(b"\"")?;
-    if plain {
-        out.write_all(bytes)?;
-    } else {
-        let mut run = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let escaped: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                0..0x20 => &[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 0xf)],
-                ],
-                _ => continue,
-            };
-            out.write_all(&bytes[run..i])?;
-            out.write_all(escaped)?;
-            run = i + 1;
-        }
-        out.write_all(&bytes[run..])?;
+    let mut run = 0;
+    // most strings have nothing to escape, and the rest only a few bytes
+    while let Some(i) = next_to_escape(bytes, run) {
+        let b = bytes[i];
+        let escaped: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            _ => &[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ],
+        };
+        out.write_all(&bytes[run..i])?;
+        out.write_all(escaped)?;
+        run = i + 1;
     }
+    out.write_all(&bytes[run..])?;
     out.write_all(b"\"")
+}
+
+/// Where the first byte from `from` on that JSON escapes is: a quote, a backslash or a control
+/// character.
+fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    let escapes = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+    let rest = &bytes[from..];
+    if rest.len() < 16 {
+        return rest.iter().position(|&b| escapes(b)).map(|i| from + i);
+    }
+    // a long run is searched many bytes at a time: for the next quote or backslash, then for a
+    // control character before it (its least byte), which text almost never has
+    let run = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+    if rest[..run].iter().copied().min().is_some_and(|b| b < 0x20) {
+        return rest.iter().position(|&b| escapes(b)).map(|i| from + i);
+    }
+    (run < rest.len()).then_some(from + run)
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -494,29 +580,34 @@ struct Shared<'a> {
     places: Vec<&'a Candidate>,
     /// Per row of `places`, its id as JSON text.
     ids: Vec<Vec<u8>>,
-    /// Every candidate of every mention in turn.
-    candidates: Vec<CandidateRef>,
+    /// Per row of `places`, `,"lat":...,"lon":...` with its point, as a mention at it has them.
+    points: Vec<Vec<u8>>,
+    thousandths: Thousandths,
+    /// Every candidate of every mention in turn, as its place's row in `places`.
+    candidates: Vec<usize>,
     /// Where in `candidates` the candidates of every [`BLOCK`]th mention start, so that blocks of
     /// mentions are written apart.
     block_candidates: Vec<usize>,
 }
 
-/// A candidate as written: its place's row, and whether it is written whole, its details differing
-/// from the row's.
-struct CandidateRef {
-    row: usize,
-    whole: bool,
+/// [`Shared`] for a run of whole documents' mentions, found apart from the other runs' (side by
+/// side on the cores), its indexes its own.
+#[derive(Default)]
+struct SharedPart<'a> {
+    sentences: Vec<&'a str>,
+    sentence_of: Vec<usize>,
+    places: Vec<&'a Candidate>,
+    candidates: Vec<usize>,
+    /// Per mention of the run at a multiple of [`BLOCK`], where its candidates start in `candidates`.
+    block_candidates: Vec<usize>,
 }
 
-impl<'a> Shared<'a> {
-    fn of(mentions: &'a [Mention]) -> Shared<'a> {
-        let mut shared = Shared {
-            sentences: Vec::new(),
+impl<'a> SharedPart<'a> {
+    /// The part of `mentions`, whose first is the `first`th of the story.
+    fn of(mentions: &'a [Mention], first: usize) -> SharedPart<'a> {
+        let mut part = SharedPart {
             sentence_of: Vec::with_capacity(mentions.len()),
-            places: Vec::new(),
-            ids: Vec::new(),
-            candidates: Vec::new(),
-            block_candidates: Vec::with_capacity(mentions.len().div_ceil(BLOCK)),
+            ..SharedPart::default()
         };
         let mut place_index: FxHashMap<&str, usize> = FxHashMap::default();
         // the same rows by the address of the id's text: a place's candidates mostly share one copy,
@@ -527,9 +618,9 @@ impl<'a> Shared<'a> {
         let mut in_doc: FxHashMap<&str, usize> = FxHashMap::default();
         let mut doc = None;
         let mut last: Option<(&Arc<str>, usize)> = None;
-        for (i, m) in mentions.iter().enumerate() {
+        for (i, m) in (first..).zip(mentions) {
             if i % BLOCK == 0 {
-                shared.block_candidates.push(shared.candidates.len());
+                part.block_candidates.push(part.candidates.len());
             }
             if doc != Some(m.doc.as_str()) {
                 doc = Some(m.doc.as_str());
@@ -539,28 +630,90 @@ impl<'a> Shared<'a> {
             let index = match last {
                 Some((sentence, index)) if Arc::ptr_eq(sentence, &m.sentence) => index,
                 _ => *in_doc.entry(&m.sentence).or_insert_with(|| {
-                    shared.sentences.push(&m.sentence);
-                    shared.sentences.len() - 1
+                    part.sentences.push(&m.sentence);
+                    part.sentences.len() - 1
                 }),
             };
             last = Some((&m.sentence, index));
-            shared.sentence_of.push(index);
+            part.sentence_of.push(index);
             for c in &m.candidates {
                 let address = Arc::as_ptr(&c.place).cast::<u8>();
                 let row = *row_by_address.entry(address).or_insert_with(|| {
                     *place_index.entry(&c.place).or_insert_with(|| {
+                        part.places.push(c);
+                        part.places.len() - 1
+                    })
+                });
+                part.candidates.push(row);
+            }
+        }
+        part
+    }
+}
+
+impl<'a> Shared<'a> {
+    fn of(mentions: &'a [Mention]) -> Shared<'a> {
+        // runs of about a block of mentions, cut where a document ends, since sentences are told
+        // apart within a document
+        let mut cuts = vec![0];
+        let mut at = BLOCK;
+        while at < mentions.len() {
+            while at < mentions.len() && mentions[at].doc == mentions[at - 1].doc {
+                at += 1;
+            }
+            cuts.push(at);
+            at += BLOCK;
+        }
+        if *cuts.last().expect("a first cut") < mentions.len() {
+            cuts.push(mentions.len());
+        }
+        let parts: Vec<SharedPart> = cuts
+            .par_windows(2)
+            .map(|run| SharedPart::of(&mentions[run[0]..run[1]], run[0]))
+            .collect();
+        // joined in order: the rows of `places` in the order of first mention over the whole story
+        let mut shared = Shared {
+            sentences: Vec::with_capacity(parts.iter().map(|p| p.sentences.len()).sum()),
+            sentence_of: Vec::with_capacity(mentions.len()),
+            places: Vec::new(),
+            ids: Vec::new(),
+            points: Vec::new(),
+            thousandths: Thousandths::new(),
+            candidates: Vec::with_capacity(parts.iter().map(|p| p.candidates.len()).sum()),
+            block_candidates: Vec::with_capacity(mentions.len().div_ceil(BLOCK)),
+        };
+        let mut place_index: FxHashMap<&str, usize> = FxHashMap::default();
+        for part in parts {
+            let first_sentence = shared.sentences.len();
+            shared.sentences.extend(part.sentences);
+            shared
+                .sentence_of
+                .extend(part.sentence_of.iter().map(|i| first_sentence + i));
+            let rows: Vec<usize> = part
+                .places
+                .iter()
+                .map(|c| {
+                    *place_index.entry(&c.place).or_insert_with(|| {
                         let mut id = Vec::new();
                         string(&mut id, &c.place).expect("writing to memory cannot fail");
                         shared.ids.push(id);
+                        let mut point = b",\"lat\":".to_vec();
+                        number(&mut point, c.lat).expect("writing to memory cannot fail");
+                        point.extend_from_slice(b",\"lon\":");
+                        number(&mut point, c.lon).expect("writing to memory cannot fail");
+                        shared.points.push(point);
                         shared.places.push(c);
                         shared.places.len() - 1
                     })
-                });
-                shared.candidates.push(CandidateRef {
-                    row,
-                    whole: !same_place(shared.places[row], c),
-                });
-            }
+                })
+                .collect();
+            let first_candidate = shared.candidates.len();
+            shared
+                .block_candidates
+                .extend(part.block_candidates.iter().map(|i| first_candidate + i));
+            shared
+                .candidates
+                .extend(part.candidates.iter().map(|&row| rows[row]));
         }
         shared
     }
@@ -571,6 +724,13 @@ impl Shared<'_> {
     fn first_candidate(&self, i: usize) -> usize {
         debug_assert_eq!(i % BLOCK, 0);
         self.block_candidates[i / BLOCK]
+    }
+
+    /// Whether a point is that of row `row`'s place, to the bit, so `points` writes it.
+    fn is_point_of(&self, row: usize, lat: Option<f64>, lon: Option<f64>) -> bool {
+        let place = self.places[row];
+        lat.is_some_and(|lat| lat.to_bits() == place.lat.to_bits())
+            && lon.is_some_and(|lon| lon.to_bits() == place.lon.to_bits())
     }
 }
 
@@ -1119,6 +1279,10 @@ mod tests {
             "\"quoted\" and back\\slash",
             &every_control,
             "\u{7f} DEL, é, 北京, \u{2028} and / stay as they are",
+            // escapes on both sides of the sixteen-byte steps, and a long plain run
+            "0123456789abcde\"0123456789abcdef\\\n0123456789abcdef0123456789abcdef\u{1}",
+            &"He said \"we sail\" and left. ".repeat(9),
+            &"long and plain ".repeat(40),
         ] {
             let mut ours = Vec::new();
             string(&mut ours, text).unwrap();
@@ -1127,6 +1291,127 @@ mod tests {
                 serde_json::to_string(text).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn numbers_are_written_as_serde_json_writes_them_found_by_numerator_or_by_bits() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            0.5,
+            0.001,
+            0.73,
+            1.23,
+            4.095,
+            4.096,
+            9.999,
+            -0.25,
+            36.06488,
+            120.38042,
+            1e-7,
+            1e21,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+        ];
+        // every thousandth the table keeps and past it, and values a hair away from them
+        for k in 0..4200 {
+            let x = k as f64 / 1000.0;
+            values.extend([x, f64::from_bits(x.to_bits() + 1), x + 0.0004]);
+        }
+        let thousandths = Thousandths::new();
+        let mut numbers = Numbers::new(&thousandths);
+        // twice: made the first time, taken from the tables the second
+        for _ in 0..2 {
+            for &x in &values {
+                let mut ours = Vec::new();
+                numbers.write(&mut ours, x).unwrap();
+                let serde = serde_json::to_string(&x).unwrap();
+                assert_eq!(String::from_utf8(ours).unwrap(), serde, "{x:?}");
+            }
+        }
+        // the table answers for thousandths only, to the bit
+        assert!(thousandths.of(0.73).is_some() && thousandths.of(4.095).is_some());
+        for x in [
+            -0.0,
+            4.096,
+            0.7305,
+            f64::from_bits(0.5f64.to_bits() + 1),
+            f64::NAN,
+        ] {
+            assert!(thousandths.of(x).is_none(), "{x:?}");
+        }
+        let mut none = Vec::new();
+        numbers.write_optional(&mut none, None).unwrap();
+        assert_eq!(none, b"null");
+    }
+
+    #[test]
+    fn a_mention_away_from_its_first_candidate_has_its_own_point() {
+        let mut story = story();
+        story.mentions[0].lat = Some(-0.0);
+        story.mentions[1].lon = Some(139.0);
+        story.mentions[2].lat = None;
+        story.mentions[2].lon = None;
+        let (text, json) = written(&story);
+        let point = |i: usize| {
+            (
+                json["mentions"][i]["lat"].clone(),
+                json["mentions"][i]["lon"].clone(),
+            )
+        };
+        assert_eq!(
+            point(0),
+            (serde_json::json!(-0.0), serde_json::json!(120.38))
+        );
+        assert_eq!(
+            point(1),
+            (serde_json::json!(36.06), serde_json::json!(139.0))
+        );
+        assert_eq!(point(2), (serde_json::Value::Null, serde_json::Value::Null));
+        assert_eq!(
+            point(3),
+            (serde_json::json!(36.06), serde_json::json!(120.38))
+        );
+        assert!(text.contains("\"lat\":-0.0,\"lon\":120.38,"), "{text}");
+        let back = read_story(&text, "story.json").unwrap();
+        assert_eq!(back, story);
+        assert!(back.mentions[0].lat.unwrap().is_sign_negative());
+    }
+
+    #[test]
+    fn what_mentions_share_is_found_in_runs_as_in_one_pass() {
+        // documents of every length, one longer than two blocks; sentences repeat within a
+        // document (some as copies of their own) and across documents
+        let sentences: Vec<Arc<str>> = (0..7).map(|i| format!("Sentence {i}.").into()).collect();
+        let mut mentions = Vec::new();
+        for (d, len) in [3, BLOCK * 2 + 5, 1, BLOCK - 1, 40, BLOCK]
+            .into_iter()
+            .enumerate()
+        {
+            for i in 0..len {
+                let sentence = match i % 5 {
+                    4 => format!("Sentence {}.", i % 7).into(),
+                    _ => Arc::clone(&sentences[(i / 3 + d) % 7]),
+                };
+                let candidates = (0..i % 3)
+                    .map(|c| candidate(&format!("gn:{}", (i * 7 + c + d) % 90), "Qingdao", 0.5))
+                    .collect();
+                mentions.push(mention(&format!("d{d}"), "Qingdao", &sentence, candidates));
+            }
+        }
+        let shared = Shared::of(&mentions);
+        let one_pass = SharedPart::of(&mentions, 0);
+        assert_eq!(shared.sentences, one_pass.sentences);
+        assert_eq!(shared.sentence_of, one_pass.sentence_of);
+        assert_eq!(shared.candidates, one_pass.candidates);
+        assert_eq!(shared.block_candidates, one_pass.block_candidates);
+        let ids =
+            |places: &[&Candidate]| places.iter().map(|c| c.place.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&shared.places), ids(&one_pass.places));
+        assert!(shared.sentences.len() > 7 && shared.places.len() > 50);
     }
 
     #[test]

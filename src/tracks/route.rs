@@ -83,6 +83,13 @@ pub fn network() -> &'static SeaNetwork {
     NETWORK.get_or_init(SeaNetwork::shipped)
 }
 
+/// Build the shipped network and its search tables now rather than on the first route: a run that
+/// will draw tracks starts this while documents are still being read, so the tracks do not wait for it
+/// on one core at the end.
+pub fn prepare() {
+    network().landmark_distances();
+}
+
 /// Route a leg between two `(lon, lat)` positions over the shipped network.
 pub fn route(from: (f64, f64), to: (f64, f64)) -> RoutedLeg {
     network().route(from, to)
