@@ -242,6 +242,7 @@ pub struct Feature<'a> {
     /// Per-vertex RFC 3339 times, one list per line part, for legs with known times.
     pub vertex_times: Option<Vec<Vec<String>>>,
     pub style: Style,
+    /// The sentences it was found in, for a popup; empty unless made by [`Index::with_quotes`].
     pub quotes: Vec<Quote<'a>>,
 }
 
@@ -301,6 +302,9 @@ pub struct Index<'a> {
     places: FxHashMap<&'a str, &'a Place>,
     events: FxHashMap<&'a str, &'a Event>,
     actors: Vec<&'a str>,
+    /// Whether features carry their quotes: only KML's popups show them, and gathering a place's
+    /// sentences over a large corpus is most of the cost of its feature.
+    quotes: bool,
 }
 
 impl<'a> Index<'a> {
@@ -323,6 +327,15 @@ impl<'a> Index<'a> {
             places: story.places.iter().map(|p| (p.id.as_str(), p)).collect(),
             events: story.events.iter().map(|e| (e.id.as_str(), e)).collect(),
             actors,
+            quotes: false,
+        }
+    }
+
+    /// An index whose features carry the sentences they were found in ([`Feature::quotes`]).
+    pub fn with_quotes(story: &'a Story) -> Index<'a> {
+        Index {
+            quotes: true,
+            ..Index::new(story)
         }
     }
 
@@ -423,6 +436,9 @@ impl<'a> Index<'a> {
         let mut quotes = Vec::new();
         for m in mentions {
             documents.add(&m.doc);
+            if !self.quotes {
+                continue;
+            }
             // the mentions of one sentence share its copy and come one after another
             if last_sentence
                 .is_some_and(|(doc, sentence)| doc == &m.doc && Arc::ptr_eq(sentence, &m.sentence))
@@ -530,6 +546,7 @@ impl<'a> Index<'a> {
             quotes: event
                 .sources
                 .iter()
+                .filter(|_| self.quotes)
                 .map(|s| self.quote(&s.sentence, &s.doc))
                 .collect(),
         })
@@ -566,7 +583,9 @@ impl<'a> Index<'a> {
                     };
                     for s in &event.sources {
                         documents.add(&s.doc);
-                        quotes.push(self.quote(&s.sentence, &s.doc));
+                        if self.quotes {
+                            quotes.push(self.quote(&s.sentence, &s.doc));
+                        }
                     }
                 }
                 let mut row = Row::new(Layer::Tracks);
@@ -770,7 +789,7 @@ mod tests {
             mentions,
             ..Story::default()
         };
-        let index = Index::new(&story);
+        let index = Index::with_quotes(&story);
         let kiel = index.features(Layer::Places).next().unwrap();
         let Value::List(ids) = kiel.value("documents") else {
             panic!("documents is a list");
@@ -787,5 +806,10 @@ mod tests {
         assert_eq!(kiel.value("document_count"), &Value::Int(12));
         // Twelve mentions of one sentence, each in its own article: twelve quotes.
         assert_eq!(kiel.quotes.len(), 12);
+        // the same feature without quotes, as the formats that show none ask for it
+        let plain = Index::new(&story);
+        let plain_kiel = plain.features(Layer::Places).next().unwrap();
+        assert!(plain_kiel.quotes.is_empty());
+        assert_eq!(plain_kiel.values, kiel.values);
     }
 }

@@ -53,7 +53,7 @@ type XmlWriter<'w> = quick_xml::Writer<&'w mut dyn Write>;
 /// Write the story as one KML document.
 pub fn write_kml(story: &Story, out: &mut dyn Write) -> Result<()> {
     let mut w = quick_xml::Writer::new_with_indent(out, b' ', 1);
-    let index = Index::new(story);
+    let index = Index::with_quotes(story);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let root = BytesStart::new("kml").with_attributes([("xmlns", KML_NS), ("xmlns:gx", GX_NS)]);
     w.write_event(Event::Start(root))?;
