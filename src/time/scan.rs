@@ -1847,6 +1847,53 @@ mod tests {
     }
 
     #[test]
+    fn sentences_are_read_into_the_tokens_token_at_reads() {
+        let long_word = "x".repeat(70);
+        let spaces = " ".repeat(130);
+        let texts = [
+            "On 9th July, the ÉCOLE sailed 12km\u{a0}north — Ωmega-7 at 06:00Z; {[`@/:]} "
+                .repeat(4),
+            format!("a {long_word} b{spaces}c\t\n\x0b\x0cd 2nd 3rdly 44th, 1st\u{2003}é"),
+            format!("{spaces}The drills ended on Sunday\u{a0}\u{a0}{long_word}é{long_word}"),
+            "naïve café — straße 5th. ".repeat(5),
+        ];
+        for text in &texts {
+            let bytes = text.as_bytes();
+            for bound in (0..=text.len() + 1).step_by(7).chain([usize::MAX]) {
+                for from in (0..text.len())
+                    .filter(|&i| text.is_char_boundary(i))
+                    .step_by(5)
+                {
+                    let mut expected = Vec::new();
+                    let mut pos = from;
+                    while let Some(t) = token_at(text, pos).filter(|t| t.start < bound) {
+                        expected.push(t);
+                        pos = t.end;
+                    }
+                    // the reading stops before the first token at or past the bound, having passed
+                    // over the ASCII spaces before it, and the other spaces before the bound
+                    loop {
+                        while bytes.get(pos).is_some_and(u8::is_ascii_whitespace) {
+                            pos += 1;
+                        }
+                        match wide_space(text, pos) {
+                            len if len > 0 && pos < bound => pos += len,
+                            _ => break,
+                        }
+                    }
+                    let mut got = Vec::new();
+                    let end = take_tokens(text, from, bound, &mut got, true);
+                    assert_eq!(got, expected, "{text:?} from {from} to {bound}");
+                    assert_eq!(end, pos, "{text:?} from {from} to {bound}");
+                    let mut none = Vec::new();
+                    assert_eq!(take_tokens(text, from, bound, &mut none, false), pos);
+                    assert!(none.is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
     fn blocks_sort_every_byte_as_one_at_a_time() {
         // every byte value at every place of a block, and blocks cut from mixed text
         let mut blocks: Vec<[u8; BLOCK]> = (0..=255u8)
