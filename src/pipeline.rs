@@ -51,9 +51,34 @@ const CHUNK: usize = 512;
 /// ...or as many as hold this much text, so that long documents do not make a chunk large.
 const CHUNK_BYTES: usize = 8 << 20;
 
-/// Event frames read before the sea-lane network is built ahead of the tracks
-/// ([`tracks::route::prepare`]): a track needs two; a run with fewer draws none and is spared it.
-const TRACK_FRAMES: usize = 2;
+/// Whether the event frames read so far could make a track, which needs two places: once they could,
+/// the sea-lane network is built ahead of the tracks ([`tracks::route::prepare`]), and a run whose
+/// frames all name one place or none draws no track and is spared it.
+#[derive(Default)]
+struct TrackSigns {
+    first_place: Option<String>,
+    two_places: bool,
+}
+
+impl TrackSigns {
+    /// Read the places of a chunk's frames; true when they are the first to name a second place.
+    fn first_two_places<'a>(&mut self, place_ids: impl IntoIterator<Item = &'a str>) -> bool {
+        if self.two_places {
+            return false;
+        }
+        for id in place_ids {
+            match &self.first_place {
+                None => self.first_place = Some(id.to_string()),
+                Some(first) if first != id => {
+                    self.two_places = true;
+                    return true;
+                }
+                Some(_) => {}
+            }
+        }
+        false
+    }
+}
 
 /// What the reduce phase may still change of a document: its date, and so its times.
 #[derive(Debug, Clone)]
@@ -138,7 +163,7 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
     let place_strings = PlaceStrings::default();
     let mut results = MapResults::default();
     let mut chunk = next_chunk(&mut documents);
-    let mut frames = 0;
+    let mut track_signs = TrackSigns::default();
     // the map results of the chunk before, added to the results while this one is mapped
     let mut previous: Vec<Mapped> = Vec::new();
     while !chunk.is_empty() {
@@ -159,14 +184,15 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
                 next_chunk(&mut documents)
             },
         );
-        if frames < TRACK_FRAMES {
-            frames += mapped.iter().map(|m| m.reading.frames.len()).sum::<usize>();
-            if frames >= TRACK_FRAMES {
-                // tracks will likely be drawn: the sea-lane network they route over is built now, by
-                // a core that would otherwise wait for this chunk's last documents or sit idle in
-                // the reduce phase, which would wait for it on one core
-                rayon::spawn(tracks::route::prepare);
-            }
+        let frame_places = mapped
+            .iter()
+            .flat_map(|m| &m.reading.frames)
+            .flat_map(|f| f.places.iter().map(|p| p.id.as_str()));
+        if track_signs.first_two_places(frame_places) {
+            // tracks will likely be drawn: the sea-lane network they route over is built now, by a
+            // core that would otherwise wait for this chunk's last documents or sit idle in the
+            // reduce phase, which would wait for it on one core
+            rayon::spawn(tracks::route::prepare);
         }
         previous = mapped;
         chunk = next;
@@ -566,4 +592,21 @@ fn group_by_doc<T>(items: Vec<T>, doc: impl Fn(&T) -> &String) -> HashMap<String
         }
     }
     by_doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracks_are_foreseen_once_frames_name_two_places() {
+        let mut signs = TrackSigns::default();
+        assert!(!signs.first_two_places([]));
+        // the same place again and again, as in news that names one city: no track
+        assert!(!signs.first_two_places(["gn:2643743", "gn:2643743"]));
+        assert!(!signs.first_two_places(["gn:2643743"]));
+        assert!(signs.first_two_places(["gn:2643743", "gn:1797929"]));
+        // said once: the network is built once
+        assert!(!signs.first_two_places(["port:CNTAO", "gn:1"]));
+    }
 }
