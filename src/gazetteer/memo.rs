@@ -1,9 +1,9 @@
 //! The *name memo*: what short folded names were to a gazetteer, remembered by each thread.
 //!
 //! Recognition asks the gazetteer about every run of capitalised words, and news repeats itself: the
-//! same few thousand keys ("china", "the", "south china sea") come back in document after document. A fresh answer costs probes into an index tens of megabytes large, which miss the
-//! processor's caches; a small table of recent answers, one per thread so that no lock is taken, stays
-//! in them.
+//! same few thousand keys ("china", "the", "south china sea") come back in document after document.
+//! A fresh answer costs probes into an index tens of megabytes large, which miss the processor's
+//! caches; a small table of recent answers, one per thread so that no lock is taken, stays in them.
 //!
 //! The table is direct-mapped: a key has one slot, and a newer key that hashes there replaces it. A
 //! slot holds the whole key and the number of its *owner* (the gazetteer whose answer it is, renumbered
@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Longest key remembered, in bytes; longer keys are rare and always asked afresh.
 const KEY_MAX: usize = 27;
 /// Slots per thread: 16,384 of 40 bytes, 640 KB, within a core's second-level cache. A corpus names
-/// tens of thousands of things; with a quarter of the slots, 10,000 articles took 1-2% longer.
+/// tens of thousands of things; with a quarter of the slots, 10,000 articles took 1-2% longer (a
+/// difference near the machine's noise, but in the same direction over repeated runs).
 const SLOT_BITS: u32 = 14;
 /// Bytes 0..27 of the key hold the name (zero-padded), byte 27 its length and bytes 28..32 the answer.
 const KEY_AND_LENGTH: u64 = (1 << 32) - 1;
