@@ -13,6 +13,7 @@ use std::ops::Range;
 use rustc_hash::FxHashSet;
 
 use crate::gazetteer::{fold, Gazetteer, NameKey};
+use crate::text::{ascii_classes, AsciiClasses};
 
 /// A word of the text: its byte range and how it was written. Its folded form is kept by [`Words`].
 #[derive(Debug, Clone, Copy)]
@@ -122,7 +123,7 @@ pub fn words(text: &str) -> Words {
     loop {
         // Most text is ASCII: bytes are classed 64 at a time, and a character decoded only outside
         // ASCII.
-        i = bits.next(i, |b| b.ascii_word | b.non_ascii);
+        i = bits.next(i, |b| b.letters | b.digits | b.non_ascii);
         if i == bytes.len() {
             break;
         }
@@ -136,7 +137,7 @@ pub fn words(text: &str) -> Words {
         let start = i;
         let mut ascii = true;
         loop {
-            i = bits.next(i, |b| !b.ascii_word);
+            i = bits.next(i, |b| !(b.letters | b.digits));
             match bytes.get(i) {
                 Some(&b) if b >= 0x80 => {
                     let (len, word_char) = char_at(text, i);
@@ -184,21 +185,12 @@ pub fn words(text: &str) -> Words {
     }
 }
 
-/// A block of 64 bytes of a text as bits, byte `k` of the block at bit `k`: which bytes are ASCII
-/// letters or digits, and which are not ASCII. Finding where a word starts or ends is then a count of
-/// trailing zeros, where a test of every byte cost a branch the processor could not foretell.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Block {
-    ascii_word: u64,
-    non_ascii: u64,
-}
-
-/// A text read as [`Block`]s, the last one padded with bytes that are neither (so every bit past the
-/// end of the text is clear in both).
+/// A text read as blocks of [`AsciiClasses`], the last one padded with bytes that are neither (so
+/// every bit past the end of the text is clear in each).
 struct ByteBits<'a> {
     bytes: &'a [u8],
     base: usize,
-    block: Block,
+    block: AsciiClasses,
 }
 
 impl<'a> ByteBits<'a> {
@@ -206,26 +198,27 @@ impl<'a> ByteBits<'a> {
         ByteBits {
             bytes,
             base: usize::MAX,
-            block: Block {
-                ascii_word: 0,
+            block: AsciiClasses {
+                letters: 0,
+                digits: 0,
                 non_ascii: 0,
             },
         }
     }
 
     /// The first byte from `i` whose bit is set in `pick` of its block, or the text's length.
-    fn next(&mut self, mut i: usize, pick: impl Fn(&Block) -> u64) -> usize {
+    fn next(&mut self, mut i: usize, pick: impl Fn(&AsciiClasses) -> u64) -> usize {
         let len = self.bytes.len();
         while i < len {
             let base = i & !63;
             if base != self.base {
                 self.base = base;
                 self.block = match self.bytes.get(base..base + 64) {
-                    Some(full) => classify(full.try_into().unwrap()),
+                    Some(full) => ascii_classes(full.try_into().unwrap()),
                     None => {
                         let mut padded = [0u8; 64];
                         padded[..len - base].copy_from_slice(&self.bytes[base..]);
-                        classify(&padded)
+                        ascii_classes(&padded)
                     }
                 };
             }
@@ -237,64 +230,6 @@ impl<'a> ByteBits<'a> {
         }
         len
     }
-}
-
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-fn classify(block: &[u8; 64]) -> Block {
-    // SAFETY: built only for targets with SSE2 (every x86_64 one), so the CPU running it has SSE2
-    unsafe { classify_sse2(block) }
-}
-
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-fn classify(block: &[u8; 64]) -> Block {
-    classify_bytewise(block)
-}
-
-/// [`classify`] sixteen bytes to an instruction.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "sse2")]
-fn classify_sse2(block: &[u8; 64]) -> Block {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8, _mm_sub_epi8,
-    };
-    // a byte is from `lo` to `lo + span` when, less `lo` (wrapping), it is at most `span`
-    let within = |v: __m128i, lo: u8, span: u8| {
-        let off = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
-        _mm_cmpeq_epi8(_mm_min_epu8(off, _mm_set1_epi8(span as i8)), off)
-    };
-    let mut bits = Block {
-        ascii_word: 0,
-        non_ascii: 0,
-    };
-    for k in 0..4 {
-        // SAFETY: the sixteen bytes from 16k lie within the 64 of `block`
-        let v = unsafe { _mm_loadu_si128(block.as_ptr().add(16 * k).cast()) };
-        let mask = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
-        // setting the 0x20 bit lowers the letters and makes no other byte a lower-case letter
-        let letter = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 25);
-        let digit = within(v, b'0', 9);
-        bits.ascii_word |= mask(_mm_or_si128(letter, digit));
-        bits.non_ascii |= mask(v);
-    }
-    bits
-}
-
-/// [`classify`] a byte at a time.
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-fn classify_bytewise(block: &[u8; 64]) -> Block {
-    let mut bits = Block {
-        ascii_word: 0,
-        non_ascii: 0,
-    };
-    for (k, &b) in block.iter().enumerate() {
-        if b >= 0x80 {
-            bits.non_ascii |= 1 << k;
-        } else if b.is_ascii_alphanumeric() {
-            bits.ascii_word |= 1 << k;
-        }
-    }
-    bits
 }
 
 /// The byte length of the character at `i` and whether it belongs to a word.
@@ -1308,16 +1243,6 @@ mod tests {
             let found: Vec<(usize, usize)> =
                 words(&text).iter().map(|w| (w.start, w.end)).collect();
             assert_eq!(found, expected, "in {text:?}");
-        }
-    }
-
-    /// The block classes the build uses (SSE2 on x86_64) are the ones a byte-by-byte reading gives, for
-    /// every byte value at every place in a block.
-    #[test]
-    fn blocks_are_classed_as_byte_by_byte() {
-        for shift in 0..=255u8 {
-            let block: [u8; 64] = std::array::from_fn(|k| shift.wrapping_add(k as u8 * 4));
-            assert_eq!(classify(&block), classify_bytewise(&block), "{block:?}");
         }
     }
 

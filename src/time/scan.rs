@@ -14,6 +14,9 @@ use chrono::{NaiveDate, Weekday};
 
 use super::lexicon::{self, Lex, Prep, Season, Shift, Unit};
 use crate::story::Modifier;
+#[cfg(test)]
+use crate::text::ascii_classes_in_lanes;
+use crate::text::{ascii_classes, letter_lanes, AsciiClasses, HIGH_BITS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -453,7 +456,9 @@ impl<'a> Candidates<'a> {
                 &padded
             }
         };
-        let (letters, digits) = letters_and_digits(block);
+        let AsciiClasses {
+            letters, digits, ..
+        } = ascii_classes(block);
         let before = match base.checked_sub(8).and_then(|b| self.bytes.get(b..base)) {
             Some(before) => u64::from_le_bytes(before.try_into().unwrap_or_default()),
             None => self.bytes[..base]
@@ -538,91 +543,6 @@ impl<'a> Candidates<'a> {
             self.read_block(next, self.letters, self.digits);
         }
     }
-}
-
-/// One bit for each byte of `block` that is an ASCII letter, and one for each that is an ASCII digit.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-fn letters_and_digits(block: &[u8; BLOCK]) -> (u64, u64) {
-    // SAFETY: built only for targets with SSE2 (every x86_64 one), so the CPU running it has SSE2
-    unsafe { letters_and_digits_sse2(block) }
-}
-
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-fn letters_and_digits(block: &[u8; BLOCK]) -> (u64, u64) {
-    letters_and_digits_in_lanes(block)
-}
-
-/// [`letters_and_digits`] sixteen bytes at a time: every block of the text is read this way, and
-/// SSE2 compares sixteen bytes and gathers their bits in a few instructions where eight lanes of a
-/// `u64` take a few dozen.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "sse2")]
-fn letters_and_digits_sse2(block: &[u8; BLOCK]) -> (u64, u64) {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-        _mm_set_epi64x, _mm_sub_epi8,
-    };
-    // a byte is from `lo` to `lo + span` when, less `lo` (wrapping), it is at most `span`
-    let within = |v: __m128i, lo: u8, span: u8| {
-        let off = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
-        _mm_cmpeq_epi8(_mm_min_epu8(off, _mm_set1_epi8(span as i8)), off)
-    };
-    let (mut letters, mut digits) = (0, 0);
-    for (k, sixteen) in block.chunks_exact(16).enumerate() {
-        let half =
-            |at: usize| i64::from_le_bytes(sixteen[at..at + 8].try_into().expect("eight bytes"));
-        let v = _mm_set_epi64x(half(8), half(0));
-        let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
-        // setting the 0x20 bit lowers the letters and makes no other byte a lower-case letter
-        letters |= bits(within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 25));
-        digits |= bits(within(v, b'0', 9));
-    }
-    (letters, digits)
-}
-
-/// [`letters_and_digits`] eight bytes at a time, as lanes of a `u64`.
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-fn letters_and_digits_in_lanes(block: &[u8; BLOCK]) -> (u64, u64) {
-    let (mut letters, mut digits) = (0, 0);
-    for (k, chunk) in block.chunks_exact(8).enumerate() {
-        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        letters |= lane_bits(letter_lanes(word)) << (8 * k);
-        digits |= lane_bits(digit_lanes(word)) << (8 * k);
-    }
-    (letters, digits)
-}
-
-/// One bit per lane, lane `k` to bit `k`, from the high bits of the lanes of a `u64`.
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-fn lane_bits(high: u64) -> u64 {
-    // lane k's bit at 8k, then folded down: lanes k and k+1 into bits 0-1 of byte k, and so on
-    let mut bits = high >> 7;
-    bits |= bits >> 7;
-    bits |= bits >> 14;
-    bits |= bits >> 28;
-    bits & 0xFF
-}
-
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-
-/// The high bit of each byte of `word` that is an ASCII letter. Lower-cased, a letter is an ASCII
-/// byte from `a` to `z`; the sums stay within each byte.
-fn letter_lanes(word: u64) -> u64 {
-    let lower = word | (0x20 * LOW_BITS);
-    let low7 = lower & !HIGH_BITS;
-    let from_a = low7 + (0x80 - u64::from(b'a')) * LOW_BITS;
-    let past_z = low7 + (0x80 - u64::from(b'z') - 1) * LOW_BITS;
-    from_a & !past_z & !lower & HIGH_BITS
-}
-
-/// The high bit of each byte of `word` that is an ASCII digit.
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-fn digit_lanes(word: u64) -> u64 {
-    let low7 = word & !HIGH_BITS;
-    let from_0 = low7 + (0x80 - u64::from(b'0')) * LOW_BITS;
-    let past_9 = low7 + (0x80 - u64::from(b'9') - 1) * LOW_BITS;
-    from_0 & !past_9 & !word & HIGH_BITS
 }
 
 /// Where a scan has read its chain of tokens to: `known` is a place the chain passes, and `behind`
@@ -1912,9 +1832,13 @@ mod tests {
                     .filter(|&i| keep(&block[i]))
                     .fold(0u64, |bits, i| bits | 1 << i)
             };
-            let expected = (bits(u8::is_ascii_alphabetic), bits(u8::is_ascii_digit));
-            assert_eq!(letters_and_digits(block), expected, "{block:?}");
-            assert_eq!(letters_and_digits_in_lanes(block), expected, "{block:?}");
+            let expected = AsciiClasses {
+                letters: bits(u8::is_ascii_alphabetic),
+                digits: bits(u8::is_ascii_digit),
+                non_ascii: bits(|b| *b >= 0x80),
+            };
+            assert_eq!(ascii_classes(block), expected, "{block:?}");
+            assert_eq!(ascii_classes_in_lanes(block), expected, "{block:?}");
         }
     }
 }
