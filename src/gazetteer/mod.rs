@@ -190,7 +190,7 @@ pub struct Gazetteer {
     layers: Vec<LayerInfo>,
     marine_outlines: Option<natural_earth::MarineOutlines>,
     /// Whose answers a thread's [`memo`] holds: fresh whenever a part is added, which changes them.
-    memo_owner: u64,
+    memo_owner: u32,
 }
 
 /// One index and the range of entry numbers it holds.
