@@ -36,6 +36,11 @@ pub struct DocContext {
     countries: Vec<(Code, Sources)>,
     /// First-level divisions, by country and admin1 code.
     divisions: Vec<((Code, Code), Sources)>,
+    /// A bit for every country held (see [`code_bit`]): most candidates lie in none of the document's
+    /// countries, and one look at the bits tells them so without a search.
+    country_bits: u64,
+    /// The same for the divisions, by both their codes.
+    division_bits: u64,
 }
 
 /// A country or division code kept as context, with its number (see [`code_number`]).
@@ -106,6 +111,16 @@ fn code_number(code: &str) -> u64 {
     number
 }
 
+/// One of 64 bits for a code number, spread by a multiplication so that codes differing in any byte
+/// seldom share it.
+fn code_bit(number: u64) -> u64 {
+    1 << (number.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+}
+
+fn division_bit(country: CodeKey, admin1: CodeKey) -> u64 {
+    code_bit(country.number.rotate_left(32) ^ admin1.number)
+}
+
 /// What points to an area: the first folded name (or demonym) seen, and whether a different one was
 /// seen too. "Does anything other than this name point here?" needs no more than that.
 struct Sources {
@@ -132,6 +147,7 @@ impl Sources {
 
 impl DocContext {
     pub fn add_country(&mut self, country: &str, source: &str) {
+        self.country_bits |= code_bit(code_number(country));
         match self.find_country(CodeKey::new(country)) {
             Ok(i) => self.countries[i].1.add(source),
             Err(i) => self
@@ -141,6 +157,7 @@ impl DocContext {
     }
 
     pub fn add_division(&mut self, country: &str, admin1: &str, source: &str) {
+        self.division_bits |= division_bit(CodeKey::new(country), CodeKey::new(admin1));
         match self.find_division(CodeKey::new(country), CodeKey::new(admin1)) {
             Ok(i) => self.divisions[i].1.add(source),
             Err(i) => self.divisions.insert(
@@ -190,13 +207,17 @@ impl DocContext {
 
     /// True when something other than the name `name` points to `country`.
     fn has_country(&self, country: CodeKey, name: &str) -> bool {
-        self.find_country(country)
-            .is_ok_and(|i| self.countries[i].1.other_than(name))
+        self.country_bits & code_bit(country.number) != 0
+            && self
+                .find_country(country)
+                .is_ok_and(|i| self.countries[i].1.other_than(name))
     }
 
     fn has_division(&self, country: CodeKey, admin1: CodeKey, name: &str) -> bool {
-        self.find_division(country, admin1)
-            .is_ok_and(|i| self.divisions[i].1.other_than(name))
+        self.division_bits & division_bit(country, admin1) != 0
+            && self
+                .find_division(country, admin1)
+                .is_ok_and(|i| self.divisions[i].1.other_than(name))
     }
 
     /// True when another name names another division of `country`: a state among states.
