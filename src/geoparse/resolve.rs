@@ -10,7 +10,7 @@
 use std::cmp::Ordering;
 use std::ops::Range;
 
-use crate::gazetteer::{Candidate, Entry, EntryId, Gazetteer};
+use crate::gazetteer::{Entry, EntryId, Gazetteer};
 use crate::geo_util::LatCos;
 use crate::story::PlaceKind;
 
@@ -31,10 +31,94 @@ pub struct Occurrence<'a> {
 #[derive(Default)]
 pub struct DocContext {
     // asked about for every candidate of every name, and few: sorted small arrays, searched by halves
+    // comparing codes as numbers (see `Code`)
     /// Countries, by ISO code.
-    countries: Vec<(String, Sources)>,
+    countries: Vec<(Code, Sources)>,
     /// First-level divisions, by country and admin1 code.
-    divisions: Vec<((String, String), Sources)>,
+    divisions: Vec<((Code, Code), Sources)>,
+    /// A bit for every country held (see [`code_bit`]): most candidates lie in none of the document's
+    /// countries, and one look at the bits tells them so without a search.
+    country_bits: u64,
+    /// The same for the divisions, by both their codes.
+    division_bits: u64,
+}
+
+/// A country or division code kept as context, with its number (see [`code_number`]).
+struct Code {
+    number: u64,
+    text: String,
+}
+
+impl Code {
+    fn new(text: &str) -> Code {
+        Code {
+            number: code_number(text),
+            text: text.to_string(),
+        }
+    }
+
+    fn key(&self) -> CodeKey<'_> {
+        CodeKey {
+            number: self.number,
+            text: &self.text,
+        }
+    }
+}
+
+/// A code as it is compared: by its number, and by its text only when the number cannot tell.
+#[derive(Clone, Copy)]
+struct CodeKey<'a> {
+    number: u64,
+    text: &'a str,
+}
+
+impl<'a> CodeKey<'a> {
+    fn new(text: &'a str) -> CodeKey<'a> {
+        CodeKey {
+            number: code_number(text),
+            text,
+        }
+    }
+
+    /// An order in which equal codes, and only they, compare equal; not the order of the texts.
+    fn order(self, other: CodeKey) -> Ordering {
+        self.number.cmp(&other.number).then_with(|| {
+            if self.number == LONG_CODE {
+                self.text.cmp(other.text)
+            } else {
+                Ordering::Equal
+            }
+        })
+    }
+}
+
+/// The number of every code longer than [`code_number`] can hold.
+const LONG_CODE: u64 = u64::MAX;
+
+/// A code of up to seven bytes as one number: its bytes, and its length in the top byte, so that two
+/// codes have the same number only when they are the same text. ISO country codes have two bytes and
+/// the divisions' codes seldom more than three; comparing numbers spares the candidates of every name a
+/// string comparison for every step of every search of the context.
+fn code_number(code: &str) -> u64 {
+    let bytes = code.as_bytes();
+    if bytes.len() > 7 {
+        return LONG_CODE;
+    }
+    let mut number = (bytes.len() as u64) << 56;
+    for (i, &b) in bytes.iter().enumerate() {
+        number |= u64::from(b) << (8 * i);
+    }
+    number
+}
+
+/// One of 64 bits for a code number, spread by a multiplication so that codes differing in any byte
+/// seldom share it.
+fn code_bit(number: u64) -> u64 {
+    1 << (number.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+}
+
+fn division_bit(country: CodeKey, admin1: CodeKey) -> u64 {
+    code_bit(country.number.rotate_left(32) ^ admin1.number)
 }
 
 /// What points to an area: the first folded name (or demonym) seen, and whether a different one was
@@ -63,24 +147,23 @@ impl Sources {
 
 impl DocContext {
     pub fn add_country(&mut self, country: &str, source: &str) {
-        match self
-            .countries
-            .binary_search_by(|(c, _)| c.as_str().cmp(country))
-        {
+        self.country_bits |= code_bit(code_number(country));
+        match self.find_country(CodeKey::new(country)) {
             Ok(i) => self.countries[i].1.add(source),
             Err(i) => self
                 .countries
-                .insert(i, (country.to_string(), Sources::new(source))),
+                .insert(i, (Code::new(country), Sources::new(source))),
         }
     }
 
     pub fn add_division(&mut self, country: &str, admin1: &str, source: &str) {
-        match self.find_division(country, admin1) {
+        self.division_bits |= division_bit(CodeKey::new(country), CodeKey::new(admin1));
+        match self.find_division(CodeKey::new(country), CodeKey::new(admin1)) {
             Ok(i) => self.divisions[i].1.add(source),
             Err(i) => self.divisions.insert(
                 i,
                 (
-                    (country.to_string(), admin1.to_string()),
+                    (Code::new(country), Code::new(admin1)),
                     Sources::new(source),
                 ),
             ),
@@ -91,52 +174,61 @@ impl DocContext {
     /// its towns are likelier than namesakes elsewhere. So is the country of a place whose name has no
     /// other sense ("Strathroy" is only in Ontario).
     pub fn add_named_area(&mut self, gazetteer: &Gazetteer, folded: &str) {
-        self.add_area_of_senses(gazetteer, folded, &gazetteer.candidates_folded(folded));
+        let senses = gazetteer.candidates_folded(folded);
+        if let Some(top) = senses.first() {
+            self.add_area_of_top_sense(gazetteer.entry(top.entry), senses.len() == 1, folded);
+        }
     }
 
-    /// [`DocContext::add_named_area`] with the name's senses already looked up, best first.
-    fn add_area_of_senses(&mut self, gazetteer: &Gazetteer, folded: &str, senses: &[Candidate]) {
-        let Some(top) = senses.first() else {
-            return;
-        };
-        let e = gazetteer.entry(top.entry);
-        match (e.kind, &e.country, &e.admin1) {
+    /// [`DocContext::add_named_area`] with the name's best sense already looked up, and whether it is
+    /// the only one.
+    fn add_area_of_top_sense(&mut self, top: &Entry, only_sense: bool, folded: &str) {
+        match (top.kind, &top.country, &top.admin1) {
             (PlaceKind::Country, Some(country), _) => self.add_country(country, folded),
             (PlaceKind::Admin1, Some(country), Some(admin1)) => {
                 self.add_country(country, folded);
                 self.add_division(country, admin1, folded);
             }
-            (_, Some(country), _) if senses.len() == 1 => self.add_country(country, folded),
+            (_, Some(country), _) if only_sense => self.add_country(country, folded),
             _ => {}
         }
     }
 
-    fn find_division(&self, country: &str, admin1: &str) -> Result<usize, usize> {
-        self.divisions
-            .binary_search_by(|((c, a), _)| (c.as_str(), a.as_str()).cmp(&(country, admin1)))
+    fn find_country(&self, country: CodeKey) -> Result<usize, usize> {
+        self.countries
+            .binary_search_by(|(c, _)| c.key().order(country))
+    }
+
+    fn find_division(&self, country: CodeKey, admin1: CodeKey) -> Result<usize, usize> {
+        self.divisions.binary_search_by(|((c, a), _)| {
+            c.key().order(country).then_with(|| a.key().order(admin1))
+        })
     }
 
     /// True when something other than the name `name` points to `country`.
-    fn has_country(&self, country: &str, name: &str) -> bool {
-        self.countries
-            .binary_search_by(|(c, _)| c.as_str().cmp(country))
-            .is_ok_and(|i| self.countries[i].1.other_than(name))
+    fn has_country(&self, country: CodeKey, name: &str) -> bool {
+        self.country_bits & code_bit(country.number) != 0
+            && self
+                .find_country(country)
+                .is_ok_and(|i| self.countries[i].1.other_than(name))
     }
 
-    fn has_division(&self, country: &str, admin1: &str, name: &str) -> bool {
-        self.find_division(country, admin1)
-            .is_ok_and(|i| self.divisions[i].1.other_than(name))
+    fn has_division(&self, country: CodeKey, admin1: CodeKey, name: &str) -> bool {
+        self.division_bits & division_bit(country, admin1) != 0
+            && self
+                .find_division(country, admin1)
+                .is_ok_and(|i| self.divisions[i].1.other_than(name))
     }
 
     /// True when another name names another division of `country`: a state among states.
-    fn has_sibling_division(&self, country: &str, admin1: &str, name: &str) -> bool {
+    fn has_sibling_division(&self, country: CodeKey, admin1: CodeKey, name: &str) -> bool {
         let first = self
             .divisions
-            .partition_point(|((c, _), _)| c.as_str() < country);
+            .partition_point(|((c, _), _)| c.key().order(country).is_lt());
         self.divisions[first..]
             .iter()
-            .take_while(|((c, _), _)| c == country)
-            .any(|((_, a), sources)| a != admin1 && sources.other_than(name))
+            .take_while(|((c, _), _)| c.key().order(country).is_eq())
+            .any(|((_, a), sources)| a.key().order(admin1).is_ne() && sources.other_than(name))
     }
 }
 
@@ -155,25 +247,26 @@ struct Ranked<'g> {
     score: f64,
 }
 
-/// A place another name of the document is resolved to, by the index of that name.
-struct Neighbour<'a> {
-    name: usize,
-    entry: &'a Entry,
-    point: LatCos,
-}
-
 /// How many times the ranking is redone with the other names' current choices as neighbours.
 const COHERENCE_ROUNDS: usize = 2;
 
 /// The most that nearby places of the same document add to a candidate.
 const MAX_NEIGHBOUR_BONUS: f64 = 0.2;
 
+/// Beyond this distance another name's place says nothing for a candidate.
+const NEIGHBOUR_KM: f64 = 500.0;
+
 /// The most candidates of one name that are weighed.
 const MAX_CANDIDATES: usize = 50;
 
-/// The ranked candidates of every occurrence, kept once per distinct name.
+/// How many of a name's candidates a resolution keeps: a mention lists its three best, and its
+/// confidence needs the first two. Ordering the rest (up to [`MAX_CANDIDATES`]) was most of the cost
+/// of the last round.
+pub const KEPT_CANDIDATES: usize = 3;
+
+/// The best ranked candidates of every occurrence, kept once per distinct name.
 pub struct Resolution {
-    /// The candidates of all names, best first within each name.
+    /// The kept candidates of all names, best first within each name.
     ranked: Vec<Scored>,
     /// Where each distinct name's candidates lie in `ranked`.
     names: Vec<Range<usize>>,
@@ -182,7 +275,8 @@ pub struct Resolution {
 }
 
 impl Resolution {
-    /// The candidates of the occurrence at `index` (in the order given), best first.
+    /// The best candidates of the occurrence at `index` (in the order given), best first: all of them
+    /// up to [`KEPT_CANDIDATES`].
     pub fn of(&self, index: usize) -> &[Scored] {
         &self.ranked[self.names[self.name_of[index]].clone()]
     }
@@ -196,53 +290,75 @@ pub fn resolve_names(
     mut context: DocContext,
 ) -> Resolution {
     // each distinct name with its occurrences, in byte order: all per-name work is done once
-    let mut in_name_order: Vec<usize> = (0..occurrences.len()).collect();
-    in_name_order.sort_by(|&a, &b| occurrences[a].folded.cmp(occurrences[b].folded));
+    let mut in_name_order: Vec<(u64, usize)> = occurrences
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (name_head(o.folded), i))
+        .collect();
+    // by the heads first, which tell most names apart without comparing text; the index keeps the
+    // order of a stable sort
+    in_name_order.sort_unstable_by(|&(head_a, a), &(head_b, b)| {
+        head_a
+            .cmp(&head_b)
+            .then_with(|| occurrences[a].folded.cmp(occurrences[b].folded))
+            .then(a.cmp(&b))
+    });
     let mut name_of = vec![0; occurrences.len()];
-    let grouped: Vec<&Occurrence> = in_name_order.iter().map(|&i| &occurrences[i]).collect();
+    let grouped: Vec<&Occurrence> = in_name_order
+        .iter()
+        .map(|&(_, i)| &occurrences[i])
+        .collect();
     let names: Vec<&[&Occurrence]> = grouped.chunk_by(|a, b| a.folded == b.folded).collect();
     let mut at = 0;
     for (k, same_name) in names.iter().enumerate() {
-        for &i in &in_name_order[at..at + same_name.len()] {
+        for &(_, i) in &in_name_order[at..at + same_name.len()] {
             name_of[i] = k;
         }
         at += same_name.len();
     }
-    // looked up once, for both the areas the names give and the candidates
-    let senses: Vec<Vec<Candidate>> = names
-        .iter()
-        .map(|occs| gazetteer.candidates_folded(occs[0].folded))
-        .collect();
-    for (occs, senses) in names.iter().zip(&senses) {
-        context.add_area_of_senses(gazetteer, occs[0].folded, senses);
+    // Senses looked up and entries decoded once, for both the areas the names give and the ranking;
+    // a candidate's score is its prior until the document's evidence is known.
+    let mut base: Vec<Ranked> = Vec::new();
+    let mut spans: Vec<Range<usize>> = Vec::with_capacity(names.len());
+    for occs in &names {
+        let senses = gazetteer.candidates_folded(occs[0].folded);
+        let start = base.len();
+        base.extend(senses.iter().take(MAX_CANDIDATES).map(|c| Ranked {
+            entry: c.entry,
+            place: gazetteer.entry(c.entry),
+            score: c.score,
+        }));
+        spans.push(start..base.len());
+    }
+    for (occs, span) in names.iter().zip(&spans) {
+        if let Some(top) = base[span.clone()].first() {
+            // MAX_CANDIDATES keeps a second sense whenever there is one
+            context.add_area_of_top_sense(top.place, span.len() == 1, occs[0].folded);
+        }
     }
     // The document's own evidence first, then the places the other names resolve to.
     let mut qualifiers = QualifierAreas::default();
-    let mut base: Vec<Ranked> = Vec::new();
-    let mut spans: Vec<Range<usize>> = Vec::with_capacity(names.len());
-    for (occs, senses) in names.iter().zip(&senses) {
+    for (occs, span) in names.iter().zip(&spans) {
         let name = occs[0].folded;
-        let start = base.len();
-        // unqualified, the words around a name weigh its candidates by kind alone
         let qualified = occs.iter().any(|o| o.qualifier.is_some());
+        // most names have no word around them that says what they are, and no cue for any candidate
+        let cued = qualified || occs.iter().any(|o| o.dateline || has_cue_words(o));
+        // unqualified, the words around a name weigh its candidates by kind alone
         let mut cue_of_kind = [None; PlaceKind::ALL.len()];
-        for c in senses.iter().take(MAX_CANDIDATES) {
-            let place = gazetteer.entry(c.entry);
-            let cue = if qualified {
+        for r in &mut base[span.clone()] {
+            let place = r.place;
+            let cue = if !cued {
+                0.0
+            } else if qualified {
                 cue(gazetteer, place, occs, &mut qualifiers)
             } else {
                 *cue_of_kind[place.kind as usize]
                     .get_or_insert_with(|| cue(gazetteer, place, occs, &mut qualifiers))
             };
-            base.push(Ranked {
-                entry: c.entry,
-                place,
-                score: evidence_score(place, c.score, name, &context) + cue,
-            });
+            r.score = evidence_score(place, r.score, name, &context) + cue;
         }
-        spans.push(start..base.len());
     }
-    // Each round needs only every name's best candidate; the last is ranked in full.
+    // Each round needs only every name's best candidate.
     let mut resolved = base.clone();
     let mut choice: Vec<Option<Ranked>> = spans.iter().map(|s| best(&base[s.clone()])).collect();
     let mut previous_choice: Option<Vec<Option<Ranked>>> = None;
@@ -254,18 +370,7 @@ pub fn resolve_names(
         {
             break;
         }
-        // places with a point worth measuring from, by the index of their name
-        let neighbours: Vec<Neighbour> = choice
-            .iter()
-            .enumerate()
-            .filter_map(|(k, chosen)| chosen.map(|r| (k, r.place)))
-            .filter(|(_, e)| !is_area(e.kind))
-            .map(|(name, entry)| Neighbour {
-                name,
-                entry,
-                point: LatCos::new(entry.lat, entry.lon),
-            })
-            .collect();
+        let neighbours = Neighbours::of(&choice);
         resolved.copy_from_slice(&base);
         for (k, span) in spans.iter().enumerate() {
             for r in &mut resolved[span.clone()] {
@@ -275,20 +380,32 @@ pub fn resolve_names(
         let next_choice = spans.iter().map(|s| best(&resolved[s.clone()])).collect();
         previous_choice = Some(std::mem::replace(&mut choice, next_choice));
     }
+    let mut ranked = Vec::with_capacity(spans.len() * KEPT_CANDIDATES);
+    let mut kept = Vec::with_capacity(spans.len());
+    let mut few = Vec::with_capacity(KEPT_CANDIDATES);
     for span in &spans {
-        resolved[span.clone()].sort_by(ranking);
+        let start = ranked.len();
+        best_few(&resolved[span.clone()], &mut few);
+        ranked.extend(few.iter().map(|r| Scored {
+            entry: r.entry,
+            score: r.score,
+        }));
+        kept.push(start..ranked.len());
     }
     Resolution {
-        ranked: resolved
-            .iter()
-            .map(|r| Scored {
-                entry: r.entry,
-                score: r.score,
-            })
-            .collect(),
-        names: spans,
+        ranked,
+        names: kept,
         name_of,
     }
+}
+
+/// A name's first eight bytes as a number, zeros after a shorter name: names in byte order have their
+/// heads in order, and a name's head is smaller than another's only when the name comes first.
+fn name_head(name: &str) -> u64 {
+    let mut head = [0; 8];
+    let bytes = &name.as_bytes()[..name.len().min(8)];
+    head[..bytes.len()].copy_from_slice(bytes);
+    u64::from_be_bytes(head)
 }
 
 /// Better candidates first: by score, then by id so that the order never depends on the gazetteer's.
@@ -301,6 +418,20 @@ fn ranking(a: &Ranked, b: &Ranked) -> Ordering {
 /// The candidate a full ranking would put first (the first of equals, as a stable sort keeps them).
 fn best<'g>(ranked: &[Ranked<'g>]) -> Option<Ranked<'g>> {
     ranked.iter().copied().min_by(ranking)
+}
+
+/// The first [`KEPT_CANDIDATES`] of a full ranking (a stable sort: equals keep their order) into `few`,
+/// without ordering the rest.
+fn best_few<'g>(ranked: &[Ranked<'g>], few: &mut Vec<Ranked<'g>>) {
+    few.clear();
+    for r in ranked {
+        // after every kept candidate that is not worse, as a stable sort would leave it
+        let at = few.partition_point(|f| ranking(f, r).is_le());
+        if at < KEPT_CANDIDATES {
+            few.truncate(KEPT_CANDIDATES - 1);
+            few.insert(at, *r);
+        }
+    }
 }
 
 fn same_entries(a: &[Option<Ranked>], b: &[Option<Ranked>]) -> bool {
@@ -317,11 +448,75 @@ fn is_area(kind: PlaceKind) -> bool {
     ) || kind.is_water()
 }
 
+/// A place another name of the document is resolved to, by the index of that name.
+struct Neighbour<'a> {
+    name: usize,
+    entry: &'a Entry,
+    /// The entry's latitude, beside the other neighbours' for the first test of every pair.
+    lat: f64,
+    point: LatCos,
+}
+
+/// The places the other names resolve to in a round, in the order of the names.
+struct Neighbours<'a> {
+    list: Vec<Neighbour<'a>>,
+    /// See [`latitude_reach`].
+    reach: f64,
+}
+
+impl<'a> Neighbours<'a> {
+    /// The chosen places with a point worth measuring from.
+    fn of(choice: &[Option<Ranked<'a>>]) -> Neighbours<'a> {
+        let list = choice
+            .iter()
+            .enumerate()
+            .filter_map(|(k, chosen)| chosen.map(|r| (k, r.place)))
+            .filter(|(_, e)| !is_area(e.kind))
+            .map(|(name, entry)| Neighbour {
+                name,
+                entry,
+                lat: entry.lat,
+                point: LatCos::new(entry.lat, entry.lon),
+            })
+            .collect();
+        Neighbours {
+            list,
+            reach: latitude_reach(),
+        }
+    }
+}
+
+/// A difference in latitude alone sets a floor on the distance: most pairs are told apart by it
+/// without the trigonometry (a document's names times their candidates add up to many pairs).
+fn too_far_by_latitude(neighbour_lat: f64, lat: f64) -> bool {
+    (neighbour_lat - lat).abs().to_radians() * crate::geo_util::EARTH_RADIUS_KM > NEIGHBOUR_KM
+}
+
+/// The largest difference in latitude (degrees) that is not [`too_far_by_latitude`]: the test grows
+/// with the difference, so comparing the difference with this number answers it exactly, without
+/// the scaling.
+fn latitude_reach() -> f64 {
+    let too_far = |d: f64| too_far_by_latitude(d, 0.0);
+    // the neighbouring numbers of a positive one are a step apart in its bits
+    let (up, down) = (
+        |d: f64| f64::from_bits(d.to_bits() + 1),
+        |d: f64| f64::from_bits(d.to_bits() - 1),
+    );
+    let mut reach = (NEIGHBOUR_KM / crate::geo_util::EARTH_RADIUS_KM).to_degrees();
+    while too_far(reach) {
+        reach = down(reach);
+    }
+    while !too_far(up(reach)) {
+        reach = up(reach);
+    }
+    reach
+}
+
 /// What the other names' choices say for a candidate: a town near the towns the article names is more
 /// likely than a namesake far away ("Edmonton" beside Enfield and London), and a division holding a
 /// town the article names is the one meant ("Georgia" beside Atlanta).
-fn neighbour_bonus(entry: &Entry, name: usize, neighbours: &[Neighbour]) -> f64 {
-    let others = neighbours.iter().filter(|n| n.name != name);
+fn neighbour_bonus(entry: &Entry, name: usize, neighbours: &Neighbours) -> f64 {
+    let others = neighbours.list.iter().filter(|n| n.name != name);
     if entry.kind == PlaceKind::Admin1 {
         let holds_a_named_place = others.into_iter().any(|n| {
             let o = n.entry;
@@ -332,25 +527,23 @@ fn neighbour_bonus(entry: &Entry, name: usize, neighbours: &[Neighbour]) -> f64 
     if is_area(entry.kind) {
         return 0.0;
     }
-    // A difference in latitude alone sets a floor on the distance: most pairs are told apart by it
-    // without the trigonometry (a document's names times their candidates add up to many pairs).
-    let too_far_by_latitude = |o: &Entry| {
-        (o.lat - entry.lat).abs().to_radians() * crate::geo_util::EARTH_RADIUS_KM > 500.0
-    };
     // worked out for the first neighbour near enough to measure, if any
     let mut point = None;
     let mut bonus = 0.0;
-    for n in others.filter(|n| !too_far_by_latitude(n.entry)) {
+    for n in others {
+        if (n.lat - entry.lat).abs() > neighbours.reach {
+            continue;
+        }
         let point = point.get_or_insert_with(|| LatCos::new(entry.lat, entry.lon));
         // and a difference in longitude sets another floor: the same country's latitudes, an
         // ocean apart
-        if n.point.surely_farther_than(point, 500.0) {
+        if n.point.surely_farther_than(point, NEIGHBOUR_KM) {
             continue;
         }
         bonus += match n.point.km_to(point) {
             d if d <= 50.0 => 0.1,
             d if d <= 200.0 => 0.05,
-            d if d <= 500.0 => 0.02,
+            d if d <= NEIGHBOUR_KM => 0.02,
             _ => 0.0,
         };
     }
@@ -362,18 +555,17 @@ fn neighbour_bonus(entry: &Entry, name: usize, neighbours: &[Neighbour]) -> f64 
 /// the document names.
 fn evidence_score(entry: &Entry, prior: f64, name: &str, context: &DocContext) -> f64 {
     let mut score = prior;
-    let in_context = entry
-        .country
-        .as_ref()
-        .is_some_and(|c| context.has_country(c, name))
+    let country = entry.country.as_deref().map(CodeKey::new);
+    let in_context = country.is_some_and(|c| context.has_country(c, name))
         || entry
             .near_countries
             .iter()
-            .any(|c| context.has_country(c, name));
+            .any(|c| context.has_country(CodeKey::new(c), name));
     if in_context {
         score += 0.25;
     }
-    if let (Some(country), Some(admin1)) = (&entry.country, &entry.admin1) {
+    if let (Some(country), Some(admin1)) = (country, &entry.admin1) {
+        let admin1 = CodeKey::new(admin1);
         if entry.kind == PlaceKind::Admin1 {
             if context.has_sibling_division(country, admin1, name) {
                 score += 0.15;
@@ -444,6 +636,16 @@ fn qualifier_holds(entry: &Entry, qualifier_senses: &[&Entry]) -> bool {
     })
 }
 
+/// Words after a name that make it a first-level division ("Shandong province").
+const DIVISION_WORDS: [&str; 6] = [
+    "province",
+    "prefecture",
+    "state",
+    "oblast",
+    "region",
+    "krai",
+];
+
 /// Words around a mention that say what kind of place it is.
 fn cue_bonus(kind: PlaceKind, occ: &Occurrence) -> f64 {
     let [prev2, prev] = occ.before;
@@ -455,20 +657,22 @@ fn cue_bonus(kind: PlaceKind, occ: &Occurrence) -> f64 {
             0.45
         }
         PlaceKind::City if prev == Some("of") && prev2 == Some("city") => 0.2,
-        PlaceKind::Admin1
-            if matches!(
-                after,
-                Some("province" | "prefecture" | "state" | "oblast" | "region" | "krai")
-            ) =>
-        {
-            0.5
-        }
+        PlaceKind::Admin1 if after.is_some_and(|w| DIVISION_WORDS.contains(&w)) => 0.5,
         PlaceKind::Admin1 if prev == Some("of") && matches!(prev2, Some("province" | "state")) => {
             0.5
         }
         PlaceKind::City if matches!(after, Some("city")) => 0.2,
         _ => 0.0,
     }
+}
+
+/// False when [`cue_bonus`] is nothing for every kind: only a name after "of" or before "city" or a
+/// word of [`DIVISION_WORDS`] can have a cue.
+fn has_cue_words(occ: &Occurrence) -> bool {
+    occ.before[1] == Some("of")
+        || occ
+            .after
+            .is_some_and(|w| w == "city" || DIVISION_WORDS.contains(&w))
 }
 
 /// How sure the choice is: the winner's margin over the runner-up, mapped into 0..1.
@@ -727,5 +931,209 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
         ];
         assert!(confidence(&clear) > confidence(&close));
         assert_eq!(confidence(&[]), 0.0);
+    }
+
+    /// Codes that are not all the same length and bytes, long ones and ones with odd bytes among them.
+    const CODES: [&str; 14] = [
+        "",
+        "A",
+        "US",
+        "GB",
+        "USA",
+        "ENG",
+        "01",
+        "1234567",
+        "12345678",
+        "12345679",
+        "123456789",
+        "A\0",
+        "\0A",
+        "Ü",
+    ];
+
+    /// Codes compared by number are equal exactly when their texts are, in an order that is total.
+    #[test]
+    fn code_numbers_tell_codes_apart_as_text_does() {
+        for a in CODES {
+            for b in CODES {
+                let (ka, kb) = (CodeKey::new(a), CodeKey::new(b));
+                assert_eq!(ka.order(kb).is_eq(), a == b, "{a:?} {b:?}");
+                assert_eq!(ka.order(kb), kb.order(ka).reverse(), "{a:?} {b:?}");
+                for c in CODES {
+                    let kc = CodeKey::new(c);
+                    if ka.order(kb).is_lt() && kb.order(kc).is_lt() {
+                        assert!(ka.order(kc).is_lt(), "{a:?} {b:?} {c:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The context answers as the plain lists of what it was given, with their sources, would.
+    #[test]
+    fn context_answers_as_its_sources_would() {
+        let sources = ["georgia", "ohio", ""];
+        let mut countries: Vec<(&str, &str)> = Vec::new();
+        let mut divisions: Vec<(&str, &str, &str)> = Vec::new();
+        let mut context = DocContext::default();
+        // most codes as countries, some pairs as divisions, from varying sources
+        for (i, country) in CODES.iter().enumerate().filter(|(i, _)| i % 3 != 1) {
+            for source in &sources[..1 + i % 2] {
+                context.add_country(country, source);
+                countries.push((country, source));
+            }
+        }
+        for (i, country) in CODES.iter().enumerate() {
+            for (j, admin1) in CODES.iter().enumerate().filter(|(j, _)| (i + j) % 4 == 0) {
+                let source = sources[(i * j) % sources.len()];
+                context.add_division(country, admin1, source);
+                divisions.push((country, admin1, source));
+            }
+        }
+        let mut seen = [0; 3];
+        for country in CODES {
+            let c = CodeKey::new(country);
+            for name in sources {
+                let plain = countries.iter().any(|&(gc, s)| gc == country && s != name);
+                assert_eq!(context.has_country(c, name), plain, "{country:?} {name}");
+                seen[0] += usize::from(plain);
+                for admin1 in CODES {
+                    let a = CodeKey::new(admin1);
+                    let plain = divisions
+                        .iter()
+                        .any(|&(gc, ga, s)| gc == country && ga == admin1 && s != name);
+                    let what = format!("{country:?} {admin1:?} {name}");
+                    assert_eq!(context.has_division(c, a, name), plain, "{what}");
+                    seen[1] += usize::from(plain);
+                    let plain = divisions
+                        .iter()
+                        .any(|&(gc, ga, s)| gc == country && ga != admin1 && s != name);
+                    assert_eq!(context.has_sibling_division(c, a, name), plain, "{what}");
+                    seen[2] += usize::from(plain);
+                }
+            }
+        }
+        assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
+    }
+
+    /// Comparing a difference in latitude with the reach answers as the scaled test does, at the
+    /// reach to the last bit and away from it, for latitudes anywhere and for missing ones.
+    #[test]
+    fn latitude_reach_answers_as_the_distance_test() {
+        let reach = latitude_reach();
+        let mut lats = vec![0.0, -0.0, 89.9, -89.9, 51.5, f64::NAN, f64::INFINITY];
+        let mut near = reach;
+        for _ in 0..4 {
+            near = f64::from_bits(near.to_bits() - 1);
+        }
+        for _ in 0..9 {
+            lats.push(near);
+            lats.push(-near);
+            lats.push(near + 40.0);
+            near = f64::from_bits(near.to_bits() + 1);
+        }
+        for step in 0..400 {
+            lats.push(-90.0 + f64::from(step) * 0.45);
+        }
+        for &a in &lats {
+            for &b in &lats {
+                assert_eq!((a - b).abs() > reach, too_far_by_latitude(a, b), "{a} {b}");
+            }
+        }
+    }
+
+    /// Keeping the best few as they come gives the head of a full stable ranking, equals in order.
+    #[test]
+    fn best_few_is_the_head_of_a_full_ranking() {
+        let g = namesakes();
+        let places: Vec<&Entry> = (0..g.len() as u32).map(|i| g.entry(i)).collect();
+        let scores = [0.5, 0.7, 0.5, 0.7, 0.1, 0.7, 0.5, 0.9];
+        for len in 0..12 {
+            for rotation in 0..places.len() {
+                // the same place twice under different entry numbers ties in the ranking
+                let ranked: Vec<Ranked> = (0..len)
+                    .map(|i| Ranked {
+                        entry: i as EntryId,
+                        place: places[(i / 2 + rotation) % places.len()],
+                        score: scores[(i / 2 + rotation) % scores.len()],
+                    })
+                    .collect();
+                let mut sorted = ranked.clone();
+                sorted.sort_by(ranking);
+                let mut few = Vec::new();
+                best_few(&ranked, &mut few);
+                let head: Vec<EntryId> = sorted
+                    .iter()
+                    .take(KEPT_CANDIDATES)
+                    .map(|r| r.entry)
+                    .collect();
+                assert_eq!(few.iter().map(|r| r.entry).collect::<Vec<_>>(), head);
+            }
+        }
+    }
+
+    /// An occurrence without cue words gets no cue for any kind of place.
+    #[test]
+    fn no_cue_words_no_cue() {
+        let words = [
+            None,
+            Some("of"),
+            Some("port"),
+            Some("city"),
+            Some("province"),
+            Some("state"),
+            Some("krai"),
+            Some("harbor"),
+            Some("new"),
+        ];
+        let mut cued = 0;
+        for prev2 in words {
+            for prev in words {
+                for after in words {
+                    let occ = Occurrence {
+                        folded: "x",
+                        before: [prev2, prev],
+                        after,
+                        qualifier: None,
+                        dateline: false,
+                    };
+                    let any = PlaceKind::ALL.iter().any(|&k| cue_bonus(k, &occ) != 0.0);
+                    assert!(has_cue_words(&occ) || !any, "{prev2:?} {prev:?} {after:?}");
+                    cued += usize::from(any);
+                }
+            }
+        }
+        assert!(cued > 0);
+    }
+
+    /// Names ordered by their heads first come out in byte order.
+    #[test]
+    fn name_heads_keep_byte_order() {
+        let names = [
+            "",
+            "a",
+            "ab",
+            "ab\0",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgg",
+            "abcdefgh\0",
+            "b",
+            "\u{e9}",
+            "e\u{301}",
+            "zz",
+            "abcdefghij",
+            "abcdefgha",
+        ];
+        for a in names {
+            for b in names {
+                if name_head(a) < name_head(b) {
+                    assert!(a < b, "{a:?} {b:?}");
+                }
+                if a == b {
+                    assert_eq!(name_head(a), name_head(b));
+                }
+            }
+        }
     }
 }
