@@ -290,6 +290,7 @@ pub fn geoparse_with(
         },
     ) in toponyms.iter().enumerate()
     {
+        // its best few candidates ([`resolve::KEPT_CANDIDATES`]), which the mention lists
         let scored = resolved.of(i);
         let confidence = resolve::confidence(scored);
         let Some(best) = scored.first() else { continue };
@@ -325,7 +326,7 @@ pub fn geoparse_with(
             confidence: (confidence * 1000.0).round() / 1000.0,
             role,
             sentence: shared_sentence(&mut sentence, prepared.sentence_at(span.start)),
-            candidates: place_strings.candidates(gazetteer, &scored[..scored.len().min(3)]),
+            candidates: place_strings.candidates(gazetteer, scored),
         });
     }
     (mentions, demonyms)
