@@ -107,6 +107,33 @@ struct MapResults {
     readings: Vec<DocReading>,
     mentions: Vec<Mention>,
     demonyms: Vec<Demonym>,
+    places: PlaceCounts,
+}
+
+/// The place ids the mentions resolve to, in order of first mention, with mention counts: counted as
+/// documents come in, beside the map phase, rather than over every mention again in the reduce
+/// phase, where it ran on one core while the others waited.
+#[derive(Default)]
+struct PlaceCounts {
+    /// Ids hashed fast: every mention is counted.
+    row_of: FxHashMap<String, usize>,
+    rows: Vec<(String, usize)>,
+}
+
+impl PlaceCounts {
+    fn count<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        for id in ids {
+            let row = match self.row_of.get(id) {
+                Some(&row) => row,
+                None => {
+                    self.rows.push((id.to_string(), 0));
+                    self.row_of.insert(id.to_string(), self.rows.len() - 1);
+                    self.rows.len() - 1
+                }
+            };
+            self.rows[row].1 += 1;
+        }
+    }
 }
 
 /// One document's part of [`MapResults`].
@@ -121,6 +148,8 @@ impl MapResults {
     fn add(&mut self, mapped: Mapped) {
         let mentions = self.mentions.len()..self.mentions.len() + mapped.mentions.len();
         let demonyms = self.demonyms.len()..self.demonyms.len() + mapped.demonyms.len();
+        self.places
+            .count(mapped.mentions.iter().filter_map(|m| m.place.as_deref()));
         self.mentions.extend(mapped.mentions);
         self.demonyms.extend(mapped.demonyms);
         self.docs.push(DocResult {
@@ -338,6 +367,7 @@ fn reduce(
         readings,
         mentions,
         demonyms,
+        places,
     } = results;
     let mut story = Story {
         generator: Generator {
@@ -355,22 +385,42 @@ fn reduce(
         demonyms,
         ..Story::default()
     };
-    // both run over the whole corpus on one core each: side by side
+    // both run on one core each: side by side
     let ((events, actors), places) = rayon::join(
         || events::assemble(&readings),
-        || collect_places(&story.mentions, place_of),
+        || collect_places(places, place_of),
     );
     story.events = events;
     story.actors = actors;
     story.places = places;
     // made as large as they will be at once: grown by doubling, they could take twice the room
-    story.readings.reserve_exact(docs.len());
     story.documents.reserve_exact(docs.len());
+    let mut rest = Vec::with_capacity(docs.len());
+    for DocResult { state: d, .. } in docs {
+        story.documents.push(d.meta);
+        rest.push((d.times, d.text));
+    }
+    // the tracks need the documents but not their readings or times, which are gathered meanwhile
+    let (tracks, (records, times)) = rayon::join(
+        || tracks::build_tracks(&story),
+        || doc_records_and_times(rest, readings),
+    );
+    story.tracks = tracks;
+    story.readings = records;
+    story.times = times;
     story
-        .times
-        .reserve_exact(docs.iter().map(|d| d.state.times.len()).sum());
-    for (DocResult { state: d, .. }, reading) in docs.into_iter().zip(readings) {
-        let record = match d.text {
+}
+
+/// The story's per-document readings ([`DocRecord`]) and its times, from each document's times and
+/// kept text (see [`DocState`]) and its reading.
+fn doc_records_and_times(
+    docs: Vec<(Vec<TimeExpr>, Option<String>)>,
+    readings: Vec<DocReading>,
+) -> (Vec<DocRecord>, Vec<TimeExpr>) {
+    let mut records = Vec::with_capacity(docs.len());
+    let mut times = Vec::with_capacity(docs.iter().map(|(times, _)| times.len()).sum());
+    for ((doc_times, text), reading) in docs.into_iter().zip(readings) {
+        records.push(match text {
             Some(text) => DocRecord {
                 doc: reading.doc,
                 text: Some(text),
@@ -382,13 +432,10 @@ fn reduce(
                 actors: reading.actors,
                 frames: reading.frames,
             },
-        };
-        story.readings.push(record);
-        story.documents.push(d.meta);
-        story.times.extend(d.times);
+        });
+        times.extend(doc_times);
     }
-    story.tracks = tracks::build_tracks(&story);
-    story
+    (records, times)
 }
 
 /// Give undated or inferred-date documents the latest lower bound the other documents' dated reports
@@ -399,6 +446,7 @@ fn date_from_other_documents(results: &mut MapResults) {
         readings,
         mentions,
         demonyms,
+        ..
     } = results;
     if !docs.iter().any(|d| date_is_open(&d.state.meta)) {
         return;
@@ -435,24 +483,16 @@ fn date_from_other_documents(results: &mut MapResults) {
 /// One place per distinct place id the mentions resolve to, in order of first mention, with mention
 /// counts.
 fn collect_places(
-    mentions: &[Mention],
+    counts: PlaceCounts,
     place_of: &(dyn Fn(&str) -> Option<Place> + Sync),
 ) -> Vec<Place> {
-    // ids hashed fast: this runs over every mention on one core
-    let mut row_of: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut rows: Vec<(&str, usize)> = Vec::new();
-    for id in mentions.iter().filter_map(|m| m.place.as_deref()) {
-        let row = *row_of.entry(id).or_insert_with(|| {
-            rows.push((id, 0));
-            rows.len() - 1
-        });
-        rows[row].1 += 1;
-    }
-    rows.into_iter()
+    counts
+        .rows
+        .into_iter()
         .filter_map(|(id, mentions)| {
             Some(Place {
                 mentions,
-                ..place_of(id)?
+                ..place_of(&id)?
             })
         })
         .collect()
@@ -608,5 +648,32 @@ mod tests {
         assert!(signs.first_two_places(["gn:2643743", "gn:1797929"]));
         // said once: the network is built once
         assert!(!signs.first_two_places(["port:CNTAO", "gn:1"]));
+    }
+
+    #[test]
+    fn places_are_counted_in_order_of_first_mention_across_documents() {
+        let mut counts = PlaceCounts::default();
+        counts.count(["gn:2", "gn:1", "gn:2"]);
+        counts.count([]);
+        counts.count(["gn:3", "gn:1", "gn:2"]);
+        let rows: Vec<(&str, usize)> = counts.rows.iter().map(|(id, n)| (&id[..], *n)).collect();
+        assert_eq!(rows, [("gn:2", 3), ("gn:1", 2), ("gn:3", 1)]);
+        // an id the gazetteer does not know is dropped, the others keep their order and counts
+        let places = collect_places(counts, &|id| {
+            (id != "gn:1").then(|| Place {
+                id: id.to_string(),
+                name: id.to_string(),
+                kind: crate::story::PlaceKind::City,
+                lat: 0.0,
+                lon: 0.0,
+                country: None,
+                bbox: None,
+                gazetteer: "test".into(),
+                gazetteer_id: id.to_string(),
+                mentions: 0,
+            })
+        });
+        let places: Vec<(&str, usize)> = places.iter().map(|p| (&p.id[..], p.mentions)).collect();
+        assert_eq!(places, [("gn:2", 3), ("gn:3", 1)]);
     }
 }

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
+use rustc_hash::FxHashSet;
 
 use crate::story::{Action, Event, Modality, Story, Waypoint};
 use crate::time::parse_date;
@@ -36,22 +37,30 @@ impl Node<'_> {
 
 /// The ordered waypoints of one actor's track: travelled visits, then planned ones.
 pub fn waypoints(story: &Story, actor: &str) -> Vec<Waypoint> {
+    let mine: Vec<&Event> = story
+        .events
+        .iter()
+        .filter(|e| e.actor == actor || e.partners.iter().any(|p| p == actor))
+        .filter(|e| e.places.iter().any(|p| story.place(p).is_some()))
+        .collect();
+    // only the documents the actor's events cite are looked up: taking every document of a corpus
+    // (its place in the corpus and its date parsed) cost more than ordering the track
+    let cited: FxHashSet<&str> = mine
+        .iter()
+        .flat_map(|e| &e.sources)
+        .map(|s| s.doc.as_str())
+        .collect();
     let docs: HashMap<&str, (usize, Option<NaiveDate>)> = story
         .documents
         .iter()
         .enumerate()
+        .filter(|(_, d)| cited.contains(d.id.as_str()))
         .map(|(i, d)| {
             (
                 d.id.as_str(),
                 (i, d.published.as_deref().and_then(parse_date)),
             )
         })
-        .collect();
-    let mine: Vec<&Event> = story
-        .events
-        .iter()
-        .filter(|e| e.actor == actor || e.partners.iter().any(|p| p == actor))
-        .filter(|e| e.places.iter().any(|p| story.place(p).is_some()))
         .collect();
     let (happened, planned): (Vec<&Event>, Vec<&Event>) = mine
         .into_iter()
@@ -453,6 +462,38 @@ mod tests {
             order(&s),
             [("A".into(), false), ("B".into(), false), ("D".into(), true)]
         );
+    }
+
+    #[test]
+    fn reports_order_visits_by_their_documents_among_many() {
+        // undated visits told in two documents, each the other way round from the corpus order,
+        // among documents that cite none of the actor's events
+        let cite = |mut e: Event, doc: &str| {
+            e.sources[0].doc = doc.into();
+            e
+        };
+        let c = cite(event("e1", Action::PortCall, "c", None, 0), "late");
+        let b = cite(event("e2", Action::Transit, "b", None, 50), "early");
+        let mut plan_d = cite(event("e3", Action::Arrive, "d", None, 90), "early");
+        plan_d.modality = Modality::Planned;
+        let document = |id: &str, published: &str| Document {
+            id: id.into(),
+            published: Some(published.into()),
+            ..Document::default()
+        };
+        let mut s = story(vec![c, b, plan_d]);
+        s.documents = vec![
+            document("other1", "2024-04-01"),
+            document("early", "2024-04-02"),
+            document("other2", "2024-04-03"),
+            document("late", "2024-04-09"),
+            document("other3", "2024-04-10"),
+        ];
+        let told = [("B".into(), false), ("C".into(), false), ("D".into(), true)];
+        assert_eq!(order(&s), told);
+        // the documents' places in the corpus count, not the events' order in the story
+        s.events.reverse();
+        assert_eq!(order(&s), told);
     }
 
     #[test]
