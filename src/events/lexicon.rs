@@ -287,6 +287,8 @@ pub struct Glance {
     /// Words that may name an actor by themselves: a navy prefix in capitals, a vessel name, a
     /// singular ship noun before a capitalised word ("the destroyer Qiqihar") — or words the glance
     /// does not judge: one cut by either end of the sentence, letters or marks outside ASCII.
+    /// Words are judged only in a sentence worth reading: in any other, where it changes nothing,
+    /// this tells only of the words not judged.
     pub names: bool,
     /// A ship, group or force noun: an actor once it has a nationality, or an earlier actor to
     /// refer to ("the ships").
@@ -385,12 +387,12 @@ pub fn glances(text: &str, sentences: &[Range<usize>]) -> Vec<Glance> {
                 limit = words.end.saturating_sub(base);
             } else if may_be_notable(ends, &block, k, len) && base + k >= words.start {
                 let entry = lexicon.entry_in(&block, k, len);
-                words.take(entry, bytes, base + k..base + k + len);
+                words.take(entry, base + k..base + k + len);
             }
         }
         base = next;
     }
-    words.close(&mut seen);
+    words.close(&mut seen, bytes);
     seen
 }
 
@@ -404,6 +406,10 @@ struct Words<'a> {
     worth: bool,
     names: bool,
     classes: u32,
+    /// The words of [`NAMING`] classes seen in the sentence, with their classes, judged only once
+    /// the sentence is known to be worth reading: a vessel name is a costly look-up, and most of
+    /// them ("The", "New") stand in sentences that are not.
+    naming: Vec<(u32, Range<usize>)>,
 }
 
 impl<'a> Words<'a> {
@@ -416,20 +422,27 @@ impl<'a> Words<'a> {
             worth: false,
             names: false,
             classes: 0,
+            naming: Vec::new(),
         }
     }
 
     /// Take in a listed word of the sentence.
-    fn take(&mut self, entry: Entry, bytes: &[u8], word: Range<usize>) {
+    fn take(&mut self, entry: Entry, word: Range<usize>) {
         self.worth |= entry.worth;
         self.classes |= entry.classes;
-        if entry.classes & NAMING != 0 && !self.names {
-            self.names = names_actor(entry, bytes, word, self.end);
+        if entry.classes & NAMING != 0 {
+            self.naming.push((entry.classes, word));
         }
     }
 
     /// Add what the sentence's words told to its glance.
-    fn close(&mut self, seen: &mut [Glance]) {
+    fn close(&mut self, seen: &mut [Glance], bytes: &[u8]) {
+        if self.worth && !self.names {
+            let end = self.end;
+            self.names = (self.naming.iter())
+                .any(|(classes, word)| names_actor(*classes, bytes, word.clone(), end));
+        }
+        self.naming.clear();
         if let Some(glance) = seen.get_mut(self.s) {
             glance.worth |= self.worth;
             glance.names |= self.names;
@@ -454,7 +467,7 @@ impl<'a> Words<'a> {
     ) -> bool {
         let word = base + k..base + k + len;
         while self.end <= word.start {
-            self.close(seen);
+            self.close(seen, text.as_bytes());
             self.s += 1;
             let Some(next) = self.sentences.get(self.s) else {
                 return false;
@@ -470,7 +483,7 @@ impl<'a> Words<'a> {
         self.names |= word.end > self.end && self.end - word.start < 64;
         let lexicon = lexicon();
         if may_be_notable(&lexicon.notable_ends, block, k, len) {
-            self.take(lexicon.entry_in(block, k, len), text.as_bytes(), word);
+            self.take(lexicon.entry_in(block, k, len), word);
         }
         true
     }
@@ -496,15 +509,15 @@ fn block_at(bytes: &[u8], base: usize) -> Block {
 /// The classes of words that may name an actor, given what stands around them.
 const NAMING: u32 = class::SHIP | class::NAVY_PREFIX | class::VESSEL_START;
 
-/// Whether a word of one of the [`NAMING`] classes names an actor where it stands: a singular ship
-/// noun before a capitalised word, a navy prefix in capitals, a vessel name.
-fn names_actor(entry: Entry, bytes: &[u8], word: Range<usize>, end: usize) -> bool {
+/// Whether a word of `classes`, one of them a [`NAMING`] class, names an actor where it stands: a
+/// singular ship noun before a capitalised word, a navy prefix in capitals, a vessel name.
+fn names_actor(classes: u32, bytes: &[u8], word: Range<usize>, end: usize) -> bool {
     let capital = |b: u8| b.is_ascii_uppercase();
     let (first, last) = (bytes[word.start], bytes[word.end - 1]);
-    let singular_ship = entry.classes & (class::SHIP | class::SHIP_PLURAL) == class::SHIP;
+    let singular_ship = classes & (class::SHIP | class::SHIP_PLURAL) == class::SHIP;
     singular_ship && capital_after_class_word(bytes, word.end, end)
-        || entry.classes & class::NAVY_PREFIX != 0 && capital(first) && capital(last)
-        || entry.classes & class::VESSEL_START != 0
+        || classes & class::NAVY_PREFIX != 0 && capital(first) && capital(last)
+        || classes & class::VESSEL_START != 0
             && capital(first)
             && vessels().name_starts_at(bytes, word, end)
 }
@@ -1499,6 +1512,96 @@ mod tests {
             }
         }
         assert!(sentences_seen > 2000 && worth > 500 && names > 500);
+    }
+
+    /// Texts of ASCII words cut into sentences only after a word's end, so that the glance judges
+    /// every word: a sentence worth reading must name an actor exactly when one of its words does,
+    /// judged alone, though the glance judges them only once the sentence proves worth reading.
+    #[test]
+    fn every_sentence_worth_reading_has_its_naming_words_judged() {
+        let pieces = [
+            "Diamond",
+            "diamond",
+            "The",
+            "Sullivans",
+            "Sullivan",
+            "USS",
+            "uss",
+            "Dewey",
+            "destroyer",
+            "Destroyers",
+            "Qiqihar",
+            "made",
+            "a",
+            "call",
+            "sailed",
+            "the",
+            "said",
+            ",",
+            " ",
+            "  ",
+            ".",
+            "9",
+            "-",
+            "'s",
+            "Chung",
+            "Hoon",
+            "ships",
+            "navy",
+            "\n",
+        ];
+        let mut seed: u64 = 5;
+        let mut next = |below: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % below
+        };
+        let (mut worth_named, mut worth_unnamed, mut unworth_named) = (0, 0, 0);
+        for _ in 0..3000 {
+            let text: String = (0..next(40) + 1)
+                .map(|_| pieces[next(pieces.len())])
+                .collect();
+            let bytes = text.as_bytes();
+            // a sentence that starts right after a letter or digit is one the glance does not judge
+            let between_words =
+                |at: usize| at == 0 || at == bytes.len() || !bytes[at - 1].is_ascii_alphanumeric();
+            let mut cuts: Vec<usize> = (0..next(8))
+                .map(|_| next(bytes.len() + 1))
+                .chain([0, bytes.len()])
+                .filter(|&at| between_words(at))
+                .collect();
+            cuts.sort_unstable();
+            cuts.dedup();
+            let sentences: Vec<Range<usize>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
+            for (sentence, glance) in sentences.iter().zip(glances(&text, &sentences)) {
+                let mut named = false;
+                let mut at = sentence.start;
+                while at < sentence.end {
+                    let len = bytes[at..sentence.end]
+                        .iter()
+                        .take_while(|b| b.is_ascii_alphanumeric())
+                        .count();
+                    if len > 0 {
+                        let classes = ascii_word_entry(bytes, at..at + len).0.classes;
+                        named |= classes & NAMING != 0
+                            && names_actor(classes, bytes, at..at + len, sentence.end);
+                    }
+                    at += len.max(1);
+                }
+                if glance.worth {
+                    assert_eq!(glance.names, named, "{text:?} {sentence:?}");
+                    worth_named += usize::from(named);
+                    worth_unnamed += usize::from(!named);
+                } else {
+                    unworth_named += usize::from(named);
+                }
+            }
+        }
+        assert!(
+            worth_named > 100 && worth_unnamed > 100 && unworth_named > 50,
+            "{worth_named} {worth_unnamed} {unworth_named}"
+        );
     }
 
     #[test]

@@ -118,6 +118,7 @@ pub fn read_document(
 }
 
 /// Which sentences to read, from a glance at each, its mentions and demonyms, and the reading so far.
+/// Only sentences worth reading ([`Glance::worth`]) are offered.
 type Choice<'c> = dyn FnMut(&Glance, &[Mention], &[Demonym], &DocReading, &DocState) -> bool + 'c;
 
 /// [`read_document`], reading the sentences `to_read` picks.
@@ -144,22 +145,40 @@ fn read_sentences(
     // the lower-case forms of a sentence's words that are not lower case in the text
     let mut lowered = String::new();
     let glances = lexicon::glances(prepared.text, &prepared.sentences);
-    for (range, glance) in prepared.sentences.iter().zip(&glances) {
+    let mention_start = |i: usize| mentions.get(i).map_or(usize::MAX, |x| x.start);
+    let demonym_start = |i: usize| demonyms.get(i).map_or(usize::MAX, |x| x.start);
+    let time_start = |i: usize| times.get(i).map_or(usize::MAX, |x| x.start);
+    // the finds up to a sentence's end (from the end of the one before) are its own
+    let pass = |from: &mut usize, starts: &dyn Fn(usize) -> usize, end: usize| {
+        let begin = *from;
+        while *from < usize::MAX && starts(*from) < end {
+            *from += 1;
+        }
+        begin..*from
+    };
+    // the sentence whose finds were passed last
+    let mut passed_to = None;
+    for (k, (range, glance)) in prepared.sentences.iter().zip(&glances).enumerate() {
         state.sentence += 1;
+        // most sentences hold no word worth reading, and none such is read: its finds are
+        // passed over only when a sentence after it is read
+        if !glance.worth {
+            continue;
+        }
+        if k > 0 && passed_to != Some(k - 1) {
+            let end = prepared.offsets.char_at(prepared.sentences[k - 1].end);
+            pass(&mut m, &mention_start, end);
+            pass(&mut d, &demonym_start, end);
+            pass(&mut t, &time_start, end);
+        }
+        passed_to = Some(k);
         let (c0, c1) = (
             prepared.offsets.char_at(range.start),
             prepared.offsets.char_at(range.end),
         );
-        let take = |from: &mut usize, starts: &dyn Fn(usize) -> usize| {
-            let begin = *from;
-            while *from < usize::MAX && starts(*from) < c1 {
-                *from += 1;
-            }
-            begin..*from
-        };
-        let ms = take(&mut m, &|i| mentions.get(i).map_or(usize::MAX, |x| x.start));
-        let ds = take(&mut d, &|i| demonyms.get(i).map_or(usize::MAX, |x| x.start));
-        let ts = take(&mut t, &|i| times.get(i).map_or(usize::MAX, |x| x.start));
+        let ms = pass(&mut m, &mention_start, c1);
+        let ds = pass(&mut d, &demonym_start, c1);
+        let ts = pass(&mut t, &time_start, c1);
         if !to_read(
             glance,
             &mentions[ms.clone()],
@@ -2609,6 +2628,45 @@ mod tests {
         }
         assert!(skipped > 500, "only {skipped} sentences skipped");
         assert!(frames > 3000, "only {frames} frames");
+    }
+
+    #[test]
+    fn a_sentence_read_gets_the_finds_up_to_its_end_from_the_end_of_the_one_before() {
+        let g = test_data::small();
+        let (mut offered, mut after_skipped, mut finds) = (0, 0, 0);
+        for (text, published) in articles() {
+            let prepared = PreparedText::new("d1", &text);
+            let (mentions, demonyms) = geoparse(&g, &prepared);
+            let times = crate::time::find_time_expressions(&prepared, published);
+            let ends: Vec<usize> = (prepared.sentences.iter())
+                .map(|r| prepared.offsets.char_at(r.end))
+                .collect();
+            let mut last_offered = None;
+            let mut check =
+                |_: &Glance, ms: &[Mention], ds: &[Demonym], _: &DocReading, state: &DocState| {
+                    let k = state.sentence - 1;
+                    let from = k.checked_sub(1).map_or(0, |j| ends[j]);
+                    let own = |start: usize| (from..ends[k]).contains(&start);
+                    let expected: Vec<&Mention> =
+                        mentions.iter().filter(|m| own(m.start)).collect();
+                    assert_eq!(ms.iter().collect::<Vec<_>>(), expected, "{text}");
+                    let expected: Vec<&Demonym> =
+                        demonyms.iter().filter(|d| own(d.start)).collect();
+                    assert_eq!(ds.iter().collect::<Vec<_>>(), expected, "{text}");
+                    offered += 1;
+                    after_skipped += usize::from(k > 0 && last_offered != Some(k - 1));
+                    finds += ms.len() + ds.len();
+                    last_offered = Some(k);
+                    true
+                };
+            read_sentences(
+                &prepared, &mentions, &demonyms, &times, published, &mut check,
+            );
+        }
+        assert!(
+            offered > 3000 && after_skipped > 150 && finds > 3000,
+            "{offered} {after_skipped} {finds}"
+        );
     }
 
     /// A token as the reader took them before [`tokenize`] read ASCII words without decoding

@@ -1813,6 +1813,56 @@ mod tests {
         }
     }
 
+    /// The first candidate at or after `from` as [`Candidates::next`] defines it, byte by byte: the
+    /// start of a digit run, or of a run of three or more ASCII letters that the lexicon's filters
+    /// let through, a run counting as starting at `from` when `from` is inside it.
+    fn candidate_by_bytes(bytes: &[u8], from: usize) -> Option<usize> {
+        let run_start = |at: usize, same: fn(&u8) -> bool| at == from || !same(&bytes[at - 1]);
+        (from..bytes.len()).find(|&at| {
+            if bytes[at].is_ascii_digit() {
+                return run_start(at, u8::is_ascii_digit);
+            }
+            if !bytes[at].is_ascii_alphabetic() || !run_start(at, u8::is_ascii_alphabetic) {
+                return false;
+            }
+            let len = bytes[at..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphabetic())
+                .count();
+            let (first, last) = (bytes[at], bytes[at + len - 1]);
+            len >= 3
+                && lexicon::may_end(bytes[at + len - 2], last)
+                && lexicon::may_start(len, first, last)
+        })
+    }
+
+    #[test]
+    fn candidates_are_those_found_byte_by_byte() {
+        let texts = [
+            "On 9th July, the ÉCOLE sailed 12km north — Ωmega-7 at 06:00Z; last week, in May 2023 "
+                .repeat(5),
+            format!("{}July{}monday 2023", "x".repeat(61), " ".repeat(59)),
+            format!("{}yesterday", "ab1".repeat(40)),
+            "Sundays2023Junexx99Novemberé12 Dec".repeat(4),
+        ];
+        let mut found = 0;
+        for text in &texts {
+            let bytes = text.as_bytes();
+            for step in [1, 2, 5, 13] {
+                let mut candidates = Candidates::new(bytes);
+                let mut from = 0;
+                loop {
+                    let got = candidates.next(from);
+                    assert_eq!(got, candidate_by_bytes(bytes, from), "{text:?} from {from}");
+                    let Some(at) = got else { break };
+                    found += 1;
+                    from = at + step;
+                }
+            }
+        }
+        assert!(found > 200, "only {found} candidates");
+    }
+
     #[test]
     fn blocks_sort_every_byte_as_one_at_a_time() {
         // every byte value at every place of a block, and blocks cut from mixed text
