@@ -8,6 +8,7 @@
 //! ("Moscow Times", "Global Times").
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use rustc_hash::FxHashSet;
@@ -928,7 +929,10 @@ fn drop_people(gazetteer: &Gazetteer, text: &str, words: &Words, found: Vec<Foun
             continue;
         }
         let i = *first_word;
-        let small_town = is_small_town(gazetteer, folded);
+        // asked of the gazetteer only when a rule below needs it: most names meet neither rule
+        // before it, and the look-up reaches far into the index
+        let small_town = OnceCell::new();
+        let small_town = || *small_town.get_or_init(|| is_small_town(gazetteer, folded));
         // Two small-town names side by side, with no comma, are a given name and a surname
         // ("Margaret Murphy", "Rafael Gomez").
         let after_name_word = i > 0 && {
@@ -936,16 +940,16 @@ fn drop_people(gazetteer: &Gazetteer, text: &str, words: &Words, found: Vec<Foun
             prev.capitalised
                 && adjacent(text, prev, &words[i])
                 && (!starts.contains(&(i - 1))
-                    || small_town && is_small_town(gazetteer, words.folded(i - 1)))
+                    || small_town() && is_small_town(gazetteer, words.folded(i - 1)))
                 && !starts_sentence(text, words, i - 1)
                 && !MODIFIERS.contains(&words.folded(i - 1))
                 && !common_words().contains(words.folded(i - 1))
                 && words.folded(i - 1).chars().any(|c| c.is_alphabetic())
         };
-        let before_speech = small_town
-            && words
-                .folded_after(i)
-                .is_some_and(|w| SPEECH_VERBS.contains(&w));
+        let before_speech = words
+            .folded_after(i)
+            .is_some_and(|w| SPEECH_VERBS.contains(&w))
+            && small_town();
         if after_name_word || before_speech {
             people.insert(folded);
         }
