@@ -478,16 +478,9 @@ fn push_document(
 /// Accepts `2023-07-16`, a full RFC 3339 time, or `2023/07/16`.
 fn parse_published(raw: &str) -> Result<NaiveDate, String> {
     let s = raw.trim();
-    // the usual form read digit by digit: chrono's format parser costs more than the rest of a
-    // document's metadata
-    if let Some([y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1]) = s.as_bytes().first_chunk::<10>() {
-        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
-        if digits.iter().all(|d| d.is_ascii_digit()) {
-            let number = |ds: &[&u8]| ds.iter().fold(0, |n, &&d| n * 10 + u32::from(d - b'0'));
-            let year = number(&digits[..4]) as i32;
-            return NaiveDate::from_ymd_opt(year, number(&digits[4..6]), number(&digits[6..]))
-                .ok_or_else(|| raw.to_string());
-        }
+    // the usual form, as every date is read; then the slashed one
+    if let Some(date) = crate::time::parse_date(s) {
+        return Ok(date);
     }
     let head: String = s.chars().take(10).collect();
     NaiveDate::parse_from_str(&head, "%Y-%m-%d")
@@ -588,6 +581,8 @@ mod tests {
             "2023/07/16",
             "20230716",
             "2023-07-1x",
+            "2023-7-1é",
+            "2023-07-16é",
             "tomorrow",
         ] {
             assert_eq!(parse_published(raw).ok(), chrono_read(raw), "{raw}");
