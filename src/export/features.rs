@@ -360,45 +360,44 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Readable list of documents: `title [id]`, or the id alone; a long list ends with how many
-    /// more there are (the `documents` list beside it has them all).
-    fn source_list(&self, doc_ids: &[String]) -> String {
-        let mut text = doc_ids
-            .iter()
-            .take(MAX_READABLE_SOURCES)
-            .map(
-                |id| match self.document(id).and_then(|d| d.title.as_deref()) {
-                    Some(title) => format!("{title} [{id}]"),
-                    None => id.clone(),
-                },
-            )
-            .collect::<Vec<_>>()
-            .join("; ");
-        if doc_ids.len() > MAX_READABLE_SOURCES {
-            text.push_str(&format!(
+    /// Sets `documents`, its readable twin `sources` (`title [id]`, or the id alone, for the first
+    /// few, then how many more there are), and the first and last publication dates among them — when
+    /// the feature was in the news, known even when what it reports is not dated. One pass, each
+    /// document looked up once: a place in every article has them all.
+    fn set_documents(&self, row: &mut Row, documents: Vec<String>) {
+        let mut sources = String::new();
+        let mut first: Option<&str> = None;
+        let mut last: Option<&str> = None;
+        for (i, id) in documents.iter().enumerate() {
+            let document = self.document(id);
+            if i < MAX_READABLE_SOURCES {
+                if i > 0 {
+                    sources.push_str("; ");
+                }
+                match document.and_then(|d| d.title.as_deref()) {
+                    Some(title) => {
+                        sources.push_str(title);
+                        sources.push_str(" [");
+                        sources.push_str(id);
+                        sources.push(']');
+                    }
+                    None => sources.push_str(id),
+                }
+            }
+            if let Some(date) = document.and_then(|d| d.published.as_deref()) {
+                first = Some(first.map_or(date, |f| f.min(date)));
+                last = Some(last.map_or(date, |l| l.max(date)));
+            }
+        }
+        if documents.len() > MAX_READABLE_SOURCES {
+            sources.push_str(&format!(
                 "; and {} more",
-                doc_ids.len() - MAX_READABLE_SOURCES
+                documents.len() - MAX_READABLE_SOURCES
             ));
         }
-        text
-    }
-
-    /// Sets `documents`, its readable twin `sources`, and the first and last publication dates among
-    /// them — when the feature was in the news, known even when what it reports is not dated.
-    fn set_documents(&self, row: &mut Row, documents: Vec<String>) {
-        let published: Vec<&str> = documents
-            .iter()
-            .filter_map(|d| self.document(d)?.published.as_deref())
-            .collect();
-        row.set("sources", self.source_list(&documents))
-            .set(
-                "first_reported",
-                published.iter().min().map(|s| s.to_string()),
-            )
-            .set(
-                "last_reported",
-                published.iter().max().map(|s| s.to_string()),
-            )
+        row.set("sources", sources)
+            .set("first_reported", first.map(str::to_string))
+            .set("last_reported", last.map(str::to_string))
             .set("documents", documents);
     }
 
@@ -744,6 +743,61 @@ fn precision(event: &Event) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::story::{Generator, Mention};
+
+    #[test]
+    fn documents_sources_and_dates_are_set_as_the_plain_computation_sets_them() {
+        // titled or not, dated or not, in or out of the story, dates out of order and repeated
+        let documents: Vec<Document> = (0..14)
+            .map(|i| Document {
+                id: format!("d{i:02}"),
+                title: (i % 3 != 0).then(|| format!("Report {i}")),
+                published: (i % 4 != 1).then(|| format!("2023-07-{:02}", (i * 7) % 12 + 1)),
+                ..Document::default()
+            })
+            .collect();
+        let story = Story {
+            documents,
+            ..Story::default()
+        };
+        let index = Index::new(&story);
+        let ids: Vec<String> = (0..16).rev().map(|i| format!("d{i:02}")).collect();
+        for n in 0..=ids.len() {
+            let list = ids[..n].to_vec();
+            let mut row = Row::new(Layer::Places);
+            index.set_documents(&mut row, list.clone());
+            let published: Vec<&str> = list
+                .iter()
+                .filter_map(|d| index.document(d)?.published.as_deref())
+                .collect();
+            let mut sources = list
+                .iter()
+                .take(MAX_READABLE_SOURCES)
+                .map(
+                    |id| match index.document(id).and_then(|d| d.title.as_deref()) {
+                        Some(title) => format!("{title} [{id}]"),
+                        None => id.clone(),
+                    },
+                )
+                .collect::<Vec<_>>()
+                .join("; ");
+            if n > MAX_READABLE_SOURCES {
+                sources.push_str(&format!("; and {} more", n - MAX_READABLE_SOURCES));
+            }
+            let mut plain = Row::new(Layer::Places);
+            plain
+                .set("sources", sources)
+                .set(
+                    "first_reported",
+                    published.iter().min().map(|s| s.to_string()),
+                )
+                .set(
+                    "last_reported",
+                    published.iter().max().map(|s| s.to_string()),
+                )
+                .set("documents", list);
+            assert_eq!(row.values, plain.values, "{n} documents");
+        }
+    }
 
     #[test]
     fn readable_sources_stay_short_while_the_list_keeps_every_document() {
