@@ -1314,6 +1314,7 @@ pub fn is(word: &str, classes_wanted: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::tests::next_below;
     use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
     fn glance(text: &str, sentence: Range<usize>) -> Glance {
@@ -1386,15 +1387,9 @@ mod tests {
         let mut seed: u64 = 7;
         for _ in 0..300 {
             let mut text = String::new();
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let len = (seed >> 58) as usize + 1;
+            let len = next_below(&mut seed, 64) + 1;
             for _ in 0..len {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+                text.push_str(pieces[next_below(&mut seed, pieces.len())]);
             }
             texts.push(text);
         }
@@ -1476,12 +1471,7 @@ mod tests {
 
     /// Sentences cut at random character boundaries of `text`, in order, some with bytes between.
     fn random_sentences(text: &str, seed: &mut u64) -> Vec<Range<usize>> {
-        let mut next = |below: usize| {
-            *seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (*seed >> 33) as usize % below
-        };
+        let mut next = |below: usize| next_below(seed, below);
         let boundaries: Vec<usize> = (0..=text.len())
             .filter(|&i| text.is_char_boundary(i))
             .collect();
@@ -1551,12 +1541,7 @@ mod tests {
             "\n",
         ];
         let mut seed: u64 = 5;
-        let mut next = |below: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % below
-        };
+        let mut next = |below: usize| next_below(&mut seed, below);
         let (mut worth_named, mut worth_unnamed, mut unworth_named) = (0, 0, 0);
         for _ in 0..3000 {
             let text: String = (0..next(40) + 1)

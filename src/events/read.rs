@@ -2508,6 +2508,7 @@ fn touch(state: &mut DocState, actor: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::tests::next_below;
     use crate::gazetteer::test_data;
     use crate::geoparse::geoparse;
     use crate::text::CharOffsets;
@@ -2570,12 +2571,7 @@ mod tests {
     /// Articles made of the sentences above in a fixed pseudo-random order.
     fn articles() -> Vec<(String, Option<NaiveDate>)> {
         let mut seed: u64 = 11;
-        let mut next = |below: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % below
-        };
+        let mut next = |below: usize| next_below(&mut seed, below);
         (0..1500)
             .map(|_| {
                 let count = next(9) + 1;
