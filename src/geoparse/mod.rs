@@ -152,7 +152,7 @@ fn occurrence<'a>(
         ],
         after: words.folded_after(last),
         qualifier: qualifier.as_deref(),
-        dateline: first == 0 && is_dateline(text, words[first].start..words[last].end),
+        dateline: first == 0 && is_dateline(text, words[first].start()..words[last].end()),
     }
 }
 
@@ -182,7 +182,7 @@ fn qualifier(
     let Some(next) = words.get(q_last + 1) else {
         return Some(q);
     };
-    let between = text[words[q_last].end..next.start].trim();
+    let between = text[words[q_last].end()..next.start()].trim();
     let continues_a_list = (between == "," && next.capitalised)
         || (between.is_empty() || between == ",")
             && matches!(words.folded(q_last + 1), "and" | "or");
@@ -210,10 +210,10 @@ pub fn resolve_spans(
                 byte_of[s.min(byte_of.len() - 1)],
                 byte_of[e.min(byte_of.len() - 1)],
             );
-            let first = analysis.words.partition_point(|w| w.end <= bs);
+            let first = analysis.words.partition_point(|w| w.end() <= bs);
             let last = analysis
                 .words
-                .partition_point(|w| w.start < be)
+                .partition_point(|w| w.start() < be)
                 .saturating_sub(1)
                 .max(first);
             (gazetteer::fold(&text[bs..be.max(bs)]), first, last)

@@ -18,16 +18,27 @@ use crate::text::{ascii_classes, AsciiClasses};
 
 /// A word of the text: its byte range and how it was written. Its folded form is kept by [`Words`].
 #[derive(Debug, Clone, Copy)]
+///
+/// Offsets are kept as `u32` (ingest refuses longer texts: [`crate::ingest::MAX_TEXT_BYTES`]): a text has a word every few bytes,
+/// and the list of them written at half the width is read and written at half the cost.
 pub struct Word {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
     pub capitalised: bool,
     /// Where its folded form lies in [`Words::folded`].
-    folded_start: usize,
-    folded_end: usize,
+    folded_start: u32,
+    folded_end: u32,
 }
 
 impl Word {
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
     /// Folded where it is written (ASCII), so that its folded form lies at its own offsets.
     fn folded_in_place(&self) -> bool {
         self.folded_start == self.start
@@ -58,7 +69,7 @@ impl Words {
     /// The folded form of word `i`.
     pub fn folded(&self, i: usize) -> &str {
         let w = &self.list[i];
-        &self.folded[w.folded_start..w.folded_end]
+        &self.folded[w.folded_start as usize..w.folded_end as usize]
     }
 
     /// The folded forms of words `first..=last`, joined by single spaces.
@@ -73,10 +84,12 @@ impl Words {
             pair[0].folded_in_place()
                 && pair[1].folded_in_place()
                 && pair[0].end + 1 == pair[1].start
-                && self.folded.as_bytes()[pair[0].end] == b' '
+                && self.folded.as_bytes()[pair[0].end()] == b' '
         });
         if joined {
-            Cow::Borrowed(&self.folded[run[0].folded_start..run[run.len() - 1].folded_end])
+            Cow::Borrowed(
+                &self.folded[run[0].folded_start as usize..run[run.len() - 1].folded_end as usize],
+            )
         } else {
             Cow::Owned(
                 (first..=last)
@@ -114,124 +127,120 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// The words of a text: runs of letters, digits and combining marks.
+///
+/// Most text is ASCII, and most of its blocks of 64 bytes are all ASCII: there a word starts or ends
+/// wherever a byte's word-or-not bit differs from the byte's before, so one shift and one exclusive-or
+/// give every edge of the block, taken in order by counting trailing zeros. The rest of a block with
+/// bytes outside ASCII is read a character at a time.
 pub fn words(text: &str) -> Words {
+    assert!(
+        text.len() <= crate::ingest::MAX_TEXT_BYTES,
+        "ingest refuses texts this long"
+    );
     let bytes = text.as_bytes();
-    // news text has a word every 5.4 to 7 bytes: room for all of them at once, as growing the list
-    // copies it
-    let mut list: Vec<Word> = Vec::with_capacity(text.len() / 5 + 8);
-    let mut name_starts = Vec::with_capacity(text.len() / 32);
-    let mut folded = text.to_ascii_lowercase();
-    let mut bits = ByteBits::new(bytes);
+    let mut words = Words {
+        // news text has a word every 5.4 to 7 bytes: room for all of them at once, as growing the
+        // list copies it
+        list: Vec::with_capacity(text.len() / 5 + 8),
+        name_starts: Vec::with_capacity(text.len() / 32),
+        folded: text.to_ascii_lowercase(),
+    };
+    // the word being read, if any: where it starts and whether it is ASCII so far
+    let mut open: Option<(usize, bool)> = None;
     let mut i = 0;
-    loop {
-        // Most text is ASCII: bytes are classed 64 at a time, and a character decoded only outside
-        // ASCII.
-        i = bits.next(i, |b| b.letters | b.digits | b.non_ascii);
-        if i == bytes.len() {
-            break;
-        }
-        if bytes[i] >= 0x80 {
-            let (len, word_char) = char_at(text, i);
-            if !word_char {
-                i += len;
-                continue;
-            }
-        }
-        let start = i;
-        let mut ascii = true;
-        loop {
-            i = bits.next(i, |b| !(b.letters | b.digits));
-            match bytes.get(i) {
-                Some(&b) if b >= 0x80 => {
-                    let (len, word_char) = char_at(text, i);
-                    if !word_char {
-                        break;
-                    }
-                    ascii = false;
-                    i += len;
+    while i < bytes.len() {
+        let base = i & !63;
+        let classes = block_classes(bytes, base);
+        let from_i = !0u64 << (i - base);
+        if classes.non_ascii & from_i == 0 {
+            let word_bits = (classes.letters | classes.digits) & from_i;
+            // bit k: byte k - 1 is a word byte, and for the first byte read, a word is open
+            let before = (word_bits << 1) | (u64::from(open.is_some()) << (i - base));
+            let mut edges = (word_bits ^ before) & from_i;
+            while edges != 0 {
+                let at = base + edges.trailing_zeros() as usize;
+                edges &= edges - 1;
+                match open.take() {
+                    None => open = Some((at, true)),
+                    Some((start, ascii)) => words.push(text, start, at, ascii),
                 }
-                _ => break,
+            }
+            // the padding past a short last block is not word bytes, so a word open here goes on
+            // into the next block
+            i = base + 64;
+        } else {
+            let block_end = (base + 64).min(bytes.len());
+            while i < block_end {
+                let (len, word_char) = char_at(text, i);
+                match (word_char, open) {
+                    (true, None) => open = Some((i, len == 1)),
+                    (true, Some((start, _))) if len > 1 => open = Some((start, false)),
+                    (false, Some((start, ascii))) => {
+                        words.push(text, start, i, ascii);
+                        open = None;
+                    }
+                    _ => {}
+                }
+                // a character may run past the block: the next block is then read from after it
+                i += len;
             }
         }
+    }
+    if let Some((start, ascii)) = open {
+        words.push(text, start, bytes.len(), ascii);
+    }
+    words
+}
+
+impl Words {
+    /// Adds the word `text[start..end]`, folding it onto the end of the folded text unless it is ASCII.
+    // inlined: it runs for every word of every text, and most words take the short ASCII path
+    #[inline(always)]
+    fn push(&mut self, text: &str, start: usize, end: usize, ascii: bool) {
+        let bytes = text.as_bytes();
         let word = if ascii {
             Word {
-                start,
-                end: i,
+                start: start as u32,
+                end: end as u32,
                 capitalised: bytes[start].is_ascii_uppercase(),
-                folded_start: start,
-                folded_end: i,
+                folded_start: start as u32,
+                folded_end: end as u32,
             }
         } else {
-            let raw = &text[start..i];
-            let folded_start = folded.len();
-            folded.push_str(&fold(raw));
-            let first = raw.chars().next().unwrap();
-            Word {
-                start,
-                end: i,
-                // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
-                capitalised: first.is_uppercase()
-                    || (first.is_alphabetic() && !first.is_lowercase()),
-                folded_start,
-                folded_end: folded.len(),
-            }
+            self.fold_onto_end(&text[start..end], start)
         };
         if word.capitalised || (start > 0 && bytes[start - 1] == b'#') {
-            name_starts.push(list.len() as u32);
+            self.name_starts.push(self.list.len() as u32);
         }
-        list.push(word);
+        self.list.push(word);
     }
-    Words {
-        folded,
-        list,
-        name_starts,
+
+    /// The word `raw`, at `start` in the text, with its folded form added to the folded text's end.
+    #[cold]
+    fn fold_onto_end(&mut self, raw: &str, start: usize) -> Word {
+        let folded_start = self.folded.len();
+        self.folded.push_str(&fold(raw));
+        let first = raw.chars().next().unwrap();
+        Word {
+            start: start as u32,
+            end: (start + raw.len()) as u32,
+            // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
+            capitalised: first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase()),
+            folded_start: folded_start as u32,
+            folded_end: self.folded.len() as u32,
+        }
     }
 }
 
-/// A text read as blocks of [`AsciiClasses`], the last one padded with bytes that are neither (so
-/// every bit past the end of the text is clear in each).
-struct ByteBits<'a> {
-    bytes: &'a [u8],
-    base: usize,
-    block: AsciiClasses,
-}
-
-impl<'a> ByteBits<'a> {
-    fn new(bytes: &'a [u8]) -> ByteBits<'a> {
-        ByteBits {
-            bytes,
-            base: usize::MAX,
-            block: AsciiClasses {
-                letters: 0,
-                digits: 0,
-                non_ascii: 0,
-            },
+/// The classes of the 64 bytes from `base`, a multiple of 64; past the text's end, bytes of no class.
+fn block_classes(bytes: &[u8], base: usize) -> AsciiClasses {
+    match bytes.get(base..base + 64) {
+        Some(full) => ascii_classes(full.try_into().unwrap()),
+        None => {
+            let mut padded = [0u8; 64];
+            padded[..bytes.len() - base].copy_from_slice(&bytes[base..]);
+            ascii_classes(&padded)
         }
-    }
-
-    /// The first byte from `i` whose bit is set in `pick` of its block, or the text's length.
-    fn next(&mut self, mut i: usize, pick: impl Fn(&AsciiClasses) -> u64) -> usize {
-        let len = self.bytes.len();
-        while i < len {
-            let base = i & !63;
-            if base != self.base {
-                self.base = base;
-                self.block = match self.bytes.get(base..base + 64) {
-                    Some(full) => ascii_classes(full.try_into().unwrap()),
-                    None => {
-                        let mut padded = [0u8; 64];
-                        padded[..len - base].copy_from_slice(&self.bytes[base..]);
-                        ascii_classes(&padded)
-                    }
-                };
-            }
-            let found = pick(&self.block) & (!0u64 << (i - base));
-            if found != 0 {
-                return (base + found.trailing_zeros() as usize).min(len);
-            }
-            i = base + 64;
-        }
-        len
     }
 }
 
@@ -649,7 +658,7 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Foun
             (_, Some((end, country))) if name_end.is_none_or(|n| n <= end) && !country_name => {
                 if words[i].capitalised {
                     out.push(Found::Demonym {
-                        span: words[i].start..words[end].end,
+                        span: words[i].start()..words[end].end(),
                         country,
                     });
                 }
@@ -662,7 +671,7 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Foun
             {
                 let folded = words.folded_run(i, end).to_string();
                 out.push(Found::Toponym {
-                    span: words[i].start..words[end].end,
+                    span: words[i].start()..words[end].end(),
                     folded,
                     first_word: i,
                     last_word: end,
@@ -749,7 +758,7 @@ fn conjuncts(text: &str, words: &Words, mut i: usize) -> Vec<Range<usize>> {
         parts.push(start..i);
         match words.get(i) {
             Some(_) if words.folded(i) == "and" => i += 1,
-            Some(w) if text[words[i - 1].end..w.start].trim() == "," => {}
+            Some(w) if text[words[i - 1].end()..w.start()].trim() == "," => {}
             _ => break,
         }
     }
@@ -782,7 +791,7 @@ fn shared_head_names(
             _ => part.start,
         };
         found.push(Found::Toponym {
-            span: words[first_word].start..words[part.end - 1].end,
+            span: words[first_word].start()..words[part.end - 1].end(),
             folded: full,
             first_word,
             last_word: part.end - 1,
@@ -801,7 +810,7 @@ fn hashtag_at(
     key: &mut String,
 ) -> Option<Found> {
     let w = &words[i];
-    if w.start == 0 || text.as_bytes()[w.start - 1] != b'#' || !words.folded(i).is_ascii() {
+    if w.start() == 0 || text.as_bytes()[w.start() - 1] != b'#' || !words.folded(i).is_ascii() {
         return None;
     }
     key.clear();
@@ -814,7 +823,7 @@ fn hashtag_at(
         return None;
     }
     Some(Found::Toponym {
-        span: w.start..w.end,
+        span: w.start()..w.end(),
         folded: key.clone(),
         first_word: i,
         last_word: i,
@@ -911,7 +920,7 @@ fn drop_people(gazetteer: &Gazetteer, text: &str, words: &Words, found: Vec<Foun
         .iter()
         .map(|f| match f {
             Found::Toponym { first_word, .. } => *first_word,
-            Found::Demonym { span, .. } => words.partition_point(|w| w.start < span.start),
+            Found::Demonym { span, .. } => words.partition_point(|w| w.start() < span.start),
         })
         .collect();
     let mut people: FxHashSet<&str> = FxHashSet::default();
@@ -987,9 +996,9 @@ fn is_small_town(gazetteer: &Gazetteer, folded: &str) -> bool {
 /// Whether word `i` is the first of its sentence (or of a line or quotation).
 fn starts_sentence(text: &str, words: &Words, i: usize) -> bool {
     let before = if i == 0 {
-        &text[..words[0].start]
+        &text[..words[0].start()]
     } else {
-        &text[words[i - 1].end..words[i].start]
+        &text[words[i - 1].end()..words[i].start()]
     };
     i == 0
         || before.contains(['.', '!', '?', '\n', '"', '“', ':', '—', '('])
@@ -999,11 +1008,11 @@ fn starts_sentence(text: &str, words: &Words, i: usize) -> bool {
 /// Words of one name must touch: only spaces (or a hyphen/apostrophe) between them, never a full stop,
 /// comma or line break.
 fn adjacent(text: &str, a: &Word, b: &Word) -> bool {
-    let gap = &text[a.end..b.start];
+    let gap = &text[a.end()..b.start()];
     // initials: "U.S.", "N.Y."
     let initials = gap == "."
-        && text[a.start..a.end].chars().count() == 1
-        && text[b.start..b.end].chars().count() == 1;
+        && text[a.start()..a.end()].chars().count() == 1
+        && text[b.start()..b.end()].chars().count() == 1;
     initials
         || (gap.len() <= 3
             && gap
@@ -1068,7 +1077,7 @@ fn looks_like_place(
     common: &FxHashSet<&str>,
 ) -> bool {
     let span = &words[first..=last];
-    let written = &text[span[0].start..span[span.len() - 1].end];
+    let written = &text[span[0].start()..span[span.len() - 1].end()];
     // capitalised, except connectors inside the name
     let capitalised_ok = span[0].capitalised
         && (first..=last).all(|j| {
@@ -1132,7 +1141,7 @@ fn looks_like_place(
 
 /// "Lexington, Ky.": the word before is a capitalised word followed by a comma.
 fn after_city_comma(text: &str, words: &Words, i: usize) -> bool {
-    i > 0 && words[i - 1].capitalised && text[words[i - 1].end..words[i].start].trim() == ","
+    i > 0 && words[i - 1].capitalised && text[words[i - 1].end()..words[i].start()].trim() == ","
 }
 
 /// The name after "Name, ": the state or country that qualifies a place ("Paris, Texas"), folded.
@@ -1143,7 +1152,7 @@ pub fn qualifier_after(
     gazetteer: &Gazetteer,
 ) -> Option<String> {
     let next = words.get(last + 1)?;
-    if text[words[last].end..next.start].trim() != "," || !next.capitalised {
+    if text[words[last].end()..next.start()].trim() != "," || !next.capitalised {
         return None;
     }
     let mut best = None;
@@ -1169,7 +1178,7 @@ pub fn runs_into_capitalised_word(text: &str, words: &Words, last: usize) -> boo
     };
     next.capitalised
         && adjacent(text, &words[last], next)
-        && !text[words[last].end..next.start].contains('\'')
+        && !text[words[last].end()..next.start()].contains('\'')
         && !PLACE_HEADS.contains(&words.folded(last + 1))
         && !common_words().contains(words.folded(last + 1))
 }
@@ -1208,8 +1217,9 @@ mod tests {
             .collect()
     }
 
-    /// The words found byte by byte are the runs of word characters a character-by-character reading
-    /// finds, at every text length and whatever characters outside ASCII lie about.
+    /// The words found block by block are the runs of word characters a character-by-character
+    /// reading finds, with the same case, folded forms and name starts, at every text length and
+    /// whatever characters outside ASCII lie about (some across the edges of 64-byte blocks).
     #[test]
     fn words_are_the_runs_of_word_characters() {
         let pieces = [
@@ -1228,6 +1238,10 @@ mod tests {
             "  ",
             "Île-de-France",
             "#SeaofJapan",
+            "#qingdao",
+            "état",
+            "ÉTAT",
+            "a",
         ];
         for n in 0..300 {
             // texts of every length across a few 64-byte boundaries, each a different mix
@@ -1246,9 +1260,22 @@ mod tests {
                 }
             }
             expected.extend(current);
-            let found: Vec<(usize, usize)> =
-                words(&text).iter().map(|w| (w.start, w.end)).collect();
-            assert_eq!(found, expected, "in {text:?}");
+            let found = words(&text);
+            let spans: Vec<(usize, usize)> = found.iter().map(|w| (w.start(), w.end())).collect();
+            assert_eq!(spans, expected, "in {text:?}");
+            let mut name_starts = Vec::new();
+            for (i, &(start, end)) in expected.iter().enumerate() {
+                let raw = &text[start..end];
+                let first = raw.chars().next().unwrap();
+                let capitalised =
+                    first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase());
+                assert_eq!(found[i].capitalised, capitalised, "{raw:?} in {text:?}");
+                assert_eq!(found.folded(i), fold(raw), "{raw:?} in {text:?}");
+                if capitalised || text[..start].ends_with('#') {
+                    name_starts.push(i as u32);
+                }
+            }
+            assert_eq!(found.name_starts, name_starts, "in {text:?}");
         }
     }
 

@@ -444,6 +444,9 @@ fn push_document(
     if parsed.text.trim().is_empty() {
         return ingested.problem(&place, "no article text found".into());
     }
+    if let Some(reason) = text_too_long(parsed.text.len()) {
+        return ingested.problem(&place, reason);
+    }
     let published = match parsed.published.as_deref().map(parse_published) {
         Some(Ok(date)) => Some(date),
         Some(Err(raw)) => {
@@ -473,6 +476,15 @@ fn push_document(
         },
         text: parsed.text,
     });
+}
+
+/// The longest article text read, in bytes: recognition keeps offsets into a text as `u32`.
+pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
+
+fn text_too_long(bytes: usize) -> Option<String> {
+    (bytes > MAX_TEXT_BYTES).then(|| {
+        format!("article text of {bytes} bytes is over the 4 GiB limit; split it into smaller documents")
+    })
 }
 
 /// Accepts `2023-07-16`, a full RFC 3339 time, or `2023/07/16`.
@@ -533,6 +545,18 @@ fn clean_id(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_past_the_offset_width_are_refused_by_name() {
+        // a 4 GiB text is too large to build in a test: the limit is checked on its length
+        assert_eq!(text_too_long(MAX_TEXT_BYTES), None);
+        assert_eq!(u32::try_from(MAX_TEXT_BYTES), Ok(u32::MAX));
+        let reason = text_too_long(MAX_TEXT_BYTES + 1).expect("refused");
+        assert!(
+            reason.contains("4294967296 bytes") && reason.contains("split"),
+            "{reason}"
+        );
+    }
 
     #[test]
     fn decodes_boms_and_refuses_binary() {

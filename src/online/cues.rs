@@ -134,8 +134,8 @@ fn push(
     span_last: usize,
     out: &mut Vec<CuePhrase>,
 ) {
-    let span = words[first].start..words[span_last].end;
-    let name = crate::gazetteer::fold(&text[words[first].start..words[name_last].end]);
+    let span = words[first].start()..words[span_last].end();
+    let name = crate::gazetteer::fold(&text[words[first].start()..words[name_last].end()]);
     let whole = crate::gazetteer::fold(&text[span.clone()]);
     if gazetteer.lookup_folded(&name).is_empty() && gazetteer.lookup_folded(&whole).is_empty() {
         out.push(CuePhrase { span });
@@ -156,7 +156,7 @@ fn matches_at(text: &str, words: &Words, i: usize, cue: &[&str]) -> bool {
 
 /// Two words with only spaces or a hyphen between them: no punctuation breaks the phrase.
 fn adjacent(text: &str, a: &Word, b: &Word) -> bool {
-    text[a.end..b.start]
+    text[a.end()..b.start()]
         .chars()
         .all(|c| c == ' ' || c == '-' || c == '\u{a0}')
 }
