@@ -13,6 +13,7 @@
 //! mention's bytes were its sentence and its candidates' places. Reading also accepts a sentence written
 //! out in a mention and whole candidates, as older versions wrote them.
 
+use std::hash::{Hash, Hasher};
 use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
@@ -94,8 +95,8 @@ fn write_records(story: &Story, out: &mut impl Write) -> io::Result<()> {
             Ok(())
         },
     )?;
-    records(out, "demonyms", &story.demonyms, demonym)?;
-    records(out, "times", &story.times, time_expr)?;
+    records_by_doc(out, "demonyms", &story.demonyms, demonym)?;
+    records_by_doc(out, "times", &story.times, time_expr)?;
     serde_list(out, "events", &story.events)?;
     serde_list(out, "tracks", &story.tracks)?;
     serde_list(out, "actors", &story.actors)?;
@@ -212,6 +213,51 @@ fn records<T: Sync>(
     )
 }
 
+/// [`records`] that come a document at a time, written by `record` with the last document id's text
+/// at hand.
+fn records_by_doc<'a, T: Sync>(
+    out: &mut impl Write,
+    key: &str,
+    items: &'a [T],
+    record: impl Fn(&mut Vec<u8>, &mut DocId<'a>, &'a T) -> io::Result<()> + Sync + Send,
+) -> io::Result<()> {
+    par_list(out, key, items.len(), DocId::default, |doc, buf, range| {
+        for item in &items[range] {
+            buf.extend_from_slice(RECORD_START);
+            record(buf, doc, item)?;
+        }
+        Ok(())
+    })
+}
+
+/// The last document id written, and its JSON text: mentions, demonyms and times come a document at
+/// a time, so most records write the id of the record before them.
+struct DocId<'a> {
+    id: &'a str,
+    json: Vec<u8>,
+}
+
+impl Default for DocId<'_> {
+    fn default() -> Self {
+        DocId {
+            id: "",
+            json: b"\"\"".to_vec(),
+        }
+    }
+}
+
+impl<'a> DocId<'a> {
+    fn write(&mut self, out: &mut Vec<u8>, id: &'a str) -> io::Result<()> {
+        if self.id != id {
+            self.json.clear();
+            string(&mut self.json, id)?;
+            self.id = id;
+        }
+        out.extend_from_slice(&self.json);
+        Ok(())
+    }
+}
+
 /// A `documents` record, as serde writes a [`Document`].
 fn document(out: &mut Vec<u8>, d: &Document) -> io::Result<()> {
     out.extend_from_slice(b"{\"id\":");
@@ -244,8 +290,8 @@ fn document(out: &mut Vec<u8>, d: &Document) -> io::Result<()> {
 }
 
 /// A `demonyms` record, as serde writes a [`Demonym`].
-fn demonym(out: &mut Vec<u8>, d: &Demonym) -> io::Result<()> {
-    span(out, &d.doc, d.start, d.end, &d.text)?;
+fn demonym<'a>(out: &mut Vec<u8>, doc: &mut DocId<'a>, d: &'a Demonym) -> io::Result<()> {
+    span(out, doc, &d.doc, d.start, d.end, &d.text)?;
     out.extend_from_slice(b",\"country\":");
     string(out, &d.country)?;
     out.extend_from_slice(b"}");
@@ -253,8 +299,8 @@ fn demonym(out: &mut Vec<u8>, d: &Demonym) -> io::Result<()> {
 }
 
 /// A `times` record, as serde writes a [`TimeExpr`].
-fn time_expr(out: &mut Vec<u8>, t: &TimeExpr) -> io::Result<()> {
-    span(out, &t.doc, t.start, t.end, &t.text)?;
+fn time_expr<'a>(out: &mut Vec<u8>, doc: &mut DocId<'a>, t: &'a TimeExpr) -> io::Result<()> {
+    span(out, doc, &t.doc, t.start, t.end, &t.text)?;
     out.extend_from_slice(b",\"value\":");
     optional_string(out, t.value.as_deref())?;
     out.extend_from_slice(b",\"granularity\":");
@@ -289,9 +335,16 @@ fn time_expr(out: &mut Vec<u8>, t: &TimeExpr) -> io::Result<()> {
 }
 
 /// `{"doc":...,"start":...,"end":...,"text":...`, how demonyms and times begin.
-fn span(out: &mut Vec<u8>, doc: &str, start: usize, end: usize, text: &str) -> io::Result<()> {
+fn span<'a>(
+    out: &mut Vec<u8>,
+    doc_id: &mut DocId<'a>,
+    doc: &'a str,
+    start: usize,
+    end: usize,
+    text: &str,
+) -> io::Result<()> {
     out.extend_from_slice(b"{\"doc\":");
-    string(out, doc)?;
+    doc_id.write(out, doc)?;
     out.extend_from_slice(b",\"start\":");
     integer(out, start)?;
     out.extend_from_slice(b",\"end\":");
@@ -311,13 +364,12 @@ fn optional_string(out: &mut Vec<u8>, s: Option<&str>) -> io::Result<()> {
 }
 
 /// Writes mention records, with what recurs from one to the next kept ready as text: the document's
-/// id and each candidate place's id ([`Numbers`] keeps the numbers).
+/// id ([`DocId`]) and each candidate place's id ([`Numbers`] keeps the numbers).
 struct MentionWriter<'a> {
     shared: &'a Shared<'a>,
     /// The next candidate's place in [`Shared::candidates`].
     next_candidate: usize,
-    /// The last document id written, and its JSON text.
-    doc: (&'a str, Vec<u8>),
+    doc: DocId<'a>,
 }
 
 impl<'a> MentionWriter<'a> {
@@ -326,7 +378,7 @@ impl<'a> MentionWriter<'a> {
         MentionWriter {
             shared,
             next_candidate,
-            doc: ("", b"\"\"".to_vec()),
+            doc: DocId::default(),
         }
     }
 
@@ -337,16 +389,10 @@ impl<'a> MentionWriter<'a> {
         m: &'a Mention,
         sentence: usize,
     ) -> io::Result<()> {
-        if self.doc.0 != m.doc {
-            self.doc.1.clear();
-            string(&mut self.doc.1, &m.doc)?;
-            self.doc.0 = &m.doc;
-        }
         let candidates = &self.shared.candidates[self.next_candidate..][..m.candidates.len()];
         self.next_candidate += m.candidates.len();
-        let id = |i: usize| &self.shared.ids[candidates[i]][..];
         out.write_all(b"{\"doc\":")?;
-        out.write_all(&self.doc.1)?;
+        self.doc.write(out, &m.doc)?;
         out.write_all(b",\"start\":")?;
         integer(out, m.start)?;
         out.write_all(b",\"end\":")?;
@@ -357,7 +403,7 @@ impl<'a> MentionWriter<'a> {
         match &m.place {
             // most often the first candidate's
             Some(place) if m.candidates.first().is_some_and(|c| *c.place == **place) => {
-                out.write_all(id(0))?
+                out.write_all(&self.shared.ids[candidates[0]])?
             }
             Some(place) => string(out, place)?,
             None => out.write_all(b"null")?,
@@ -389,7 +435,7 @@ impl<'a> MentionWriter<'a> {
             } else {
                 b",{\"place\":"
             })?;
-            out.write_all(id(i))?;
+            out.write_all(&self.shared.ids[candidates[i]])?;
             // written whole when its details differ from its place's row
             if !same_place(self.shared.places[candidates[i]], c) {
                 place_details(out, c)?;
@@ -555,7 +601,7 @@ fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
 /// Where the first byte from `from` on that JSON escapes is: a quote, a backslash or a control
 /// character.
 fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    let escapes = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+    let escapes = |b: u8| ESCAPES[usize::from(b)];
     let rest = &bytes[from..];
     if rest.len() < 16 {
         return rest.iter().position(|&b| escapes(b)).map(|i| from + i);
@@ -570,6 +616,18 @@ fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Per byte, whether JSON escapes it: one look-up a byte, where three comparisons were most of the
+/// cost of the short strings (names, ids) that most records hold.
+static ESCAPES: [bool; 256] = {
+    let mut escapes = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        escapes[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize;
+        b += 1;
+    }
+    escapes
+};
 
 /// What the mentions share, each once: their sentences, once per document, and the places their
 /// candidates name, each with the first candidate that names it.
@@ -615,7 +673,7 @@ impl<'a> SharedPart<'a> {
         let mut row_by_address: FxHashMap<*const u8, usize> = FxHashMap::default();
         // sentences are told apart by their text, so the file does not depend on which mentions
         // happened to share a copy in memory; one document's at a time
-        let mut in_doc: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut in_doc: FxHashMap<SentenceKey, usize> = FxHashMap::default();
         let mut doc = None;
         let mut last: Option<(&Arc<str>, usize)> = None;
         for (i, m) in (first..).zip(mentions) {
@@ -629,7 +687,7 @@ impl<'a> SharedPart<'a> {
             }
             let index = match last {
                 Some((sentence, index)) if Arc::ptr_eq(sentence, &m.sentence) => index,
-                _ => *in_doc.entry(&m.sentence).or_insert_with(|| {
+                _ => *in_doc.entry(SentenceKey(&m.sentence)).or_insert_with(|| {
                     part.sentences.push(&m.sentence);
                     part.sentences.len() - 1
                 }),
@@ -648,6 +706,21 @@ impl<'a> SharedPart<'a> {
             }
         }
         part
+    }
+}
+
+/// A sentence as a key among its document's. Sentences are long and their texts hashed whole were a
+/// good part of finding what mentions share, so the hash takes only the length and the ends, which
+/// tell a document's sentences apart; equality compares them whole.
+#[derive(PartialEq, Eq)]
+struct SentenceKey<'a>(&'a str);
+
+impl Hash for SentenceKey<'_> {
+    fn hash<H: Hasher>(&self, hasher: &mut H) {
+        let bytes = self.0.as_bytes();
+        bytes.len().hash(hasher);
+        bytes[..bytes.len().min(16)].hash(hasher);
+        bytes[bytes.len().saturating_sub(16)..].hash(hasher);
     }
 }
 
@@ -1273,7 +1346,8 @@ mod tests {
     #[test]
     fn strings_are_escaped_as_serde_json_escapes_them() {
         let every_control: String = (0u8..0x20).map(char::from).collect();
-        for text in [
+        let every_ascii: Vec<String> = (0u8..0x80).map(|b| char::from(b).to_string()).collect();
+        for text in every_ascii.iter().map(String::as_str).chain([
             "plain",
             "",
             "\"quoted\" and back\\slash",
@@ -1283,7 +1357,7 @@ mod tests {
             "0123456789abcde\"0123456789abcdef\\\n0123456789abcdef0123456789abcdef\u{1}",
             &"He said \"we sail\" and left. ".repeat(9),
             &"long and plain ".repeat(40),
-        ] {
+        ]) {
             let mut ours = Vec::new();
             string(&mut ours, text).unwrap();
             assert_eq!(
@@ -1382,6 +1456,31 @@ mod tests {
     }
 
     #[test]
+    fn a_document_id_is_written_from_the_text_kept_for_the_record_before() {
+        let mut doc = DocId::default();
+        for id in ["a", "a", "", "b\"c", &"long ".repeat(20), "a"] {
+            let mut out = Vec::new();
+            doc.write(&mut out, id).unwrap();
+            assert_eq!(out, serde_json::to_vec(id).unwrap());
+        }
+    }
+
+    #[test]
+    fn sentences_alike_in_length_and_ends_are_told_apart() {
+        let [a, b]: [Arc<str>; 2] = ["A", "B"].map(|middle| {
+            format!("Ships of the fleet left {middle} for the south, officials said.").into()
+        });
+        let a_copy: Arc<str> = a.to_string().into();
+        let mentions: Vec<Mention> = [&a, &b, &a_copy, &b]
+            .into_iter()
+            .map(|sentence| mention("d", "Qingdao", sentence, Vec::new()))
+            .collect();
+        let shared = SharedPart::of(&mentions, 0);
+        assert_eq!(shared.sentences, [&*a, &*b]);
+        assert_eq!(shared.sentence_of, [0, 1, 0, 1]);
+    }
+
+    #[test]
     fn what_mentions_share_is_found_in_runs_as_in_one_pass() {
         // documents of every length, one longer than two blocks; sentences repeat within a
         // document (some as copies of their own) and across documents
@@ -1449,9 +1548,9 @@ mod tests {
 
     #[test]
     fn documents_demonyms_and_times_are_written_as_serde_writes_them() {
-        fn same_as_serde<T: Serialize>(
-            items: &[T],
-            record: fn(&mut Vec<u8>, &T) -> io::Result<()>,
+        fn same_as_serde<'a, T: Serialize>(
+            items: &'a [T],
+            mut record: impl FnMut(&mut Vec<u8>, &'a T) -> io::Result<()>,
         ) {
             for item in items {
                 let mut ours = Vec::new();
@@ -1482,16 +1581,19 @@ mod tests {
         })
         .collect();
         same_as_serde(&documents, document);
-        same_as_serde(
-            &[crate::story::Demonym {
-                doc: "a".into(),
+        // one document id kept from record to record, as the lists are written
+        let demonyms: Vec<Demonym> = ["a", "a", "b \"q\"", "a"]
+            .into_iter()
+            .map(|doc| Demonym {
+                doc: doc.into(),
                 start: 3,
                 end: 10,
                 text: "Chinese".into(),
                 country: "CN".into(),
-            }],
-            demonym,
-        );
+            })
+            .collect();
+        let mut doc = DocId::default();
+        same_as_serde(&demonyms, |out, d| demonym(out, &mut doc, d));
         let granularities = [
             None,
             Some(Granularity::Day),
@@ -1514,7 +1616,7 @@ mod tests {
         ];
         let times: Vec<TimeExpr> = (0..granularities.len() * modifiers.len() * tenses.len())
             .map(|i| TimeExpr {
-                doc: "a".into(),
+                doc: ["a", "", "b\\"][i / 7 % 3].into(),
                 start: i,
                 end: i + 6,
                 text: "on \"Sunday\"".into(),
@@ -1525,7 +1627,8 @@ mod tests {
                 tense: tenses[i / granularities.len() / modifiers.len()],
             })
             .collect();
-        same_as_serde(&times, time_expr);
+        let mut doc = DocId::default();
+        same_as_serde(&times, |out, t| time_expr(out, &mut doc, t));
     }
 
     #[test]

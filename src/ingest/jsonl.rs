@@ -63,7 +63,7 @@ pub(crate) fn read_json_records(text: &str) -> Vec<Result<(usize, ParsedDoc), (u
     if let Ok(record) = serde_json::from_str::<Record>(text) {
         return vec![Ok((first_line, record.into()))];
     }
-    text.lines()
+    lines(text)
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(i, line)| match plain_record(line) {
@@ -73,6 +73,28 @@ pub(crate) fn read_json_records(text: &str) -> Vec<Result<(usize, ParsedDoc), (u
                 .map_err(|e| (i + 1, format!("invalid JSON record: {e}"))),
         })
         .collect()
+}
+
+/// The lines of `text` as [`str::lines`] gives them, each without its `\n` or `\r\n`. The line ends
+/// are found with the memchr crate, many bytes at a time: `str::lines` looks at a word at a time, and
+/// over a corpus of megabytes that was a fifth of reading it.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(Some)
+        .chain([None])
+        .filter_map(move |newline| {
+            let from = start;
+            match newline {
+                Some(end) => {
+                    start = end + 1;
+                    let line = &text[from..end];
+                    Some(line.strip_suffix('\r').unwrap_or(line))
+                }
+                // the last line, when the text does not end with a line end
+                None => (from < text.len()).then(|| &text[from..]),
+            }
+        })
 }
 
 /// A record read directly when it is a *plain* object, every member a string or null and no known
@@ -287,6 +309,29 @@ mod tests {
             r#"["text"]"#,
         ] {
             assert!(plain_record(line).is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn lines_are_those_of_str_lines() {
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "one",
+            "one\n",
+            "one\ntwo",
+            "one\r\ntwo\r\n",
+            "one\r",
+            "one\r\r\ntwo\rthree\n\r",
+            "\r\n\r\n x \n",
+            "é\n北京\r\n\n\nlast",
+        ] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
         }
     }
 

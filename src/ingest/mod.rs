@@ -355,8 +355,7 @@ fn read_bytes(
             for record in jsonl::read_json_records(&text) {
                 match record {
                     Ok((line, doc)) => {
-                        let id = format!("{default_id}-{line}");
-                        push_document(Ok(doc), location, Some(line), &id, ingested);
+                        push_document(Ok(doc), location, Some(line), default_id, ingested)
                     }
                     Err((line, reason)) => {
                         ingested.problem(&format!("{location} line {line}"), reason)
@@ -425,7 +424,8 @@ pub(crate) struct ParsedDoc {
     pub published: Option<String>,
 }
 
-/// `line` is the record's line for JSON Lines, so problems name it.
+/// `line` is the record's line for JSON Lines, so problems name it, and a record without an id is
+/// `default_id` and its line.
 fn push_document(
     parsed: Result<ParsedDoc, String>,
     location: &str,
@@ -433,16 +433,18 @@ fn push_document(
     default_id: &str,
     ingested: &mut Ingested,
 ) {
-    let place = match line {
+    // made only for a problem, and the default id only for a document without one: nearly every
+    // record of a corpus has an id and no problem
+    let place = || match line {
         Some(n) => format!("{location} line {n}"),
         None => location.to_string(),
     };
     let parsed = match parsed {
         Ok(p) => p,
-        Err(reason) => return ingested.problem(&place, reason),
+        Err(reason) => return ingested.problem(&place(), reason),
     };
     if parsed.text.trim().is_empty() {
-        return ingested.problem(&place, "no article text found".into());
+        return ingested.problem(&place(), "no article text found".into());
     }
     if let Some(reason) = text_too_long(parsed.text.len()) {
         return ingested.problem(&place, reason);
@@ -451,14 +453,18 @@ fn push_document(
         Some(Ok(date)) => Some(date),
         Some(Err(raw)) => {
             ingested.problem(
-                &place,
+                &place(),
                 format!("unreadable publication date {raw:?}; treating the date as unknown"),
             );
             None
         }
         None => None,
     };
-    let id = clean_id(parsed.id.as_deref().unwrap_or(default_id));
+    let id = match (parsed.id.as_deref(), line) {
+        (Some(id), _) => clean_id(id),
+        (None, Some(n)) => clean_id(&format!("{default_id}-{n}")),
+        (None, None) => clean_id(default_id),
+    };
     ingested.documents.push(SourceDoc {
         meta: Document {
             id,
