@@ -290,6 +290,12 @@ impl Gazetteer {
         Ok(gazetteer)
     }
 
+    /// A number for this gazetteer with the parts it has now, never another's (see `memo.rs`): answers
+    /// remembered under it hold for it.
+    pub fn memo_owner(&self) -> u32 {
+        self.memo_owner
+    }
+
     fn add_part(&mut self, index: Index, source: &str) {
         for layer in &index.layers {
             self.layers.push(LayerInfo {

@@ -7,8 +7,11 @@
 //! never its own evidence: "Georgia" does not make Georgia the country more likely. A name keeps one
 //! sense for the whole document, as a reader would assume.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 use crate::gazetteer::{Entry, EntryId, Gazetteer};
 use crate::geo_util::LatCos;
@@ -320,16 +323,22 @@ pub fn resolve_names(
     // a candidate's score is its prior until the document's evidence is known.
     let mut base: Vec<Ranked> = Vec::new();
     let mut spans: Vec<Range<usize>> = Vec::with_capacity(names.len());
-    for occs in &names {
-        let senses = gazetteer.candidates_folded(occs[0].folded);
-        let start = base.len();
-        base.extend(senses.iter().take(MAX_CANDIDATES).map(|c| Ranked {
-            entry: c.entry,
-            place: gazetteer.entry(c.entry),
-            score: c.score,
-        }));
-        spans.push(start..base.len());
-    }
+    SENSES.with_borrow_mut(|memo| {
+        memo.serve(gazetteer);
+        for occs in &names {
+            let start = base.len();
+            base.extend(
+                memo.senses(gazetteer, occs[0].folded)
+                    .iter()
+                    .map(|&(entry, score)| Ranked {
+                        entry,
+                        place: gazetteer.entry(entry),
+                        score,
+                    }),
+            );
+            spans.push(start..base.len());
+        }
+    });
     for (occs, span) in names.iter().zip(&spans) {
         if let Some(top) = base[span.clone()].first() {
             // MAX_CANDIDATES keeps a second sense whenever there is one
@@ -358,8 +367,67 @@ pub fn resolve_names(
             r.score = evidence_score(place, r.score, name, &context) + cue;
         }
     }
-    // Each round needs only every name's best candidate.
-    let mut resolved = base.clone();
+    drop_hopeless(&mut base, &mut spans);
+    let (ranked, kept) = rank_in_rounds(&base, &spans);
+    Resolution {
+        ranked,
+        names: kept,
+        name_of,
+    }
+}
+
+/// How many names a thread's [`SenseMemo`] holds before it starts afresh: more than the distinct
+/// names of most runs, and a few megabytes at most.
+const SENSE_MEMO_NAMES: usize = 1 << 15;
+
+thread_local! {
+    static SENSES: RefCell<SenseMemo> = RefCell::new(SenseMemo::default());
+}
+
+/// The senses of the names a thread has resolved (up to [`MAX_CANDIDATES`] of each, best first, with
+/// their priors), for one gazetteer at a time. News names the same few thousand places in document
+/// after document, and a fresh look-up is a search of the gazetteer's index.
+#[derive(Default)]
+struct SenseMemo {
+    /// The gazetteer the senses are of, by its [`Gazetteer::memo_owner`] (never 0).
+    owner: u32,
+    /// Where each name's senses lie in `senses`.
+    names: FxHashMap<Box<str>, Range<usize>>,
+    senses: Vec<(EntryId, f64)>,
+}
+
+impl SenseMemo {
+    /// Make ready to answer for `gazetteer`: forget another's senses, and everything once full.
+    fn serve(&mut self, gazetteer: &Gazetteer) {
+        if self.owner != gazetteer.memo_owner() || self.names.len() >= SENSE_MEMO_NAMES {
+            self.owner = gazetteer.memo_owner();
+            self.names.clear();
+            self.senses.clear();
+        }
+    }
+
+    /// The senses of a folded name; [`SenseMemo::serve`] must have been given `gazetteer`.
+    fn senses(&mut self, gazetteer: &Gazetteer, folded: &str) -> &[(EntryId, f64)] {
+        let at = match self.names.get(folded) {
+            Some(at) => at.clone(),
+            None => {
+                let start = self.senses.len();
+                let found = gazetteer.candidates_folded(folded);
+                let found = found.iter().take(MAX_CANDIDATES);
+                self.senses.extend(found.map(|c| (c.entry, c.score)));
+                self.names.insert(folded.into(), start..self.senses.len());
+                start..self.senses.len()
+            }
+        };
+        &self.senses[at]
+    }
+}
+
+/// The kept candidates of every name (see [`Resolution`]) after the rounds in which the names' choices
+/// are one another's neighbours.
+fn rank_in_rounds(base: &[Ranked], spans: &[Range<usize>]) -> (Vec<Scored>, Vec<Range<usize>>) {
+    // each round needs only every name's best candidate
+    let mut resolved = base.to_vec();
     let mut choice: Vec<Option<Ranked>> = spans.iter().map(|s| best(&base[s.clone()])).collect();
     let mut previous_choice: Option<Vec<Option<Ranked>>> = None;
     for _ in 0..COHERENCE_ROUNDS {
@@ -371,7 +439,7 @@ pub fn resolve_names(
             break;
         }
         let neighbours = Neighbours::of(&choice);
-        resolved.copy_from_slice(&base);
+        resolved.copy_from_slice(base);
         for (k, span) in spans.iter().enumerate() {
             for r in &mut resolved[span.clone()] {
                 r.score += neighbour_bonus(r.place, k, &neighbours);
@@ -383,7 +451,7 @@ pub fn resolve_names(
     let mut ranked = Vec::with_capacity(spans.len() * KEPT_CANDIDATES);
     let mut kept = Vec::with_capacity(spans.len());
     let mut few = Vec::with_capacity(KEPT_CANDIDATES);
-    for span in &spans {
+    for span in spans {
         let start = ranked.len();
         best_few(&resolved[span.clone()], &mut few);
         ranked.extend(few.iter().map(|r| Scored {
@@ -392,11 +460,43 @@ pub fn resolve_names(
         }));
         kept.push(start..ranked.len());
     }
-    Resolution {
-        ranked,
-        names: kept,
-        name_of,
+    (ranked, kept)
+}
+
+/// Drop the candidates that stay below [`KEPT_CANDIDATES`] others of their name whatever the rounds add
+/// to them (at most [`MAX_NEIGHBOUR_BONUS`], while the others lose nothing): they can be neither a
+/// round's choice nor one of the kept, and a common name's many small namesakes are mostly such.
+fn drop_hopeless(base: &mut Vec<Ranked>, spans: &mut [Range<usize>]) {
+    let mut to = 0;
+    for span in spans.iter_mut() {
+        let floor = kept_floor(&base[span.clone()]);
+        let start = to;
+        for from in span.clone() {
+            let r = base[from];
+            if r.score + MAX_NEIGHBOUR_BONUS >= floor {
+                base[to] = r;
+                to += 1;
+            }
+        }
+        *span = start..to;
     }
+    base.truncate(to);
+}
+
+/// The least score the last kept candidate of a name can end with: the [`KEPT_CANDIDATES`]-th best
+/// before the rounds, which add and never take away; minus infinity when there are no more than that.
+fn kept_floor(ranked: &[Ranked]) -> f64 {
+    if ranked.len() <= KEPT_CANDIDATES {
+        return f64::NEG_INFINITY;
+    }
+    let mut top = [f64::NEG_INFINITY; KEPT_CANDIDATES];
+    for r in ranked {
+        if let Some(at) = top.iter().position(|&t| r.score > t) {
+            top.copy_within(at..KEPT_CANDIDATES - 1, at + 1);
+            top[at] = r.score;
+        }
+    }
+    top[KEPT_CANDIDATES - 1]
 }
 
 /// A name's first eight bytes as a number, zeros after a shorter name: names in byte order have their
@@ -1070,6 +1170,88 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
                 assert_eq!(few.iter().map(|r| r.entry).collect::<Vec<_>>(), head);
             }
         }
+    }
+
+    /// Dropping the hopeless candidates before the rounds keeps every name's ranking as it was, over
+    /// documents of namesakes near and far whose scores lie a neighbour's bonus apart or less.
+    #[test]
+    fn dropping_hopeless_candidates_keeps_the_ranking() {
+        let g = namesakes();
+        let places: Vec<&Entry> = (0..g.len() as u32).map(|i| g.entry(i)).collect();
+        let scores = [0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.75];
+        let mut state = 7_u64;
+        let mut next_below = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        let mut dropped = 0;
+        for _ in 0..2_000 {
+            let mut base = Vec::new();
+            let mut spans = Vec::new();
+            for _ in 0..1 + next_below(5) {
+                let start = base.len();
+                for _ in 0..next_below(9) {
+                    let entry = next_below(places.len());
+                    base.push(Ranked {
+                        entry: entry as EntryId,
+                        place: places[entry],
+                        score: scores[next_below(scores.len())],
+                    });
+                }
+                spans.push(start..base.len());
+            }
+            let (all, all_kept) = rank_in_rounds(&base, &spans);
+            let before = base.len();
+            drop_hopeless(&mut base, &mut spans);
+            dropped += before - base.len();
+            let (some, some_kept) = rank_in_rounds(&base, &spans);
+            let kept = |ranked: &[Scored], names: &[Range<usize>]| -> Vec<Vec<(EntryId, u64)>> {
+                names
+                    .iter()
+                    .map(|n| {
+                        ranked[n.clone()]
+                            .iter()
+                            .map(|s| (s.entry, s.score.to_bits()))
+                            .collect()
+                    })
+                    .collect()
+            };
+            assert_eq!(kept(&all, &all_kept), kept(&some, &some_kept));
+        }
+        assert!(dropped > 1_000, "{dropped}");
+    }
+
+    /// The memo of senses answers as the gazetteer does, for two gazetteers in turn on one thread and
+    /// after it starts afresh.
+    #[test]
+    fn remembered_senses_are_the_gazetteers() {
+        let (namesakes, small) = (namesakes(), test_data::small());
+        let names = [
+            "moscow", "georgia", "qingdao", "nowhere", "edmonton", "moscow",
+        ];
+        let mut memo = SenseMemo::default();
+        for round in 0..3 {
+            for g in [&namesakes, &small, &namesakes] {
+                if round == 2 {
+                    memo.names
+                        .extend((0..SENSE_MEMO_NAMES).map(|i| (i.to_string().into(), 0..0)));
+                }
+                memo.serve(g);
+                assert!(memo.names.len() < SENSE_MEMO_NAMES);
+                for name in names {
+                    let plain: Vec<(EntryId, f64)> = g
+                        .candidates_folded(name)
+                        .iter()
+                        .map(|c| (c.entry, c.score))
+                        .collect();
+                    assert_eq!(memo.senses(g, name), plain, "{name}");
+                }
+            }
+        }
+        assert_ne!(namesakes.memo_owner(), small.memo_owner());
+        assert_eq!(memo.senses(&namesakes, "moscow").len(), 2);
     }
 
     /// An occurrence without cue words gets no cue for any kind of place.
