@@ -8,6 +8,7 @@
 //! before those are read backwards when needed. Tokens for whole sentences (for their tense) are
 //! read only for the sentences that hold an expression.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use chrono::{NaiveDate, Weekday};
@@ -364,7 +365,7 @@ pub fn scan(text: &str, out: &mut Vec<Found>) {
             }
             _ => None,
         };
-        let behind = reading.behind_at(at);
+        let behind = Lookback::at(&reading, at);
         let part = match lex {
             Some(lex) => scanner.at_word(t, lex, &behind),
             None => scanner.at_number(t, &behind),
@@ -388,9 +389,13 @@ pub fn scan(text: &str, out: &mut Vec<Found>) {
                 search = p.end;
             }
             None => {
-                reading.known = t.end;
-                reading.behind = behind;
-                reading.behind.push(t);
+                // a number turned away before any parse looked behind it leaves the chain's place
+                // where it was: the tokens from there on are read back as well as forwards
+                if let Some(mut read) = behind.read.into_inner() {
+                    read.push(t);
+                    reading.known = t.end;
+                    reading.behind = read;
+                }
                 search = t.end;
             }
         }
@@ -569,6 +574,42 @@ impl Reading<'_> {
         Behind {
             tokens: [Some(last), Some(second)],
         }
+    }
+}
+
+/// The last tokens before a candidate, read back only when a parse first asks for them: most
+/// numbers ("25 sailors", "1,500") are turned away before any parse looks behind them.
+struct Lookback<'r> {
+    reading: Option<&'r Reading<'r>>,
+    at: usize,
+    read: OnceCell<Behind>,
+}
+
+impl<'r> Lookback<'r> {
+    fn at(reading: &'r Reading<'r>, at: usize) -> Lookback<'r> {
+        Lookback {
+            reading: Some(reading),
+            at,
+            read: OnceCell::new(),
+        }
+    }
+
+    /// No tokens behind: for a part read as the inside of a longer expression.
+    fn nothing() -> Lookback<'r> {
+        Lookback {
+            reading: None,
+            at: 0,
+            read: OnceCell::from(Behind::default()),
+        }
+    }
+
+    /// The token just before byte `at`.
+    fn before(&self, at: usize) -> Option<Token> {
+        let read = self.read.get_or_init(|| {
+            self.reading
+                .map_or_else(Behind::default, |r| r.behind_at(self.at))
+        });
+        read.before(at)
     }
 }
 
@@ -846,7 +887,9 @@ impl<'a> Scanner<'a> {
         if digits > 4 {
             return None;
         }
-        Some((s[..digits].parse().ok()?, digits, digits < s.len()))
+        // four digits at most: the value fits, and needs no general parser
+        let value = (s.bytes().take(digits)).fold(0, |n, d| n * 10 + u32::from(d - b'0'));
+        Some((value, digits, digits < s.len()))
     }
 
     /// Whether a number stands alone: not glued to letters, nor the first part of "2,000", "1.5", "10:30".
@@ -930,14 +973,14 @@ impl<'a> Scanner<'a> {
     /// A word or dash that joins the two ends of a range; "and" only after "between".
     fn is_range_joiner(&self, t: Token, between: bool) -> bool {
         Self::symbol_is(t, &['-', '–', '—'])
-            || matches!(
-                self.lex(t),
-                Lex::Prep(Prep::To | Prep::Through | Prep::Until)
-            )
-            || (between && self.lex(t) == Lex::Prep(Prep::And))
+            || match self.lex(t) {
+                Lex::Prep(Prep::To | Prep::Through | Prep::Until) => true,
+                Lex::Prep(Prep::And) => between,
+                _ => false,
+            }
     }
 
-    fn at_word(&self, t: Token, lex: Lex, behind: &Behind) -> Option<Part> {
+    fn at_word(&self, t: Token, lex: Lex, behind: &Lookback) -> Option<Part> {
         let prev = behind.before(t.start);
         match lex {
             Lex::Month(m) | Lex::MonthAbbr(m) => {
@@ -1107,7 +1150,7 @@ impl<'a> Scanner<'a> {
         )
     }
 
-    fn at_number(&self, t: Token, behind: &Behind) -> Option<Part> {
+    fn at_number(&self, t: Token, behind: &Lookback) -> Option<Part> {
         let (n, digits, ordinal) = self.number(t)?;
         if digits == 4 && !ordinal {
             if let Some(part) = self.year_first_date(t, n as i32) {
@@ -1209,8 +1252,17 @@ impl<'a> Scanner<'a> {
     }
 
     /// "9 January", "9 January 2023", "the 9th of January", "12-17 June", "28 June to 3 July 2023".
-    fn day_month_expr(&self, t: Token, day: u32, behind: &Behind) -> Option<Part> {
+    fn day_month_expr(&self, t: Token, day: u32, behind: &Lookback) -> Option<Part> {
         if !self.stands_alone(t) {
+            return None;
+        }
+        let mut next = self.tok(t.end)?;
+        if self.is_word(next, "of") {
+            next = self.tok(next.end)?;
+        }
+        let month = self.month_at(next, true);
+        // most numbers are followed by neither a month nor a joiner, and need no look behind them
+        if month.is_none() && !self.is_range_joiner(next, true) {
             return None;
         }
         let prev = behind.before(t.start);
@@ -1218,11 +1270,7 @@ impl<'a> Scanner<'a> {
         let between =
             self.prep(the.map_or(prev, |p| behind.before(p.start))) == Some(Prep::Between);
         let start = the.map_or(t.start, |p| p.start);
-        let mut next = self.tok(t.end)?;
-        if self.is_word(next, "of") {
-            next = self.tok(next.end)?;
-        }
-        if let Some((month, after)) = self.month_at(next, true) {
+        if let Some((month, after)) = month {
             if day > days_in_month_max(month) {
                 return None;
             }
@@ -1248,7 +1296,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A bare four-digit year, unless it is part of a name ("Vostok-2022", "RIMPAC 2024") or a count.
-    fn year_expr(&self, t: Token, year: i32, behind: &Behind) -> Option<Part> {
+    fn year_expr(&self, t: Token, year: i32, behind: &Lookback) -> Option<Part> {
         if !(1900..=2099).contains(&year) || !self.stands_alone(t) {
             return None;
         }
@@ -1308,7 +1356,7 @@ impl<'a> Scanner<'a> {
             let dated = match self.lex(n) {
                 Lex::Month(m) | Lex::MonthAbbr(m) => self.month_expr(n, m, true, None),
                 _ if n.kind == Kind::Number => self.number(n).and_then(|(d, digits, _)| {
-                    (digits <= 2).then(|| self.day_month_expr(n, d, &Behind::default()))?
+                    (digits <= 2).then(|| self.day_month_expr(n, d, &Lookback::nothing()))?
                 }),
                 _ => None,
             };
@@ -1340,7 +1388,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// "summer 2022", "the summer of 2022", "in the summer", "during winter".
-    fn season_expr(&self, t: Token, season: Season, behind: &Behind) -> Option<Part> {
+    fn season_expr(&self, t: Token, season: Season, behind: &Lookback) -> Option<Part> {
         let prev = behind.before(t.start);
         let the = prev.filter(|p| self.lex(*p) == Lex::Prep(Prep::The));
         let start = the.map_or(t.start, |p| p.start);
@@ -1591,7 +1639,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A unit word reached directly: "the weekend", "two weeks ago", "in three days", "days ago".
-    fn unit_expr(&self, t: Token, unit: Unit, plural: bool, behind: &Behind) -> Option<Part> {
+    fn unit_expr(&self, t: Token, unit: Unit, plural: bool, behind: &Lookback) -> Option<Part> {
         let prev = behind.before(t.start)?;
         if unit == Unit::Weekend {
             return (self.lex(prev) == Lex::Prep(Prep::The))
@@ -1811,6 +1859,66 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn tokens_read_back_are_those_read_forwards() {
+        // a number turned away leaves the chain's place behind it, so the tokens before a later
+        // candidate are read back over numbers, ordinals and glued digits as well as words
+        let texts = [
+            "On 9th July, 1,500 sailors and 25 ships left 12km\u{a0}north — Ωmega-7 at 06:00Z; 44thx 3rd"
+                .to_string(),
+            format!("naïve 19th café 2023/07 — straße 5th. {}", "7 ".repeat(5)),
+            "between 20 and 23 July, 300 days 1.5 3rdly é12 x2nd".to_string(),
+        ];
+        let mut compared = 0;
+        for text in &texts {
+            let starts: Vec<usize> = (0..text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .filter(|&i| token_at(text, i).is_some_and(|t| t.start == i))
+                .collect();
+            for &floor in &starts {
+                let mut chain = Vec::new();
+                let mut pos = floor;
+                while let Some(t) = token_at(text, pos) {
+                    chain.push(t);
+                    pos = t.end;
+                }
+                let reading = Reading {
+                    text,
+                    known: floor,
+                    behind: Behind::default(),
+                };
+                for (i, t) in chain.iter().enumerate() {
+                    let expected = [
+                        i.checked_sub(1).map(|j| chain[j]),
+                        i.checked_sub(2).map(|j| chain[j]),
+                    ];
+                    let got = reading.behind_at(t.start).tokens;
+                    assert_eq!(got, expected, "{text:?} from {floor} at {}", t.start);
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 1000, "only {compared} compared");
+    }
+
+    #[test]
+    fn numbers_are_valued_as_parsed() {
+        let text = "0 7 19th 300 2023 0042 12345 1st";
+        let scanner = Scanner { text };
+        let mut pos = 0;
+        let mut seen = 0;
+        while let Some(t) = token_at(text, pos) {
+            let s = scanner.slice(t);
+            let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+            let expected =
+                (digits <= 4).then(|| (s[..digits].parse().unwrap(), digits, digits < s.len()));
+            assert_eq!(scanner.number(t), expected, "{s}");
+            seen += 1;
+            pos = t.end;
+        }
+        assert_eq!(seen, 8);
     }
 
     /// The first candidate at or after `from` as [`Candidates::next`] defines it, byte by byte: the
