@@ -447,7 +447,7 @@ fn push_document(
         return ingested.problem(&place(), "no article text found".into());
     }
     if let Some(reason) = text_too_long(parsed.text.len()) {
-        return ingested.problem(&place, reason);
+        return ingested.problem(&place(), reason);
     }
     let published = match parsed.published.as_deref().map(parse_published) {
         Some(Ok(date)) => Some(date),
