@@ -23,3 +23,13 @@ pub mod story;
 pub mod text;
 pub mod time;
 pub mod tracks;
+
+/// A number below `below` from a small linear congruential generator, for the tests that make their
+/// inputs at random: the same inputs on every run.
+#[cfg(test)]
+pub(crate) fn next_below(seed: &mut u64, below: usize) -> usize {
+    *seed = seed
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    (*seed >> 33) as usize % below
+}

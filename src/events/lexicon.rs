@@ -1314,7 +1314,7 @@ pub fn is(word: &str, classes_wanted: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::tests::next_below;
+    use crate::next_below;
     use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
     fn glance(text: &str, sentence: Range<usize>) -> Glance {

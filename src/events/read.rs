@@ -2508,9 +2508,9 @@ fn touch(state: &mut DocState, actor: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::tests::next_below;
     use crate::gazetteer::test_data;
     use crate::geoparse::geoparse;
+    use crate::next_below;
     use crate::text::CharOffsets;
 
     /// Sentences that give a glance every kind of word, and the reader every kind of actor: named

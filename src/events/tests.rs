@@ -8,15 +8,6 @@ use crate::ingest::SourceDoc;
 use crate::pipeline::{extract_story, ExtractOptions};
 use crate::story::{Action, ActorKind, DateSource, Document, Event, Modality, Story};
 
-/// A number below `below` from a small linear congruential generator, so that the tests which make
-/// texts at random make the same texts on every run.
-pub(super) fn next_below(seed: &mut u64, below: usize) -> usize {
-    *seed = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (*seed >> 33) as usize % below
-}
-
 /// The story of articles given as (id, publication date, text).
 fn story(docs: &[(&str, Option<&str>, &str)]) -> Story {
     let documents: Vec<SourceDoc> = docs

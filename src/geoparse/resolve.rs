@@ -1180,12 +1180,7 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
         let places: Vec<&Entry> = (0..g.len() as u32).map(|i| g.entry(i)).collect();
         let scores = [0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.75];
         let mut state = 7_u64;
-        let mut next_below = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % n
-        };
+        let mut next_below = |n: usize| crate::next_below(&mut state, n);
         let mut dropped = 0;
         for _ in 0..2_000 {
             let mut base = Vec::new();
