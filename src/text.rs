@@ -172,8 +172,19 @@ fn push_trimmed(text: &str, mut start: usize, end: usize, out: &mut Vec<Range<us
 
 fn push_piece(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>) {
     let piece = &text[start..end];
-    let lead = piece.len() - piece.trim_start().len();
-    let trail = piece.len() - piece.trim_end().len();
+    // most sentences begin and end with a visible ASCII character: nothing to trim there, and
+    // no need to decode characters to find out
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let lead = if visible(piece.as_bytes().first()) {
+        0
+    } else {
+        piece.len() - piece.trim_start().len()
+    };
+    let trail = if visible(piece.as_bytes().last()) {
+        0
+    } else {
+        piece.len() - piece.trim_end().len()
+    };
     if lead + trail < piece.len() {
         out.push(start + lead..end - trail);
     }
@@ -359,6 +370,30 @@ mod tests {
         );
         assert_eq!(offsets.char_at(0), 0);
         assert_eq!(offsets.char_at(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn pieces_are_trimmed_of_any_white_space() {
+        for piece in [
+            "plain.",
+            " lead",
+            "trail\n",
+            "\u{a0}non-breaking\u{a0}",
+            "“quoted”",
+            "\n\n",
+            "",
+            " ",
+            "\u{3000}全角\u{3000}",
+            "x",
+        ] {
+            let mut out = Vec::new();
+            push_piece(piece, 0, piece.len(), &mut out);
+            let trimmed = piece.trim();
+            let lead = piece.len() - piece.trim_start().len();
+            let plain = (!trimmed.is_empty()).then_some(lead..lead + trimmed.len());
+            assert_eq!(out.first(), plain.as_ref(), "{piece:?}");
+            assert!(out.len() <= 1);
+        }
     }
 
     #[test]

@@ -52,11 +52,7 @@ pub fn remembered(owner: u32, key: &str, work_out: impl FnOnce() -> u32) -> u32 
     if bytes.is_empty() || bytes.len() > KEY_MAX {
         return work_out();
     }
-    let mut padded = [0u8; 24];
-    padded[..bytes.len()].copy_from_slice(bytes);
-    padded[KEY_MAX] = bytes.len() as u8;
-    let name: [u64; 3] =
-        std::array::from_fn(|i| u64::from_le_bytes(padded[i * 8..i * 8 + 8].try_into().unwrap()));
+    let name = key_words(bytes);
     let set = set_of(owner, &name);
     let held = MEMO.with_borrow_mut(|sets| {
         if sets.is_empty() {
@@ -65,10 +61,7 @@ pub fn remembered(owner: u32, key: &str, work_out: impl FnOnce() -> u32) -> u32 
         let slots = &mut sets[set].0;
         let way = (0..WAYS).find(|&w| slots[w][..3] == name && slots[w][3] as u32 == owner)?;
         let answer = (slots[way][3] >> 32) as u32;
-        // most hits are on the key asked last in its set, which stays where it is
-        if way > 0 {
-            slots[..=way].rotate_right(1);
-        }
+        move_to_front(slots, way);
         Some(answer)
     });
     if let Some(answer) = held {
@@ -78,7 +71,7 @@ pub fn remembered(owner: u32, key: &str, work_out: impl FnOnce() -> u32) -> u32 
     let answer = work_out();
     MEMO.with_borrow_mut(|sets| {
         let slots = &mut sets[set].0;
-        slots.rotate_right(1);
+        move_to_front(slots, WAYS - 1);
         slots[0] = [
             name[0],
             name[1],
@@ -87,6 +80,47 @@ pub fn remembered(owner: u32, key: &str, work_out: impl FnOnce() -> u32) -> u32 
         ];
     });
     answer
+}
+
+/// A key of 1..=[`KEY_MAX`] bytes as a slot holds it: zero-padded to 24 bytes, its length in the
+/// last, read as three little-endian words. Built from a few whole-word reads rather than by copying
+/// into a buffer, which for a key of unknown length is a call to `memcpy`.
+fn key_words(bytes: &[u8]) -> [u64; 3] {
+    let mut name = [0u64; 3];
+    for (word, chunk) in name.iter_mut().zip(bytes.chunks_exact(8)) {
+        *word = u64::from_le_bytes(chunk.try_into().unwrap());
+    }
+    let whole = bytes.len() / 8;
+    let tail = &bytes[whole * 8..];
+    if !tail.is_empty() {
+        name[whole] = partial_word(tail);
+    }
+    name[2] |= (bytes.len() as u64) << 56;
+    name
+}
+
+/// 1..=7 bytes as the low bytes of a word, the high ones zero. Two reads that overlap cover them
+/// (the bytes both read land on the same place in each).
+fn partial_word(b: &[u8]) -> u64 {
+    let n = b.len();
+    if n >= 4 {
+        let low = u64::from(u32::from_le_bytes(b[..4].try_into().unwrap()));
+        let high = u64::from(u32::from_le_bytes(b[n - 4..].try_into().unwrap()));
+        low | high << ((n - 4) * 8)
+    } else {
+        u64::from(b[0]) | u64::from(b[n / 2]) << (n / 2 * 8) | u64::from(b[n - 1]) << ((n - 1) * 8)
+    }
+}
+
+/// Makes `way` the most recently asked slot of its set, the ones before it each moving one down.
+/// (Most hits are on way 0, which stays where it is; the slice's own `rotate_right` is a general
+/// algorithm costing several times this for four slots.)
+fn move_to_front(slots: &mut [Slot; WAYS], way: usize) {
+    let asked = slots[way];
+    for w in (1..=way).rev() {
+        slots[w] = slots[w - 1];
+    }
+    slots[0] = asked;
 }
 
 fn set_of(owner: u32, name: &[u64; 3]) -> usize {
@@ -105,6 +139,37 @@ mod tests {
     fn answer_of(key: &str) -> u32 {
         key.bytes()
             .fold(7u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)))
+    }
+
+    #[test]
+    fn keys_are_read_as_their_zero_padded_bytes_and_length() {
+        let mut state = 7u64;
+        for len in 1..=KEY_MAX {
+            for _ in 0..50 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| 1 + crate::next_below(&mut state, 255) as u8)
+                    .collect();
+                let mut padded = [0u8; 24];
+                padded[..len].copy_from_slice(&bytes);
+                padded[KEY_MAX] = len as u8;
+                let plain: [u64; 3] = std::array::from_fn(|i| {
+                    u64::from_le_bytes(padded[i * 8..i * 8 + 8].try_into().unwrap())
+                });
+                assert_eq!(key_words(&bytes), plain, "{bytes:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_slot_moved_to_the_front_keeps_the_others_in_order() {
+        for way in 0..WAYS {
+            let mut slots: [Slot; WAYS] = std::array::from_fn(|w| [w as u64; 4]);
+            move_to_front(&mut slots, way);
+            let mut expected: Vec<Slot> = (0..WAYS).map(|w| [w as u64; 4]).collect();
+            let asked = expected.remove(way);
+            expected.insert(0, asked);
+            assert_eq!(slots.to_vec(), expected, "way {way}");
+        }
     }
 
     #[test]

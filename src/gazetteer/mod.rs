@@ -51,12 +51,20 @@ const UNKNOWN: u32 = 0;
 const PREFIX: u32 = 1;
 const NAME: u32 = 2;
 const NON_PLACE: u32 = 4;
+const DEMONYM_LONGER: u32 = 8;
+const COMMON_WORD: u32 = 16;
+/// The demonym's country, as its place in [`Gazetteer::demonym_countries`] plus one, from this bit up.
+const DEMONYM_COUNTRY_SHIFT: u32 = 8;
 
 /// What a run of folded words is to the gazetteer: see [`Gazetteer::name_facts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NameFacts {
+pub struct NameFacts<'a> {
     pub key: NameKey,
     pub non_place: bool,
+    /// What the words are to demonyms, if they are one or start one.
+    pub demonym: Option<DemonymStep<'a>>,
+    /// An English common word that is also a place name: see [`Gazetteer::is_common_word`].
+    pub common_word: bool,
 }
 
 /// One gazetteer entry.
@@ -164,7 +172,7 @@ const COMMON_WORDS: &str = include_str!("../../gazetteer/data/common_words.txt")
 
 /// Folded words read while scanning for a demonym: the country they name, if they are a demonym, and
 /// whether a longer demonym starts with them ("papua new" in "papua new guinean").
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemonymStep<'a> {
     pub country: Option<&'a str>,
     pub longer: bool,
@@ -177,7 +185,9 @@ pub struct Gazetteer {
     /// Folded demonyms (to their ISO country code) and the word prefixes of multi-word ones ("papua",
     /// "papua new"; true when a longer demonym starts so), so that a scanner learns both whether it has
     /// a demonym and whether to read on in one look-up.
-    demonyms: FxHashMap<String, (Option<String>, bool)>,
+    demonyms: FxHashMap<String, (Option<u16>, bool)>,
+    /// The countries demonyms point to, each once: what a demonym's number stands for.
+    demonym_countries: Vec<String>,
     /// Folded names of outlets, ships, organisations and events that contain place names.
     non_places: FxHashSet<String>,
     /// Those names and each of their word prefixes, so a scanner knows when to stop extending.
@@ -257,16 +267,25 @@ impl Gazetteer {
                 non_place_prefixes.insert(words[..n].join(" "));
             }
         }
-        let mut demonyms: FxHashMap<String, (Option<String>, bool)> = FxHashMap::default();
+        let mut demonyms: FxHashMap<String, (Option<u16>, bool)> = FxHashMap::default();
+        let mut demonym_countries: Vec<String> = Vec::new();
         for (folded, country) in tables::parse_demonyms(t.demonyms)? {
             for (space, _) in folded.match_indices(' ') {
                 demonyms.entry(folded[..space].to_string()).or_default().1 = true;
             }
-            demonyms.entry(folded).or_default().0 = Some(country);
+            let number = match demonym_countries.iter().position(|c| *c == country) {
+                Some(n) => n,
+                None => {
+                    demonym_countries.push(country);
+                    demonym_countries.len() - 1
+                }
+            };
+            demonyms.entry(folded).or_default().0 = Some(number as u16);
         }
         let mut gazetteer = Gazetteer {
             parts: Vec::new(),
             demonyms,
+            demonym_countries,
             non_places: non_places.into_iter().collect(),
             non_place_prefixes,
             abbreviations: tables::parse_aliases(t.aliases)?
@@ -495,11 +514,14 @@ impl Gazetteer {
         self.name_facts(folded).key
     }
 
-    /// What a run of folded words is to the gazetteer, and whether it names an outlet, ship,
-    /// organisation or event ("moscow times"). Scanners ask this of most capitalised words, and ask
-    /// again in the next document, so the answer is remembered.
-    pub fn name_facts(&self, folded: &str) -> NameFacts {
+    /// What a run of folded words is to the gazetteer: a name, whether it names an outlet, ship,
+    /// organisation or event ("moscow times"), a demonym, a common word. Scanners ask this of most
+    /// capitalised words, and ask again in the next document, so the answer is remembered, and it
+    /// answers all their questions about the words at once.
+    pub fn name_facts(&self, folded: &str) -> NameFacts<'_> {
         let bits = memo::remembered(self.memo_owner, folded, || self.work_out_name_facts(folded));
+        let country = (bits >> DEMONYM_COUNTRY_SHIFT) as usize;
+        let longer = bits & DEMONYM_LONGER != 0;
         NameFacts {
             key: match bits & 0b11 {
                 NAME => NameKey::Name,
@@ -507,10 +529,18 @@ impl Gazetteer {
                 _ => NameKey::Unknown,
             },
             non_place: bits & NON_PLACE != 0,
+            demonym: (country > 0 || longer).then(|| DemonymStep {
+                country: country
+                    .checked_sub(1)
+                    .map(|n| self.demonym_countries[n].as_str()),
+                longer,
+            }),
+            common_word: bits & COMMON_WORD != 0,
         }
     }
 
-    /// [`Gazetteer::name_facts`] asked of the index, in one look-up per part, as bits.
+    /// [`Gazetteer::name_facts`] asked of the index, in one look-up per part, and of the word
+    /// tables, as bits.
     fn work_out_name_facts(&self, folded: &str) -> u32 {
         let mut facts = UNKNOWN;
         for part in &self.parts {
@@ -529,6 +559,17 @@ impl Gazetteer {
         if self.non_places.contains(folded) {
             facts |= NON_PLACE;
         }
+        if let Some(&(country, longer)) = self.demonyms.get(folded) {
+            if let Some(n) = country {
+                facts |= (u32::from(n) + 1) << DEMONYM_COUNTRY_SHIFT;
+            }
+            if longer {
+                facts |= DEMONYM_LONGER;
+            }
+        }
+        if self.common_words.contains(folded) {
+            facts |= COMMON_WORD;
+        }
         facts
     }
 
@@ -538,17 +579,8 @@ impl Gazetteer {
 
     /// The country a demonym or national adjective points to ("Chinese" -> CN).
     pub fn demonym(&self, folded: &str) -> Option<&str> {
-        self.demonyms.get(folded)?.0.as_deref()
-    }
-
-    /// What these folded words are to demonyms, if anything: see [`DemonymStep`].
-    pub fn demonym_step(&self, folded: &str) -> Option<DemonymStep<'_>> {
-        self.demonyms
-            .get(folded)
-            .map(|(country, longer)| DemonymStep {
-                country: country.as_deref(),
-                longer: *longer,
-            })
+        let n = self.demonyms.get(folded)?.0?;
+        Some(&self.demonym_countries[usize::from(n)])
     }
 
     /// True for an English common word that is also a place name ("reading", "mobile").
@@ -811,6 +843,9 @@ mod tests {
             .collect();
         keys.extend(prefixes);
         keys.extend(["sea of cortez", "moscow", "moscow times", "xyz"].map(String::from));
+        // demonyms, the starts of longer ones, and common words
+        keys.extend(g.demonyms.keys().cloned());
+        keys.extend(g.common_words.iter().cloned());
         assert!(keys
             .iter()
             .any(|k| g.work_out_name_facts(k) & NON_PLACE != 0));
@@ -826,8 +861,36 @@ mod tests {
                     ),
                     "{key} (round {round})"
                 );
+                let demonym = g
+                    .demonyms
+                    .get(key.as_str())
+                    .map(|&(_, longer)| DemonymStep {
+                        country: g.demonym(key),
+                        longer,
+                    });
+                assert_eq!(facts.demonym, demonym, "{key}");
+                assert_eq!(facts.common_word, g.is_common_word(key), "{key}");
             }
         }
+        let with_longer = Gazetteer::from_tables(&Tables {
+            demonyms: "word\tcountry\nChinese\tCN\nPapua New Guinean\tPG\n",
+            ..test_data::tables()
+        })
+        .unwrap();
+        for (key, country, longer) in [
+            ("chinese", Some("CN"), false),
+            ("papua", None, true),
+            ("papua new", None, true),
+            ("papua new guinean", Some("PG"), false),
+        ] {
+            assert_eq!(
+                with_longer.name_facts(key).demonym,
+                Some(DemonymStep { country, longer }),
+                "{key}"
+            );
+        }
+        assert_eq!(g.name_facts("qingdao").demonym, None);
+        assert!(g.name_facts("reading").common_word);
         // a second gazetteer with other tables on the same thread gets its own answers
         let other = Gazetteer::from_tables(&Tables {
             not_places: "name\tkind\n",

@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashSet;
 
-use crate::gazetteer::{fold, Gazetteer, NameKey};
+use crate::gazetteer::{fold, Gazetteer, NameFacts, NameKey};
 use crate::text::{ascii_classes, AsciiClasses};
 
 /// A word of the text: its byte range and how it was written. Its folded form is kept by [`Words`].
@@ -84,17 +84,11 @@ impl Words {
     }
 
     fn folded_longer_run(&self, first: usize, last: usize) -> Cow<'_, str> {
-        let run = &self.list[first..=last];
         // words folded in place with one space between them are one slice of the folded text
-        let joined = run.windows(2).all(|pair| {
-            pair[0].folded_in_place()
-                && pair[1].folded_in_place()
-                && pair[0].end + 1 == pair[1].start
-                && self.folded.as_bytes()[pair[0].end()] == b' '
-        });
-        if joined {
+        if (first + 1..=last).all(|j| self.joined_in_place(j)) {
             Cow::Borrowed(
-                &self.folded[run[0].folded_start as usize..run[run.len() - 1].folded_end as usize],
+                &self.folded
+                    [self.list[first].folded_start as usize..self.list[last].folded_end as usize],
             )
         } else {
             Cow::Owned(
@@ -104,6 +98,45 @@ impl Words {
                     .join(" "),
             )
         }
+    }
+
+    /// [`Words::folded_run`] for a run growing by a word at a time, as the scanners read them:
+    /// `joined` carries whether `first..=last - 1` was one slice of the folded text (start with
+    /// `true`), so that only the newest word is checked rather than the whole run again. A run that
+    /// is not one slice ("russia's" is "russia s") is written into `scratch`, not a new string.
+    fn folded_run_grown<'a>(
+        &'a self,
+        first: usize,
+        last: usize,
+        joined: &mut bool,
+        scratch: &'a mut String,
+    ) -> &'a str {
+        if first == last {
+            return self.folded(first);
+        }
+        *joined = *joined && self.joined_in_place(last);
+        if *joined {
+            return &self.folded
+                [self.list[first].folded_start as usize..self.list[last].folded_end as usize];
+        }
+        scratch.clear();
+        for i in first..=last {
+            if i > first {
+                scratch.push(' ');
+            }
+            scratch.push_str(self.folded(i));
+        }
+        scratch
+    }
+
+    /// Word `j` and the one before it are folded in place with one space between them, so that a
+    /// run holding both can be one slice of the folded text.
+    fn joined_in_place(&self, j: usize) -> bool {
+        let (a, b) = (&self.list[j - 1], &self.list[j]);
+        a.folded_in_place()
+            && b.folded_in_place()
+            && a.end + 1 == b.start
+            && self.folded.as_bytes()[a.end()] == b' '
     }
 
     /// The folded form of the word after `i`, if any.
@@ -622,12 +655,26 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Foun
     // the first word not yet passed over; every word before the next name start is lower case and
     // not a hashtag, so nothing starts there
     let mut i = 0;
+    // Capitalised plural heads ("Seas") are rare, and a shared-head phrase needs one at its start
+    // or within SHARED_HEAD_REACH words after it: the phrase is looked for only there.
+    let heads: Vec<usize> = words
+        .name_starts
+        .iter()
+        .map(|&s| s as usize)
+        .filter(|&s| words[s].capitalised && plural_head(words.folded(s)).is_some())
+        .collect();
+    let mut heads_ahead = heads.as_slice();
+    // most texts have no hashtag at all
+    let has_hashtags = memchr::memchr(b'#', text.as_bytes()).is_some();
     for &start in &words.name_starts {
         if (start as usize) < i {
             continue;
         }
         i = start as usize;
-        if let Some(found) = hashtag_at(gazetteer, text, words, i, &mut key) {
+        let hashtag = has_hashtags
+            .then(|| hashtag_at(gazetteer, text, words, i, &mut key))
+            .flatten();
+        if let Some(found) = hashtag {
             out.push(found);
             i += 1;
             continue;
@@ -637,18 +684,30 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Foun
             i += 1;
             continue;
         }
-        if let Some((found, next)) = shared_head_at(gazetteer, text, words, i) {
-            out.extend(found);
-            i = next;
-            continue;
+        while heads_ahead.first().is_some_and(|&h| h < i) {
+            heads_ahead = &heads_ahead[1..];
         }
-        let (name_end, blocked) = longest_name_at(gazetteer, text, words, i, max_words);
+        let head_near = heads_ahead
+            .first()
+            .is_some_and(|&h| h <= i + SHARED_HEAD_REACH);
+        if head_near {
+            if let Some((found, next)) = shared_head_at(gazetteer, text, words, i) {
+                out.extend(found);
+                i = next;
+                continue;
+            }
+        }
+        let NamesAt {
+            name_end,
+            blocked,
+            demonym_end,
+            first_word,
+        } = names_at(gazetteer, text, words, i, max_words);
         if let Some(end) = blocked {
             // an outlet or ship name ("Moscow Times"): nothing inside it is a place
             i = end + 1;
             continue;
         }
-        let demonym_end = longest_demonym_at(gazetteer, words, i);
         // A country named like its demonym ("New Zealand", "Myanmar") is the country.
         let country_name = name_end
             .zip(demonym_end.as_ref())
@@ -665,13 +724,13 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Foun
                 if words[i].capitalised {
                     out.push(Found::Demonym {
                         span: words[i].start()..words[end].end(),
-                        country,
+                        country: country.to_string(),
                     });
                 }
                 i = end + 1;
             }
             (Some(end), _)
-                if looks_like_place(gazetteer, text, words, i, end, common)
+                if looks_like_place(gazetteer, text, words, (i, end), first_word, common)
                     && (!gazetteer.is_abbreviation(&words.folded_run(i, end))
                         || after_city_comma(text, words, i)) =>
             {
@@ -702,6 +761,20 @@ const SHARED_HEADS: &[(&str, &str)] = &[
     ("provinces", "province"),
 ];
 
+/// The singular of a folded plural head word ("seas" -> "sea").
+fn plural_head(folded: &str) -> Option<&'static str> {
+    // every head is a plural in -s: most words are passed over at once
+    folded.ends_with('s').then_some(())?;
+    SHARED_HEADS
+        .iter()
+        .find(|(plural, _)| *plural == folded)
+        .map(|&(_, singular)| singular)
+}
+
+/// How far after its first word a head-last phrase can put its head: three [`conjuncts`] of at most
+/// three words each, joined by "and" ("A B C and D E F and G H I Seas").
+const SHARED_HEAD_REACH: usize = 11;
+
 /// Names sharing one plural head: "the Seas of Japan and East China" (head first) or "the East China
 /// and South China Seas" (head last) name two seas. Each part becomes a toponym under its full name
 /// when the gazetteer knows it as "Sea of X" or "X Sea"; returns them and the word after the phrase.
@@ -711,15 +784,7 @@ fn shared_head_at(
     words: &Words,
     i: usize,
 ) -> Option<(Vec<Found>, usize)> {
-    let head_of = |w: usize| {
-        let folded = words.folded(w);
-        // every head is a plural in -s: most words are passed over at once
-        folded.ends_with('s').then_some(())?;
-        SHARED_HEADS
-            .iter()
-            .find(|(plural, _)| *plural == folded)
-            .map(|&(_, singular)| singular)
-    };
+    let head_of = |w: usize| plural_head(words.folded(w));
     // head first: "Seas of A and B"
     if let Some(singular) = head_of(i) {
         if words.folded_after(i) == Some("of") {
@@ -1030,60 +1095,87 @@ fn adjacent(text: &str, a: &Word, b: &Word) -> bool {
                 .all(|c| c == ' ' || c == '-' || c == '\'' || c == '’'))
 }
 
-/// The last word of the longest gazetteer name starting at word `i`, and the last word of a blocking
-/// non-place name if that is at least as long.
-fn longest_name_at(
-    gazetteer: &Gazetteer,
+/// What starts at a word: see [`names_at`].
+struct NamesAt<'g> {
+    /// The last word of the longest gazetteer name starting there.
+    name_end: Option<usize>,
+    /// The last word of a non-place name ("Moscow Times") at least as long as that name.
+    blocked: Option<usize>,
+    /// The last word of the longest demonym starting there, and its country.
+    demonym_end: Option<(usize, &'g str)>,
+    /// What the word itself is to the gazetteer.
+    first_word: NameFacts<'g>,
+}
+
+/// The longest name and the longest demonym starting at word `i`, read in one pass: each run of
+/// words is asked of the gazetteer once, for both.
+fn names_at<'g>(
+    gazetteer: &'g Gazetteer,
     text: &str,
     words: &Words,
     i: usize,
     max_words: usize,
-) -> (Option<usize>, Option<usize>) {
+) -> NamesAt<'g> {
+    // a name's words must touch; a demonym's need not, and one is at most three words long
+    const DEMONYM_MAX_WORDS: usize = 3;
     let mut best = None;
     let mut blocked = None;
-    for j in i..words.len().min(i + max_words) {
-        if j > i && !adjacent(text, &words[j - 1], &words[j]) {
+    let mut demonym_end = None;
+    let mut first_word = None;
+    let (mut name_open, mut demonym_open) = (true, true);
+    let mut joined = true;
+    let mut scratch = String::new();
+    for j in i..words.len().min(i + max_words.max(DEMONYM_MAX_WORDS)) {
+        name_open =
+            name_open && j < i + max_words && (j == i || adjacent(text, &words[j - 1], &words[j]));
+        demonym_open = demonym_open && j < i + DEMONYM_MAX_WORDS;
+        if !name_open && !demonym_open {
             break;
         }
-        let facts = gazetteer.name_facts(&words.folded_run(i, j));
-        if facts.key == NameKey::Unknown {
-            break;
+        let facts = gazetteer.name_facts(words.folded_run_grown(i, j, &mut joined, &mut scratch));
+        first_word.get_or_insert(facts);
+        if name_open {
+            if facts.key == NameKey::Unknown {
+                name_open = false;
+            } else if facts.non_place {
+                blocked = Some(j);
+            } else if facts.key == NameKey::Name {
+                best = Some(j);
+            }
         }
-        if facts.non_place {
-            blocked = Some(j);
-        } else if facts.key == NameKey::Name {
-            best = Some(j);
+        if demonym_open {
+            match facts.demonym {
+                None => demonym_open = false,
+                Some(step) => {
+                    if let Some(country) = step.country {
+                        demonym_end = Some((j, country));
+                    }
+                    demonym_open = step.longer;
+                }
+            }
         }
     }
-    match (best, blocked) {
+    let (name_end, blocked) = match (best, blocked) {
         (Some(b), Some(n)) if b > n => (Some(b), None),
         (_, Some(n)) => (None, Some(n)),
         (b, None) => (b, None),
+    };
+    NamesAt {
+        name_end,
+        blocked,
+        demonym_end,
+        first_word: first_word.expect("the word itself is always asked"),
     }
 }
 
-fn longest_demonym_at(gazetteer: &Gazetteer, words: &Words, i: usize) -> Option<(usize, String)> {
-    let mut best = None;
-    for j in i..words.len().min(i + 3) {
-        let Some(step) = gazetteer.demonym_step(&words.folded_run(i, j)) else {
-            break;
-        };
-        if let Some(country) = step.country {
-            best = Some((j, country.to_string()));
-        }
-        if !step.longer {
-            break;
-        }
-    }
-    best
-}
-
+/// Whether words `first..=last`, a gazetteer name, are written like a place here. `first_word` is
+/// what word `first` alone is to the gazetteer.
 fn looks_like_place(
     gazetteer: &Gazetteer,
     text: &str,
     words: &Words,
-    first: usize,
-    last: usize,
+    (first, last): (usize, usize),
+    first_word: NameFacts,
     common: &FxHashSet<&str>,
 ) -> bool {
     let span = &words[first..=last];
@@ -1123,7 +1215,7 @@ fn looks_like_place(
         return false;
     }
     // "Reading", "Mobile", "Farms": a common word names a place on its own only if the place is a big one.
-    if span.len() == 1 && gazetteer.is_common_word(words.folded(first)) {
+    if span.len() == 1 && first_word.common_word {
         let big = gazetteer
             .first_sense(words.folded(first))
             .is_some_and(|id| {
@@ -1340,6 +1432,46 @@ mod tests {
             })
             .collect();
         assert_eq!(names, ["sea of japan", "east china sea"]);
+    }
+
+    #[test]
+    fn runs_grown_a_word_at_a_time_are_the_runs() {
+        for text in [
+            "the South China Sea, off  São Tomé and Príncipe-Nord's coast",
+            "Kuala Lumpur\nNew York's. Ho Chi Minh City",
+        ] {
+            let w = words(text);
+            for first in 0..w.len() {
+                let mut joined = true;
+                let mut scratch = String::new();
+                for last in first..w.len().min(first + 5) {
+                    let grown = w.folded_run_grown(first, last, &mut joined, &mut scratch);
+                    assert_eq!(
+                        grown,
+                        w.folded_run(first, last),
+                        "{text:?} {first}..={last}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_shared_head_is_never_further_than_its_reach() {
+        // the longest phrase conjuncts can read: three parts of three words, joined by "and"
+        let text = "Ab Cd Ef and Gh Ij Kl and Mn Op Qr Seas";
+        let w = words(text);
+        let parts = conjuncts(text, &w, 0);
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts.last().unwrap().end, SHARED_HEAD_REACH);
+        assert_eq!(w.folded(SHARED_HEAD_REACH), "seas");
+        // a fourth part is never read, so no head can lie further on
+        let text = "Ab Cd Ef and Gh Ij Kl and Mn Op Qr and St Seas";
+        let w = words(text);
+        assert_eq!(
+            conjuncts(text, &w, 0).last().unwrap().end,
+            SHARED_HEAD_REACH
+        );
     }
 
     #[test]
