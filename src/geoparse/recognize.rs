@@ -1254,7 +1254,8 @@ pub fn qualifier_after(
     gazetteer: &Gazetteer,
 ) -> Option<String> {
     let next = words.get(last + 1)?;
-    if text[words[last].end()..next.start()].trim() != "," || !next.capitalised {
+    // the case first: most names are followed by a lower-case word
+    if !next.capitalised || text[words[last].end()..next.start()].trim() != "," {
         return None;
     }
     let mut best = None;
