@@ -365,55 +365,22 @@ impl<'a> Index<'a> {
     /// the feature was in the news, known even when what it reports is not dated. One pass, each
     /// document looked up once: a place in every article has them all.
     fn set_documents(&self, row: &mut Row, documents: Vec<String>) {
-        let mut sources = String::new();
-        let mut first: Option<&str> = None;
-        let mut last: Option<&str> = None;
-        for (i, id) in documents.iter().enumerate() {
-            let document = self.document(id);
-            if i < MAX_READABLE_SOURCES {
-                if i > 0 {
-                    sources.push_str("; ");
-                }
-                match document.and_then(|d| d.title.as_deref()) {
-                    Some(title) => {
-                        sources.push_str(title);
-                        sources.push_str(" [");
-                        sources.push_str(id);
-                        sources.push(']');
-                    }
-                    None => sources.push_str(id),
-                }
-            }
-            if let Some(date) = document.and_then(|d| d.published.as_deref()) {
-                first = Some(first.map_or(date, |f| f.min(date)));
-                last = Some(last.map_or(date, |l| l.max(date)));
-            }
-        }
-        if documents.len() > MAX_READABLE_SOURCES {
-            sources.push_str(&format!(
-                "; and {} more",
-                documents.len() - MAX_READABLE_SOURCES
-            ));
-        }
-        row.set("sources", sources)
-            .set("first_reported", first.map(str::to_string))
-            .set("last_reported", last.map(str::to_string))
-            .set("documents", documents);
+        let found: Vec<(&str, Option<&Document>)> = documents
+            .iter()
+            .map(|id| (id.as_str(), self.document(id)))
+            .collect();
+        set_found_documents(row, &found);
     }
 
     /// The features of one layer, in story order, built as they are read.
     pub fn features(&self, layer: Layer) -> Box<dyn Iterator<Item = Feature<'a>> + '_> {
         match layer {
             Layer::Places => {
-                let mut mentions_of: FxHashMap<&str, Vec<&Mention>> = FxHashMap::default();
-                for m in &self.story.mentions {
-                    if let Some(place) = m.place.as_deref() {
-                        mentions_of.entry(place).or_default().push(m);
-                    }
-                }
+                let mentions_of = self.mentions_by_place();
+                let none = MentionsOfPlace::default();
                 Box::new(self.story.places.iter().map(move |place| {
-                    let mentions = mentions_of.get(place.id.as_str());
-                    self.place_feature(place, mentions.map_or(&[][..], Vec::as_slice))
+                    let mentions = mentions_of.get(place.id.as_str()).unwrap_or(&none);
+                    self.place_feature(place, mentions)
                 }))
             }
             Layer::Events => Box::new(
@@ -426,18 +393,47 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn place_feature(&self, place: &'a Place, mentions: &[&'a Mention]) -> Feature<'a> {
-        // sized at once: a place in every article would grow them many times over
-        let mut documents = Distinct::with_capacity(mentions.len());
+    /// Per place id, its mentions' documents (and, for quotes, the mentions), in one pass over the
+    /// mentions, each document's record looked up once.
+    fn mentions_by_place(&self) -> FxHashMap<&'a str, MentionsOfPlace<'a>> {
+        let mentions = &self.story.mentions;
+        // a document's mentions come together in a story as extracted, so a place's documents are
+        // told apart by the run of mentions they stand in; a story put together otherwise (edited
+        // by hand) has them told apart by id
+        let together = documents_come_together(mentions);
+        let mut by_place: FxHashMap<&str, MentionsOfPlace> = FxHashMap::default();
+        let mut run = 0;
+        let mut doc: (&str, Option<&Document>) = ("", None);
+        for (i, m) in mentions.iter().enumerate() {
+            if i == 0 || doc.0 != m.doc {
+                run += 1;
+                doc = (&m.doc, self.document(&m.doc));
+            }
+            let Some(place) = m.place.as_deref() else {
+                continue;
+            };
+            let of_place = by_place.entry(place).or_default();
+            if self.quotes {
+                of_place.mentions.push(m);
+            }
+            if of_place.last_run != run {
+                of_place.last_run = run;
+                if together || of_place.seen.insert(doc.0) {
+                    of_place.documents.push(doc);
+                }
+            }
+        }
+        by_place
+    }
+
+    fn place_feature(&self, place: &'a Place, of_place: &MentionsOfPlace<'a>) -> Feature<'a> {
+        let mentions = &of_place.mentions;
+        // sized at once: a place in every article would grow it many times over
         let mut sentences: FxHashSet<Quoted> =
             FxHashSet::with_capacity_and_hasher(mentions.len(), Default::default());
         let mut last_sentence = None;
         let mut quotes = Vec::new();
         for m in mentions {
-            documents.add(&m.doc);
-            if !self.quotes {
-                continue;
-            }
             // the mentions of one sentence share its copy and come one after another
             if last_sentence
                 .is_some_and(|(doc, sentence)| doc == &m.doc && Arc::ptr_eq(sentence, &m.sentence))
@@ -461,10 +457,10 @@ impl<'a> Index<'a> {
             .set("lat", lat)
             .set("lon", lon)
             .set("mentions", place.mentions)
-            .set("document_count", documents.list.len())
+            .set("document_count", of_place.documents.len())
             .set("gazetteer", place.gazetteer.as_str())
             .set("gazetteer_id", place.gazetteer_id.as_str());
-        self.set_documents(&mut row, documents.list);
+        set_found_documents(&mut row, &of_place.documents);
         Feature {
             layer: Layer::Places,
             id: place.id.clone(),
@@ -640,6 +636,69 @@ impl<'a> Index<'a> {
     }
 }
 
+/// [`Index::set_documents`] for documents already looked up, each id with the story's record of it.
+fn set_found_documents(row: &mut Row, documents: &[(&str, Option<&Document>)]) {
+    let mut sources = String::new();
+    let mut first: Option<&str> = None;
+    let mut last: Option<&str> = None;
+    for (i, &(id, document)) in documents.iter().enumerate() {
+        if i < MAX_READABLE_SOURCES {
+            if i > 0 {
+                sources.push_str("; ");
+            }
+            match document.and_then(|d| d.title.as_deref()) {
+                Some(title) => {
+                    sources.push_str(title);
+                    sources.push_str(" [");
+                    sources.push_str(id);
+                    sources.push(']');
+                }
+                None => sources.push_str(id),
+            }
+        }
+        if let Some(date) = document.and_then(|d| d.published.as_deref()) {
+            first = Some(first.map_or(date, |f| f.min(date)));
+            last = Some(last.map_or(date, |l| l.max(date)));
+        }
+    }
+    if documents.len() > MAX_READABLE_SOURCES {
+        sources.push_str(&format!(
+            "; and {} more",
+            documents.len() - MAX_READABLE_SOURCES
+        ));
+    }
+    let ids: Vec<String> = documents.iter().map(|&(id, _)| id.to_string()).collect();
+    row.set("sources", sources)
+        .set("first_reported", first.map(str::to_string))
+        .set("last_reported", last.map(str::to_string))
+        .set("documents", ids);
+}
+
+/// What a place's feature needs of the mentions that resolve to it.
+#[derive(Default)]
+struct MentionsOfPlace<'a> {
+    /// Gathered only for quotes.
+    mentions: Vec<&'a Mention>,
+    /// The documents they stand in, each once, in order of first mention, with the story's record.
+    documents: Vec<(&'a str, Option<&'a Document>)>,
+    /// The run of mentions (see [`Index::mentions_by_place`]) the last document added came from.
+    last_run: usize,
+    /// The ids of the documents added, kept only when a document's mentions do not come together.
+    seen: FxHashSet<&'a str>,
+}
+
+/// Whether each document's mentions come one after another, no document's in two runs.
+fn documents_come_together(mentions: &[Mention]) -> bool {
+    let mut runs: FxHashSet<&str> = FxHashSet::default();
+    let mut last: Option<&str> = None;
+    mentions.iter().all(|m| {
+        last == Some(m.doc.as_str()) || {
+            last = Some(&m.doc);
+            runs.insert(&m.doc)
+        }
+    })
+}
+
 /// A document's sentence as a set key. Sentences are long and a place's are looked up once per
 /// mention, so the hash takes only the sentence's length and ends; equality compares it whole.
 #[derive(PartialEq, Eq)]
@@ -666,13 +725,6 @@ struct Distinct<'a> {
 }
 
 impl<'a> Distinct<'a> {
-    fn with_capacity(capacity: usize) -> Distinct<'a> {
-        Distinct {
-            list: Vec::new(),
-            seen: FxHashSet::with_capacity_and_hasher(capacity, Default::default()),
-        }
-    }
-
     fn add(&mut self, id: &'a str) {
         // reports come a document at a time: most ids are the one just added
         if self.list.last().is_some_and(|last| last == id) {
@@ -743,6 +795,72 @@ fn precision(event: &Event) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::story::{Generator, Mention};
+
+    #[test]
+    fn a_places_documents_are_those_of_its_mentions_each_once_in_order() {
+        let mention = |doc: &str, place: Option<&str>| Mention {
+            doc: doc.into(),
+            start: 0,
+            end: 1,
+            text: "x".into(),
+            place: place.map(String::from),
+            lat: None,
+            lon: None,
+            confidence: 1.0,
+            role: None,
+            sentence: Arc::from("x"),
+            candidates: Vec::new(),
+        };
+        let documents: Vec<Document> = ["a", "b", "c"]
+            .iter()
+            .map(|id| Document {
+                id: id.to_string(),
+                ..Document::default()
+            })
+            .collect();
+        let (p, q) = (Some("gn:1"), Some("gn:2"));
+        // as extracted, a document's mentions together; then as edited by hand, a document's in two
+        // runs, and mentions of a document the story does not list
+        let together = vec![
+            mention("a", p),
+            mention("a", q),
+            mention("a", p),
+            mention("b", None),
+            mention("b", q),
+            mention("c", p),
+        ];
+        let mut apart = together.clone();
+        apart.extend([
+            mention("a", q),
+            mention("z", p),
+            mention("b", p),
+            mention("a", p),
+        ]);
+        for (mentions, come_together) in [(together, true), (apart, false)] {
+            assert_eq!(documents_come_together(&mentions), come_together);
+            let story = Story {
+                documents: documents.clone(),
+                mentions,
+                ..Story::default()
+            };
+            let index = Index::new(&story);
+            let by_place = index.mentions_by_place();
+            for place in ["gn:1", "gn:2"] {
+                let mut plain: Vec<&str> = Vec::new();
+                for m in &story.mentions {
+                    if m.place.as_deref() == Some(place) && !plain.contains(&m.doc.as_str()) {
+                        plain.push(&m.doc);
+                    }
+                }
+                let found = &by_place[place].documents;
+                let ids: Vec<&str> = found.iter().map(|&(id, _)| id).collect();
+                assert_eq!(ids, plain, "{place}");
+                for &(id, document) in found {
+                    assert_eq!(document, index.document(id), "{id}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn documents_sources_and_dates_are_set_as_the_plain_computation_sets_them() {

@@ -571,7 +571,7 @@ fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
     out.write_all(b"\"")?;
     let mut run = 0;
     // most strings have nothing to escape, and the rest only a few bytes
-    while let Some(i) = next_to_escape(bytes, run) {
+    while let Some(i) = crate::ingest::next_json_escape(bytes, run) {
         let b = bytes[i];
         let escaped: &[u8] = match b {
             b'"' => b"\\\"",
@@ -598,36 +598,7 @@ fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
-/// Where the first byte from `from` on that JSON escapes is: a quote, a backslash or a control
-/// character.
-fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    let escapes = |b: u8| ESCAPES[usize::from(b)];
-    let rest = &bytes[from..];
-    if rest.len() < 16 {
-        return rest.iter().position(|&b| escapes(b)).map(|i| from + i);
-    }
-    // a long run is searched many bytes at a time: for the next quote or backslash, then for a
-    // control character before it (its least byte), which text almost never has
-    let run = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-    if rest[..run].iter().copied().min().is_some_and(|b| b < 0x20) {
-        return rest.iter().position(|&b| escapes(b)).map(|i| from + i);
-    }
-    (run < rest.len()).then_some(from + run)
-}
-
 const HEX: &[u8; 16] = b"0123456789abcdef";
-
-/// Per byte, whether JSON escapes it: one look-up a byte, where three comparisons were most of the
-/// cost of the short strings (names, ids) that most records hold.
-static ESCAPES: [bool; 256] = {
-    let mut escapes = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        escapes[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize;
-        b += 1;
-    }
-    escapes
-};
 
 /// What the mentions share, each once: their sentences, once per document, and the places their
 /// candidates name, each with the first candidate that names it.

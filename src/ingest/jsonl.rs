@@ -184,19 +184,13 @@ fn string_at(line: &str, mut at: usize, room: usize) -> Option<(String, usize)> 
     at += 1;
     let mut out = String::with_capacity(room);
     loop {
-        let run = memchr::memchr2(b'"', b'\\', &bytes[at..])?;
-        // the least byte of the run, a reduction that runs many bytes at a time
-        if bytes[at..at + run]
-            .iter()
-            .copied()
-            .min()
-            .is_some_and(|b| b < 0x20)
-        {
+        let stop = next_json_escape(bytes, at)?;
+        if bytes[stop] < 0x20 {
             return None;
         }
         // the run ends before an ASCII byte, so on a character boundary
-        out.push_str(&line[at..at + run]);
-        at += run;
+        out.push_str(&line[at..stop]);
+        at = stop;
         if bytes[at] == b'"' {
             return Some((out, at + 1));
         }
@@ -235,6 +229,83 @@ fn string_at(line: &str, mut at: usize, room: usize) -> Option<(String, usize)> 
         out.push(escaped);
         at += 2;
     }
+}
+
+/// Whether JSON text cannot hold a byte as it is inside a string: a quote, a backslash or a control
+/// character.
+fn must_escape(b: u8) -> bool {
+    MUST_ESCAPE[usize::from(b)]
+}
+
+/// [`must_escape`] per byte: one look-up a byte, where three comparisons were most of the cost of
+/// the short strings (names, ids) that most records hold.
+static MUST_ESCAPE: [bool; 256] = {
+    let mut escapes = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        escapes[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize;
+        b += 1;
+    }
+    escapes
+};
+
+/// Where the first byte from `from` on is that [`must_escape`]: where a string read ends or
+/// unescapes, or where a string written needs an escape. Every text read and written goes through
+/// here, so long runs are searched sixteen bytes at a time.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+pub(crate) fn next_json_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    let len = bytes.len();
+    if len < 16 {
+        return next_json_escape_bytewise(bytes, from);
+    }
+    let mut at = from;
+    while at + 16 <= len {
+        let found = escapes_in_16(bytes, at);
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    // the last few bytes in the sixteen that end the text, those before `at` already searched
+    let found = escapes_in_16(bytes, len - 16) >> (at - (len - 16)).min(16);
+    (found != 0).then(|| at + found.trailing_zeros() as usize)
+}
+
+/// Bit `i` set when byte `at + i` [`must_escape`]; sixteen bytes from `at` must be in `bytes`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn escapes_in_16(bytes: &[u8], at: usize) -> u32 {
+    let block: &[u8; 16] = bytes[at..at + 16].try_into().expect("sixteen bytes");
+    // SAFETY: built only for targets with SSE2 (every x86_64 one), so the CPU running it has SSE2
+    unsafe { escapes_in_16_sse2(block) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn escapes_in_16_sse2(block: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: the sixteen bytes read are those of `block`
+    let v = unsafe { _mm_loadu_si128(block.as_ptr().cast()) };
+    // a byte is below 0x20 when its unsigned minimum with 0x1f is itself
+    let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+    let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+    let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+    _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) as u32
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+pub(crate) fn next_json_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    next_json_escape_bytewise(bytes, from)
+}
+
+/// [`next_json_escape`] a byte at a time.
+fn next_json_escape_bytewise(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes[from..]
+        .iter()
+        .position(|&b| must_escape(b))
+        .map(|i| from + i)
 }
 
 /// The four hex digits of a `\u` escape, at `at`.
@@ -309,6 +380,37 @@ mod tests {
             r#"["text"]"#,
         ] {
             assert!(plain_record(line).is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn escapes_are_found_sixteen_at_a_time_as_byte_by_byte() {
+        let mut texts: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"plain".to_vec(),
+            "\u{7f} DEL, \u{e9}, \u{5317}\u{4eac} and / are plain".into(),
+            "long and plain ".repeat(9).into_bytes(),
+        ];
+        // one byte to escape at every place of texts around the sixteen-byte steps, and two
+        for len in [15, 16, 17, 31, 32, 33, 47, 64] {
+            for at in 0..len {
+                for b in [b'"', b'\\', b'\n', 0, 0x1f] {
+                    let mut text = vec![b'x'; len];
+                    text[at] = b;
+                    texts.push(text.clone());
+                    text[len - 1 - at / 2] = b'"';
+                    texts.push(text);
+                }
+            }
+        }
+        for text in &texts {
+            for from in 0..=text.len() {
+                assert_eq!(
+                    next_json_escape(text, from),
+                    next_json_escape_bytewise(text, from),
+                    "{text:?} from {from}"
+                );
+            }
         }
     }
 
