@@ -49,14 +49,21 @@ pub struct DocContext {
 /// A country or division code kept as context, with its number (see [`code_number`]).
 struct Code {
     number: u64,
+    /// Empty unless the code is too long for its number: only then does [`CodeKey::order`] look at
+    /// the text, and most documents name a handful of areas afresh, each costing an allocation.
     text: String,
 }
 
 impl Code {
     fn new(text: &str) -> Code {
+        let number = code_number(text);
         Code {
-            number: code_number(text),
-            text: text.to_string(),
+            number,
+            text: if number == LONG_CODE {
+                text.to_string()
+            } else {
+                String::new()
+            },
         }
     }
 
@@ -150,8 +157,9 @@ impl Sources {
 
 impl DocContext {
     pub fn add_country(&mut self, country: &str, source: &str) {
-        self.country_bits |= code_bit(code_number(country));
-        match self.find_country(CodeKey::new(country)) {
+        let key = CodeKey::new(country);
+        self.country_bits |= code_bit(key.number);
+        match self.find_country(key) {
             Ok(i) => self.countries[i].1.add(source),
             Err(i) => self
                 .countries
@@ -160,8 +168,9 @@ impl DocContext {
     }
 
     pub fn add_division(&mut self, country: &str, admin1: &str, source: &str) {
-        self.division_bits |= division_bit(CodeKey::new(country), CodeKey::new(admin1));
-        match self.find_division(CodeKey::new(country), CodeKey::new(admin1)) {
+        let (country_key, admin1_key) = (CodeKey::new(country), CodeKey::new(admin1));
+        self.division_bits |= division_bit(country_key, admin1_key);
+        match self.find_division(country_key, admin1_key) {
             Ok(i) => self.divisions[i].1.add(source),
             Err(i) => self.divisions.insert(
                 i,
