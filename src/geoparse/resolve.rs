@@ -49,14 +49,21 @@ pub struct DocContext {
 /// A country or division code kept as context, with its number (see [`code_number`]).
 struct Code {
     number: u64,
+    /// Empty unless the code is too long for its number: only then does [`CodeKey::order`] look at
+    /// the text, and most documents name a handful of areas afresh, each costing an allocation.
     text: String,
 }
 
 impl Code {
     fn new(text: &str) -> Code {
+        let number = code_number(text);
         Code {
-            number: code_number(text),
-            text: text.to_string(),
+            number,
+            text: if number == LONG_CODE {
+                text.to_string()
+            } else {
+                String::new()
+            },
         }
     }
 
@@ -150,8 +157,9 @@ impl Sources {
 
 impl DocContext {
     pub fn add_country(&mut self, country: &str, source: &str) {
-        self.country_bits |= code_bit(code_number(country));
-        match self.find_country(CodeKey::new(country)) {
+        let key = CodeKey::new(country);
+        self.country_bits |= code_bit(key.number);
+        match self.find_country(key) {
             Ok(i) => self.countries[i].1.add(source),
             Err(i) => self
                 .countries
@@ -160,8 +168,9 @@ impl DocContext {
     }
 
     pub fn add_division(&mut self, country: &str, admin1: &str, source: &str) {
-        self.division_bits |= division_bit(CodeKey::new(country), CodeKey::new(admin1));
-        match self.find_division(CodeKey::new(country), CodeKey::new(admin1)) {
+        let (country_key, admin1_key) = (CodeKey::new(country), CodeKey::new(admin1));
+        self.division_bits |= division_bit(country_key, admin1_key);
+        match self.find_division(country_key, admin1_key) {
             Ok(i) => self.divisions[i].1.add(source),
             Err(i) => self.divisions.insert(
                 i,
@@ -248,6 +257,8 @@ struct Ranked<'g> {
     entry: EntryId,
     place: &'g Entry,
     score: f64,
+    /// The place's point, for measuring to the other names' places.
+    point: LatCos,
 }
 
 /// How many times the ranking is redone with the other names' current choices as neighbours.
@@ -330,10 +341,11 @@ pub fn resolve_names(
             base.extend(
                 memo.senses(gazetteer, occs[0].folded)
                     .iter()
-                    .map(|&(entry, score)| Ranked {
-                        entry,
-                        place: gazetteer.entry(entry),
-                        score,
+                    .map(|s| Ranked {
+                        entry: s.entry,
+                        place: gazetteer.entry(s.entry),
+                        score: s.prior,
+                        point: s.point,
                     }),
             );
             spans.push(start..base.len());
@@ -393,7 +405,17 @@ struct SenseMemo {
     owner: u32,
     /// Where each name's senses lie in `senses`.
     names: FxHashMap<Box<str>, Range<usize>>,
-    senses: Vec<(EntryId, f64)>,
+    senses: Vec<Sense>,
+}
+
+/// One sense of a name as the [`SenseMemo`] keeps it.
+#[derive(Debug, Clone, Copy)]
+struct Sense {
+    entry: EntryId,
+    /// The gazetteer's score for the entry under this name.
+    prior: f64,
+    /// The entry's point: its cosine would be worked out again for every document weighing it.
+    point: LatCos,
 }
 
 impl SenseMemo {
@@ -407,14 +429,21 @@ impl SenseMemo {
     }
 
     /// The senses of a folded name; [`SenseMemo::serve`] must have been given `gazetteer`.
-    fn senses(&mut self, gazetteer: &Gazetteer, folded: &str) -> &[(EntryId, f64)] {
+    fn senses(&mut self, gazetteer: &Gazetteer, folded: &str) -> &[Sense] {
         let at = match self.names.get(folded) {
             Some(at) => at.clone(),
             None => {
                 let start = self.senses.len();
                 let found = gazetteer.candidates_folded(folded);
                 let found = found.iter().take(MAX_CANDIDATES);
-                self.senses.extend(found.map(|c| (c.entry, c.score)));
+                self.senses.extend(found.map(|c| {
+                    let place = gazetteer.entry(c.entry);
+                    Sense {
+                        entry: c.entry,
+                        prior: c.score,
+                        point: LatCos::new(place.lat, place.lon),
+                    }
+                }));
                 self.names.insert(folded.into(), start..self.senses.len());
                 start..self.senses.len()
             }
@@ -442,7 +471,7 @@ fn rank_in_rounds(base: &[Ranked], spans: &[Range<usize>]) -> (Vec<Scored>, Vec<
         resolved.copy_from_slice(base);
         for (k, span) in spans.iter().enumerate() {
             for r in &mut resolved[span.clone()] {
-                r.score += neighbour_bonus(r.place, k, &neighbours);
+                r.score += neighbour_bonus(r, k, &neighbours);
             }
         }
         let next_choice = spans.iter().map(|s| best(&resolved[s.clone()])).collect();
@@ -517,7 +546,7 @@ fn ranking(a: &Ranked, b: &Ranked) -> Ordering {
 
 /// The candidate a full ranking would put first (the first of equals, as a stable sort keeps them).
 fn best<'g>(ranked: &[Ranked<'g>]) -> Option<Ranked<'g>> {
-    ranked.iter().copied().min_by(ranking)
+    ranked.iter().min_by(|a, b| ranking(a, b)).copied()
 }
 
 /// The first [`KEPT_CANDIDATES`] of a full ranking (a stable sort: equals keep their order) into `few`,
@@ -570,13 +599,13 @@ impl<'a> Neighbours<'a> {
         let list = choice
             .iter()
             .enumerate()
-            .filter_map(|(k, chosen)| chosen.map(|r| (k, r.place)))
-            .filter(|(_, e)| !is_area(e.kind))
-            .map(|(name, entry)| Neighbour {
+            .filter_map(|(k, chosen)| chosen.map(|r| (k, r)))
+            .filter(|(_, r)| !is_area(r.place.kind))
+            .map(|(name, r)| Neighbour {
                 name,
-                entry,
-                lat: entry.lat,
-                point: LatCos::new(entry.lat, entry.lon),
+                entry: r.place,
+                lat: r.place.lat,
+                point: r.point,
             })
             .collect();
         Neighbours {
@@ -615,7 +644,8 @@ fn latitude_reach() -> f64 {
 /// What the other names' choices say for a candidate: a town near the towns the article names is more
 /// likely than a namesake far away ("Edmonton" beside Enfield and London), and a division holding a
 /// town the article names is the one meant ("Georgia" beside Atlanta).
-fn neighbour_bonus(entry: &Entry, name: usize, neighbours: &Neighbours) -> f64 {
+fn neighbour_bonus(candidate: &Ranked, name: usize, neighbours: &Neighbours) -> f64 {
+    let entry = candidate.place;
     let others = neighbours.list.iter().filter(|n| n.name != name);
     if entry.kind == PlaceKind::Admin1 {
         let holds_a_named_place = others.into_iter().any(|n| {
@@ -627,14 +657,12 @@ fn neighbour_bonus(entry: &Entry, name: usize, neighbours: &Neighbours) -> f64 {
     if is_area(entry.kind) {
         return 0.0;
     }
-    // worked out for the first neighbour near enough to measure, if any
-    let mut point = None;
+    let point = &candidate.point;
     let mut bonus = 0.0;
     for n in others {
         if (n.lat - entry.lat).abs() > neighbours.reach {
             continue;
         }
-        let point = point.get_or_insert_with(|| LatCos::new(entry.lat, entry.lon));
         // and a difference in longitude sets another floor: the same country's latitudes, an
         // ocean apart
         if n.point.surely_farther_than(point, NEIGHBOUR_KM) {
@@ -928,6 +956,16 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
         }
     }
 
+    /// A candidate of `place` scoring `score`.
+    fn ranked(entry: usize, place: &Entry, score: f64) -> Ranked<'_> {
+        Ranked {
+            entry: entry as EntryId,
+            place,
+            score,
+            point: LatCos::new(place.lat, place.lon),
+        }
+    }
+
     /// Rounds take each name's best without sorting: it must be what the full ranking puts first,
     /// ties in score going to the smaller id, and equal candidates to the first.
     #[test]
@@ -939,11 +977,7 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
             let ranked: Vec<Ranked> = (0..places.len())
                 .map(|i| {
                     let k = (i + rotation) % places.len();
-                    Ranked {
-                        entry: k as EntryId,
-                        place: places[k],
-                        score: scores[k % scores.len()],
-                    }
+                    ranked(k, places[k], scores[k % scores.len()])
                 })
                 .collect();
             let mut sorted = ranked.clone();
@@ -1152,10 +1186,12 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
             for rotation in 0..places.len() {
                 // the same place twice under different entry numbers ties in the ranking
                 let ranked: Vec<Ranked> = (0..len)
-                    .map(|i| Ranked {
-                        entry: i as EntryId,
-                        place: places[(i / 2 + rotation) % places.len()],
-                        score: scores[(i / 2 + rotation) % scores.len()],
+                    .map(|i| {
+                        ranked(
+                            i,
+                            places[(i / 2 + rotation) % places.len()],
+                            scores[(i / 2 + rotation) % scores.len()],
+                        )
                     })
                     .collect();
                 let mut sorted = ranked.clone();
@@ -1189,11 +1225,11 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
                 let start = base.len();
                 for _ in 0..next_below(9) {
                     let entry = next_below(places.len());
-                    base.push(Ranked {
-                        entry: entry as EntryId,
-                        place: places[entry],
-                        score: scores[next_below(scores.len())],
-                    });
+                    base.push(ranked(
+                        entry,
+                        places[entry],
+                        scores[next_below(scores.len())],
+                    ));
                 }
                 spans.push(start..base.len());
             }
@@ -1236,12 +1272,22 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
                 memo.serve(g);
                 assert!(memo.names.len() < SENSE_MEMO_NAMES);
                 for name in names {
-                    let plain: Vec<(EntryId, f64)> = g
+                    // the points as their exact fields show
+                    let plain: Vec<String> = g
                         .candidates_folded(name)
                         .iter()
-                        .map(|c| (c.entry, c.score))
+                        .map(|c| {
+                            let place = g.entry(c.entry);
+                            let point = LatCos::new(place.lat, place.lon);
+                            format!("{} {} {point:?}", c.entry, c.score)
+                        })
                         .collect();
-                    assert_eq!(memo.senses(g, name), plain, "{name}");
+                    let remembered: Vec<String> = memo
+                        .senses(g, name)
+                        .iter()
+                        .map(|s| format!("{} {} {:?}", s.entry, s.prior, s.point))
+                        .collect();
+                    assert_eq!(remembered, plain, "{name}");
                 }
             }
         }
