@@ -13,9 +13,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use rstar::primitives::GeomWithData;
-use rstar::RTree;
-
 use super::graph::{chord_km, to_unit, SeaGraph, Spread, LANDMARKS, NONE};
 use crate::geo_util::haversine_km;
 
@@ -40,8 +37,10 @@ pub struct RoutedLeg {
 /// The sea-lane network as a graph ([`SeaGraph`]), with an index for snapping positions to it.
 pub struct SeaNetwork {
     graph: SeaGraph,
-    /// Nodes by unit vector: the nearest in 3-D is the nearest on the sphere, across ±180 too.
-    index: RTree<GeomWithData<[f64; 3], u32>>,
+    /// Nodes by the z of their unit vector (the sine of their latitude), with it. The nearest node in
+    /// 3-D is the nearest on the sphere, across ±180 too, and a node's z gap alone already bounds
+    /// its 3-D distance, so a snap only looks at the nodes of a narrow band of latitude.
+    by_z: Vec<(f64, u32)>,
     /// Searches already made, by their ends: a corpus names the same ports and seas again and again,
     /// and a search over the whole network costs as much as reading a few hundred articles.
     memo: Mutex<SearchMemo>,
@@ -101,17 +100,13 @@ impl SeaNetwork {
     }
 
     fn from_graph(graph: SeaGraph) -> SeaNetwork {
-        let index = RTree::bulk_load(
-            graph
-                .unit
-                .iter()
-                .enumerate()
-                .map(|(i, u)| GeomWithData::new(*u, i as u32))
-                .collect(),
-        );
+        let mut by_z: Vec<(f64, u32)> = (graph.unit.iter().enumerate())
+            .map(|(node, u)| (u[2], node as u32))
+            .collect();
+        by_z.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         SeaNetwork {
             graph,
-            index,
+            by_z,
             memo: Mutex::default(),
         }
     }
@@ -146,11 +141,42 @@ impl SeaNetwork {
     /// The nearest node to a `(lon, lat)` position, and its distance in km.
     pub fn snap(&self, (lon, lat): (f64, f64)) -> (u32, f64) {
         let u = to_unit(lon, lat);
-        let nearest = self
-            .index
-            .nearest_neighbor(&u)
-            .expect("the network has nodes");
-        (nearest.data, chord_km(&u, nearest.geom()))
+        let squared_3d = |node: u32| {
+            let v = &self.graph.unit[node as usize];
+            (u[0] - v[0]).powi(2) + (u[1] - v[1]).powi(2) + (u[2] - v[2]).powi(2)
+        };
+        // Walk out from the position's z both ways, nearer z first, until the z gap alone is at
+        // least the best distance found.
+        let mut below = self.by_z.partition_point(|&(z, _)| z < u[2]);
+        let mut above = below;
+        let (mut best, mut best_squared) = (NONE, f64::INFINITY);
+        loop {
+            let gap_below = below.checked_sub(1).map(|b| u[2] - self.by_z[b].0);
+            let gap_above = self.by_z.get(above).map(|&(z, _)| z - u[2]);
+            let (gap, node) = match (gap_below, gap_above) {
+                (Some(g), Some(a)) if g <= a => {
+                    below -= 1;
+                    (g, self.by_z[below].1)
+                }
+                (Some(g), None) => {
+                    below -= 1;
+                    (g, self.by_z[below].1)
+                }
+                (_, Some(a)) => {
+                    above += 1;
+                    (a, self.by_z[above - 1].1)
+                }
+                (None, None) => break,
+            };
+            if gap.powi(2) >= best_squared {
+                break;
+            }
+            let squared = squared_3d(node);
+            if squared < best_squared {
+                (best, best_squared) = (node, squared);
+            }
+        }
+        (best, chord_km(&u, &self.graph.unit[best as usize]))
     }
 
     /// Route a leg between two `(lon, lat)` positions; a great circle (`routed: false`) when an end
@@ -425,6 +451,40 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// A snap finds the node a look at every node finds.
+    #[test]
+    fn snap_finds_the_nearest_of_all_nodes() {
+        let net = network();
+        let mut seed = 11u64;
+        for i in 0..3_000u32 {
+            // a grid over the globe, then positions near nodes (where ports and seas are)
+            let (lon, lat) = if i < 1_800 {
+                (
+                    f64::from(i % 60) * 6.0 - 179.5,
+                    f64::from(i / 60) * 6.0 - 89.0,
+                )
+            } else {
+                let [lon, lat] =
+                    net.graph.positions[crate::next_below(&mut seed, net.node_count())];
+                let jitter = |seed: &mut u64| crate::next_below(seed, 2_001) as f64 / 1_000.0 - 1.0;
+                (lon + jitter(&mut seed), lat + jitter(&mut seed))
+            };
+            let u = to_unit(lon, lat);
+            let everyone = (0..net.node_count() as u32)
+                .min_by(|&a, &b| {
+                    let (ua, ub) = (&net.graph.unit[a as usize], &net.graph.unit[b as usize]);
+                    let squared = |v: &[f64; 3]| {
+                        (u[0] - v[0]).powi(2) + (u[1] - v[1]).powi(2) + (u[2] - v[2]).powi(2)
+                    };
+                    squared(ua).total_cmp(&squared(ub))
+                })
+                .unwrap();
+            let (node, km) = net.snap((lon, lat));
+            assert_eq!(node, everyone, "{lon} {lat}");
+            assert_eq!(km, chord_km(&u, &net.graph.unit[everyone as usize]));
         }
     }
 
