@@ -17,6 +17,17 @@ mod rank;
 #[allow(dead_code)]
 #[path = "src/gazetteer/tables.rs"]
 mod tables;
+// The sea graph is built here from the program's own code (see src/tracks/graph.rs).
+#[path = "src/tracks/bends.rs"]
+mod bends;
+#[allow(dead_code)]
+#[path = "src/geo_util.rs"]
+mod geo_util;
+#[allow(dead_code)]
+#[path = "src/tracks/graph.rs"]
+mod graph;
+#[path = "src/tracks/graph_build.rs"]
+mod graph_build;
 
 fn main() {
     sea_lanes();
@@ -74,10 +85,19 @@ fn read(path: &str) -> anyhow::Result<String> {
 
 const NETWORK: &str = "gazetteer/data/marnet.geojson";
 
-/// Write OUT_DIR/marnet.bin from the sea-lane network.
+/// Write OUT_DIR/marnet.bin (the sea-lane network's lines) and OUT_DIR/seagraph.bin (the graph the
+/// router searches, built from them).
 fn sea_lanes() {
-    println!("cargo:rerun-if-changed={NETWORK}");
-    println!("cargo:rerun-if-changed=build.rs");
+    for path in [
+        NETWORK,
+        "build.rs",
+        "src/tracks/bends.rs",
+        "src/tracks/graph.rs",
+        "src/tracks/graph_build.rs",
+        "src/geo_util.rs",
+    ] {
+        println!("cargo:rerun-if-changed={path}");
+    }
     let text = std::fs::read_to_string(NETWORK).expect("marnet.geojson is readable");
     let json: serde_json::Value = serde_json::from_str(&text).expect("marnet.geojson is JSON");
     let mut packed = Vec::new();
@@ -106,6 +126,9 @@ fn sea_lanes() {
             }
         }
     }
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("marnet.bin");
-    std::fs::write(out, packed).expect("OUT_DIR is writable");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let graph = graph_build::from_lines(&graph_build::unpack_lines(&packed));
+    std::fs::write(out.join("seagraph.bin"), graph_build::pack(&graph))
+        .expect("OUT_DIR is writable");
+    std::fs::write(out.join("marnet.bin"), packed).expect("OUT_DIR is writable");
 }

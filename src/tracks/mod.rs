@@ -4,7 +4,12 @@
 //! Happened events make the travelled line; planned ones ("will sail on to") stand apart as planned
 //! waypoints and legs, never joined into what happened.
 
+// the network is built into a graph at build time (`build.rs`); the program itself builds it only in a test
+#[cfg(test)]
 mod bends;
+mod graph;
+#[cfg(test)]
+mod graph_build;
 mod order;
 pub mod route;
 

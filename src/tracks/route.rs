@@ -3,31 +3,21 @@
 //!
 //! A *route* snaps each end of a leg to the nearest network node, finds the shortest path between the
 //! two nodes (A* with great-circle edge lengths), and adds the real ends back on. The network is
-//! packed into the binary at build time (`build.rs`) and turned into a graph once, on first use, with
-//! the edges that cut across islands and headlands bent around them (`src/tracks/bends.rs`).
+//! turned into a graph at build time (`src/tracks/graph.rs`), with the edges that cut across islands
+//! and headlands bent around them (`src/tracks/bends.rs`), and unpacked once, on first use.
 //!
 //! The same network places *area waypoints*: a ship reported "in the Sea of Japan" is drawn at a
 //! network node inside that sea, near where it came from and where it went next, so the track really
 //! passes through the water named.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use rstar::primitives::GeomWithData;
-use rstar::RTree;
+use super::graph::{chord_km, to_unit, SeaGraph, Spread, LANDMARKS, NONE};
+use crate::geo_util::haversine_km;
 
-use super::bends::BENDS;
-use crate::geo_util::{haversine_km, EARTH_RADIUS_KM};
-
-/// `gazetteer/data/marnet.geojson`, packed by `build.rs` (the format is described there).
-const MARNET_PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/marnet.bin"));
-
-/// Passages left out of the network. The `northwest` lines are the Arctic links past the Bering
-/// Strait (the Northwest Passage and the eastern end of the Northern Sea Route): ice-bound most of
-/// the year; kept, they would send a leg from East Asia to Europe across the Arctic. searoute leaves
-/// them out by default for the same reason.
-const AVOIDED_PASSAGES: &[&str] = &["northwest"];
+/// The graph of `gazetteer/data/marnet.geojson`, built and packed by `build.rs`.
+const SEA_GRAPH_PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/seagraph.bin"));
 
 /// Farther than this from every network node, an end is not at sea and the leg is not routed.
 pub const MAX_SNAP_KM: f64 = 500.0;
@@ -44,20 +34,13 @@ pub struct RoutedLeg {
     pub length_km: f64,
 }
 
-/// The sea-lane network as a graph: nodes with positions, edges with great-circle lengths in km.
+/// The sea-lane network as a graph ([`SeaGraph`]), with an index for snapping positions to it.
 pub struct SeaNetwork {
-    /// `[lon, lat]`; a node on the antimeridian is stored once, at +180.
-    positions: Vec<[f64; 2]>,
-    /// Unit vectors of the positions, for the A* heuristic.
-    unit: Vec<[f64; 3]>,
-    /// Edges of node `n` are `targets[first_edge[n]..first_edge[n + 1]]` (compressed adjacency).
-    first_edge: Vec<u32>,
-    targets: Vec<u32>,
-    lengths_km: Vec<f64>,
-    /// Nodes by unit vector: the nearest in 3-D is the nearest on the sphere, across ±180 too.
-    index: RTree<GeomWithData<[f64; 3], u32>>,
-    /// See [`SeaNetwork::landmark_distances`].
-    landmarks: OnceLock<Vec<[f32; LANDMARKS]>>,
+    graph: SeaGraph,
+    /// Nodes by the z of their unit vector (the sine of their latitude), with it. The nearest node in
+    /// 3-D is the nearest on the sphere, across ±180 too, and a node's z gap alone already bounds
+    /// its 3-D distance, so a snap only looks at the nodes of a narrow band of latitude.
+    by_z: Vec<(f64, u32)>,
     /// Searches already made, by their ends: a corpus names the same ports and seas again and again,
     /// and a search over the whole network costs as much as reading a few hundred articles.
     memo: Mutex<SearchMemo>,
@@ -66,13 +49,13 @@ pub struct SeaNetwork {
 /// See [`SeaNetwork::memo`]. Emptied when full, which bounds its memory and changes no answer.
 #[derive(Default)]
 struct SearchMemo {
-    /// Way by sea (km) from a node to every node.
-    by_sea_from: HashMap<u32, Arc<Vec<f64>>>,
+    /// Searches spreading from a node, as far as they were carried.
+    by_sea_from: HashMap<u32, Spread>,
     /// Shortest paths between two nodes, `None` when none joins them.
     paths: HashMap<(u32, u32), Option<Arc<[u32]>>>,
 }
 
-/// Whole-network distance tables kept at most (one is eight bytes a node).
+/// Spreading searches kept at most (one is nine bytes a node and its queue).
 const MEMO_TABLES: usize = 64;
 /// Paths kept at most.
 const MEMO_PATHS: usize = 4096;
@@ -83,11 +66,11 @@ pub fn network() -> &'static SeaNetwork {
     NETWORK.get_or_init(SeaNetwork::shipped)
 }
 
-/// Build the shipped network and its search tables now rather than on the first route: a run that
-/// will draw tracks starts this while documents are still being read, so the tracks do not wait for it
-/// on one core at the end.
+/// Unpack the shipped network now rather than on the first route: a run that will draw tracks
+/// starts this while documents are still being read, so the tracks do not wait for it on one core
+/// at the end.
 pub fn prepare() {
-    network().landmark_distances();
+    network();
 }
 
 /// Route a leg between two `(lon, lat)` positions over the shipped network.
@@ -111,126 +94,43 @@ pub fn water_point(
 }
 
 impl SeaNetwork {
-    /// Build the graph of the network embedded in the binary (what [`network`] keeps).
+    /// The network embedded in the binary (what [`network`] keeps).
     pub fn shipped() -> SeaNetwork {
-        SeaNetwork::from_lines(&unpack(MARNET_PACKED))
+        SeaNetwork::from_graph(SeaGraph::unpack(SEA_GRAPH_PACKED))
     }
 
-    /// Build the graph from lines of `[lon, lat]` positions, each with its passage tag (or "").
-    fn from_lines(lines: &[(&str, Vec<[f64; 2]>)]) -> SeaNetwork {
-        let mut ids: HashMap<NodeKey, u32> = HashMap::new();
-        let mut positions: Vec<[f64; 2]> = Vec::new();
-        let mut edges: Vec<(u32, u32)> = Vec::new();
-        // Bent edges by their ends, both ways round, with the points between in walking order.
-        let mut bends: HashMap<(NodeKey, NodeKey), Vec<[f64; 2]>> = HashMap::new();
-        for bend in BENDS {
-            let [a, b] = bend.ends.map(node_key);
-            bends.insert((a, b), bend.via.to_vec());
-            bends.insert((b, a), bend.via.iter().rev().copied().collect());
-        }
-        for (passage, line) in lines {
-            if AVOIDED_PASSAGES.contains(passage) {
-                continue;
-            }
-            let mut previous: Option<u32> = None;
-            for (i, &point) in line.iter().enumerate() {
-                let bent = i
-                    .checked_sub(1)
-                    .and_then(|b| bends.get(&(node_key(line[b]), node_key(point))));
-                let via = bent.map_or(&[][..], |v| v.as_slice());
-                for &[lon, lat] in via.iter().chain([&point]) {
-                    let lon = if lon <= -180.0 { 180.0 } else { lon };
-                    let id = *ids.entry(node_key([lon, lat])).or_insert_with(|| {
-                        positions.push([lon, lat]);
-                        (positions.len() - 1) as u32
-                    });
-                    if let Some(p) = previous.filter(|&p| p != id) {
-                        edges.push((p, id));
-                    }
-                    previous = Some(id);
-                }
-            }
-        }
-        // Dropping avoided passages strands a few lines (the Chukchi Sea's); a leg must never snap to
-        // a node it cannot leave, so only the largest connected part is kept.
-        let keep = largest_component(positions.len(), &edges);
-        let mut new_id = vec![NONE; positions.len()];
-        let mut kept_positions = Vec::new();
-        for (old, position) in positions.iter().enumerate() {
-            if keep[old] {
-                new_id[old] = kept_positions.len() as u32;
-                kept_positions.push(*position);
-            }
-        }
-        let positions = kept_positions;
-        let edges: Vec<(u32, u32)> = edges
-            .iter()
-            .filter(|&&(a, _)| keep[a as usize])
-            .map(|&(a, b)| (new_id[a as usize], new_id[b as usize]))
+    fn from_graph(graph: SeaGraph) -> SeaNetwork {
+        let mut by_z: Vec<(f64, u32)> = (graph.unit.iter().enumerate())
+            .map(|(node, u)| (u[2], node as u32))
             .collect();
-        let unit: Vec<[f64; 3]> = positions
-            .iter()
-            .map(|&[lon, lat]| to_unit(lon, lat))
-            .collect();
-        let mut degree = vec![0u32; positions.len() + 1];
-        for &(a, b) in &edges {
-            degree[a as usize] += 1;
-            degree[b as usize] += 1;
-        }
-        let mut first_edge = Vec::with_capacity(positions.len() + 1);
-        let mut total = 0u32;
-        for d in &degree[..positions.len()] {
-            first_edge.push(total);
-            total += d;
-        }
-        first_edge.push(total);
-        let mut fill: Vec<u32> = first_edge[..positions.len()].to_vec();
-        let mut targets = vec![0u32; total as usize];
-        let mut lengths_km = vec![0f64; total as usize];
-        for &(a, b) in &edges {
-            let km = chord_km(&unit[a as usize], &unit[b as usize]);
-            for (from, to) in [(a, b), (b, a)] {
-                let slot = fill[from as usize] as usize;
-                targets[slot] = to;
-                lengths_km[slot] = km;
-                fill[from as usize] += 1;
-            }
-        }
-        let index = RTree::bulk_load(
-            unit.iter()
-                .enumerate()
-                .map(|(i, u)| GeomWithData::new(*u, i as u32))
-                .collect(),
-        );
+        by_z.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         SeaNetwork {
-            positions,
-            unit,
-            first_edge,
-            targets,
-            lengths_km,
-            index,
-            landmarks: OnceLock::new(),
+            graph,
+            by_z,
             memo: Mutex::default(),
         }
     }
 
     pub fn node_count(&self) -> usize {
-        self.positions.len()
+        self.graph.positions.len()
     }
 
     pub fn edge_count(&self) -> usize {
-        self.targets.len() / 2
+        self.graph.targets.len() / 2
     }
 
     /// Every edge as its two end positions, the second's longitude continuous with the first's
     /// (for drawing the network, or checking it against a coastline).
     pub fn segments(&self) -> Vec<[[f64; 2]; 2]> {
         let mut segments = Vec::with_capacity(self.edge_count());
-        for a in 0..self.positions.len() {
-            let edges = self.first_edge[a] as usize..self.first_edge[a + 1] as usize;
-            for &b in &self.targets[edges] {
+        for a in 0..self.graph.positions.len() {
+            let edges = self.graph.first_edge[a] as usize..self.graph.first_edge[a + 1] as usize;
+            for &b in &self.graph.targets[edges] {
                 if (b as usize) > a {
-                    let line = finish(vec![self.positions[a], self.positions[b as usize]], true);
+                    let line = finish(
+                        vec![self.graph.positions[a], self.graph.positions[b as usize]],
+                        true,
+                    );
                     segments.push([line.coordinates[0], line.coordinates[1]]);
                 }
             }
@@ -241,11 +141,42 @@ impl SeaNetwork {
     /// The nearest node to a `(lon, lat)` position, and its distance in km.
     pub fn snap(&self, (lon, lat): (f64, f64)) -> (u32, f64) {
         let u = to_unit(lon, lat);
-        let nearest = self
-            .index
-            .nearest_neighbor(&u)
-            .expect("the network has nodes");
-        (nearest.data, chord_km(&u, nearest.geom()))
+        let squared_3d = |node: u32| {
+            let v = &self.graph.unit[node as usize];
+            (u[0] - v[0]).powi(2) + (u[1] - v[1]).powi(2) + (u[2] - v[2]).powi(2)
+        };
+        // Walk out from the position's z both ways, nearer z first, until the z gap alone is at
+        // least the best distance found.
+        let mut below = self.by_z.partition_point(|&(z, _)| z < u[2]);
+        let mut above = below;
+        let (mut best, mut best_squared) = (NONE, f64::INFINITY);
+        loop {
+            let gap_below = below.checked_sub(1).map(|b| u[2] - self.by_z[b].0);
+            let gap_above = self.by_z.get(above).map(|&(z, _)| z - u[2]);
+            let (gap, node) = match (gap_below, gap_above) {
+                (Some(g), Some(a)) if g <= a => {
+                    below -= 1;
+                    (g, self.by_z[below].1)
+                }
+                (Some(g), None) => {
+                    below -= 1;
+                    (g, self.by_z[below].1)
+                }
+                (_, Some(a)) => {
+                    above += 1;
+                    (a, self.by_z[above - 1].1)
+                }
+                (None, None) => break,
+            };
+            if gap.powi(2) >= best_squared {
+                break;
+            }
+            let squared = squared_3d(node);
+            if squared < best_squared {
+                (best, best_squared) = (node, squared);
+            }
+        }
+        (best, chord_km(&u, &self.graph.unit[best as usize]))
     }
 
     /// Route a leg between two `(lon, lat)` positions; a great circle (`routed: false`) when an end
@@ -268,7 +199,7 @@ impl SeaNetwork {
         };
         let mut coordinates = Vec::with_capacity(path.len() + 2);
         coordinates.push([from.0, from.1]);
-        coordinates.extend(path.iter().map(|&n| self.positions[n as usize]));
+        coordinates.extend(path.iter().map(|&n| self.graph.positions[n as usize]));
         coordinates.push([to.0, to.1]);
         coordinates.dedup_by(|b, a| haversine_km(a[1], a[0], b[1], b[0]) < 0.001);
         finish(coordinates, true)
@@ -301,18 +232,17 @@ impl SeaNetwork {
         path
     }
 
-    /// Way by sea (km) from `start` to every node.
-    fn by_sea_from(&self, start: u32) -> Arc<Vec<f64>> {
-        if let Some(table) = self.memo().by_sea_from.get(&start) {
-            return Arc::clone(table);
-        }
-        let table = Arc::new(self.search(start, None).0);
+    /// Ways by sea (km) from `start` to each of `nodes`.
+    fn by_sea_from(&self, start: u32, nodes: &[u32]) -> Vec<f64> {
+        let carried = self.memo().by_sea_from.remove(&start);
+        let mut spread = carried.unwrap_or_else(|| Spread::new(&self.graph, start));
+        let ways = self.graph.ways_by_sea(&mut spread, nodes);
         let mut memo = self.memo();
         if memo.by_sea_from.len() >= MEMO_TABLES {
             memo.by_sea_from.clear();
         }
-        memo.by_sea_from.insert(start, Arc::clone(&table));
-        table
+        memo.by_sea_from.insert(start, spread);
+        ways
     }
 
     fn memo(&self) -> std::sync::MutexGuard<'_, SearchMemo> {
@@ -325,45 +255,12 @@ impl SeaNetwork {
     /// Shortest distances (km) and predecessors from `start`: A* that stops at `goal` when one is
     /// given, a full Dijkstra otherwise.
     fn search(&self, start: u32, goal: Option<u32>) -> (Vec<f64>, Vec<u32>) {
-        let n = self.positions.len();
-        let mut distance = vec![f64::INFINITY; n];
-        let mut previous = vec![NONE; n];
-        let mut done = vec![false; n];
-        let bounds = goal.map(|g| (g, self.landmark_distances()));
-        let estimate = |node: u32| match bounds {
-            Some((g, table)) => self.lower_bound_km(table, node, g),
-            None => 0.0,
-        };
-        let mut queue = BinaryHeap::new();
-        distance[start as usize] = 0.0;
-        queue.push(Queued {
-            priority: estimate(start),
-            node: start,
-        });
-        while let Some(Queued { node, .. }) = queue.pop() {
-            if std::mem::replace(&mut done[node as usize], true) {
-                continue;
-            }
-            if Some(node) == goal {
-                break;
-            }
-            let here = distance[node as usize];
-            let edges = self.first_edge[node as usize] as usize
-                ..self.first_edge[node as usize + 1] as usize;
-            for e in edges {
-                let next = self.targets[e];
-                let via = here + self.lengths_km[e];
-                if via < distance[next as usize] {
-                    distance[next as usize] = via;
-                    previous[next as usize] = node;
-                    queue.push(Queued {
-                        priority: via + estimate(next),
-                        node: next,
-                    });
-                }
-            }
+        match goal {
+            Some(g) => self
+                .graph
+                .search(start, goal, |node| self.lower_bound_km(node, g)),
+            None => self.graph.search(start, None, |_| 0.0),
         }
-        (distance, previous)
     }
 
     /// A lower bound on the way by sea from `node` to `goal`, for A*: the larger of the great-circle
@@ -371,7 +268,8 @@ impl SeaNetwork {
     /// (by the triangle inequality, the way from node to goal is at least the difference of their
     /// ways to any landmark). The landmark bound is what makes long legs fast: around a continent
     /// the great circle badly understates the remaining way.
-    fn lower_bound_km(&self, table: &[[f32; LANDMARKS]], node: u32, goal: u32) -> f64 {
+    fn lower_bound_km(&self, node: u32, goal: u32) -> f64 {
+        let table: &[[f32; LANDMARKS]] = &self.graph.landmarks;
         let (at, to) = (&table[node as usize], &table[goal as usize]);
         let mut bound = 0f32;
         for (a, b) in at.iter().zip(to) {
@@ -382,30 +280,11 @@ impl SeaNetwork {
         }
         // f32 rounding must not push the bound over the true distance.
         let by_landmarks = f64::from(bound) - 0.05;
-        let by_great_circle = chord_km(&self.unit[node as usize], &self.unit[goal as usize]);
+        let by_great_circle = chord_km(
+            &self.graph.unit[node as usize],
+            &self.graph.unit[goal as usize],
+        );
         by_landmarks.max(by_great_circle)
-    }
-
-    /// Way by sea (km) from each of [`LANDMARKS`] far-apart nodes to every node, computed on first
-    /// use. Landmarks are chosen farthest-first: each is the node farthest from those already chosen.
-    fn landmark_distances(&self) -> &[[f32; LANDMARKS]] {
-        self.landmarks.get_or_init(|| {
-            let n = self.positions.len();
-            let mut table = vec![[f32::INFINITY; LANDMARKS]; n];
-            let mut nearest_landmark_km = vec![f64::INFINITY; n];
-            let (from_first_node, _) = self.search(0, None);
-            let mut landmark = farthest(&from_first_node);
-            for k in 0..LANDMARKS {
-                let (distance, _) = self.search(landmark, None);
-                let rows = table.iter_mut().zip(&mut nearest_landmark_km);
-                for ((row, nearest), &km) in rows.zip(&distance) {
-                    row[k] = km as f32;
-                    *nearest = nearest.min(km);
-                }
-                landmark = farthest(&nearest_landmark_km);
-            }
-            table
-        })
     }
 
     /// See [`water_point`].
@@ -428,13 +307,13 @@ impl SeaNetwork {
         for neighbour in [prev, next].into_iter().flatten() {
             let (node, snap_km) = self.snap(neighbour);
             if snap_km <= MAX_SNAP_KM {
-                let by_sea = self.by_sea_from(node);
-                for (total, &c) in voyage_km.iter_mut().zip(&candidates) {
-                    *total += snap_km + by_sea[c as usize];
+                let by_sea = self.by_sea_from(node, &candidates);
+                for (total, km) in voyage_km.iter_mut().zip(by_sea) {
+                    *total += snap_km + km;
                 }
             } else {
                 for (total, &c) in voyage_km.iter_mut().zip(&candidates) {
-                    let [lon, lat] = self.positions[c as usize];
+                    let [lon, lat] = self.graph.positions[c as usize];
                     *total += haversine_km(neighbour.1, neighbour.0, lat, lon);
                 }
             }
@@ -444,7 +323,7 @@ impl SeaNetwork {
         // the same choice for a map.
         let slack = (shortest * 0.01).max(5.0);
         let off_centre = |c: u32| {
-            let [lon, lat] = self.positions[c as usize];
+            let [lon, lat] = self.graph.positions[c as usize];
             haversine_km(centre.1, centre.0, lat, lon)
         };
         candidates
@@ -454,121 +333,18 @@ impl SeaNetwork {
             .map(|(&c, _)| c)
             .min_by(|&a, &b| off_centre(a).total_cmp(&off_centre(b)))
             .map(|c| {
-                let [lon, lat] = self.positions[c as usize];
+                let [lon, lat] = self.graph.positions[c as usize];
                 (lon, lat)
             })
     }
 
     fn nodes_in(&self, bbox: [f64; 4]) -> Vec<u32> {
-        (0..self.positions.len() as u32)
+        (0..self.graph.positions.len() as u32)
             .filter(|&n| {
-                let [lon, lat] = self.positions[n as usize];
+                let [lon, lat] = self.graph.positions[n as usize];
                 bbox_contains(bbox, lon, lat)
             })
             .collect()
-    }
-}
-
-const NONE: u32 = u32::MAX;
-
-/// A position's identity as a junction: the file's positions have 5 decimals, so equal keys are one
-/// node; a node on the antimeridian has the same key at +180 and −180.
-type NodeKey = (i64, i64);
-
-fn node_key([lon, lat]: [f64; 2]) -> NodeKey {
-    let lon = if lon <= -180.0 { 180.0 } else { lon };
-    ((lon * 1e5).round() as i64, (lat * 1e5).round() as i64)
-}
-
-/// How many landmarks bound the A* search. More tighten the bound but cost a full Dijkstra each, once.
-const LANDMARKS: usize = 16;
-
-/// The lines of the packed network, as (passage tag, positions).
-fn unpack(mut bytes: &[u8]) -> Vec<(&str, Vec<[f64; 2]>)> {
-    fn take<'a>(bytes: &mut &'a [u8], n: usize) -> &'a [u8] {
-        let (head, rest) = bytes.split_at(n);
-        *bytes = rest;
-        head
-    }
-    let mut lines = Vec::new();
-    while !bytes.is_empty() {
-        let tag_len = take(&mut bytes, 1)[0] as usize;
-        let passage = std::str::from_utf8(take(&mut bytes, tag_len)).expect("ASCII passage tag");
-        let count = u32::from_le_bytes(take(&mut bytes, 4).try_into().unwrap()) as usize;
-        let line = take(&mut bytes, count * 8)
-            .chunks_exact(8)
-            .map(|p| {
-                let lon = i32::from_le_bytes(p[..4].try_into().unwrap());
-                let lat = i32::from_le_bytes(p[4..].try_into().unwrap());
-                [f64::from(lon) / 1e5, f64::from(lat) / 1e5]
-            })
-            .collect();
-        lines.push((passage, line));
-    }
-    lines
-}
-
-/// Which nodes belong to the largest connected part of the graph (union-find over the edges).
-fn largest_component(nodes: usize, edges: &[(u32, u32)]) -> Vec<bool> {
-    let mut parent: Vec<u32> = (0..nodes as u32).collect();
-    fn root(parent: &mut [u32], mut node: u32) -> u32 {
-        while parent[node as usize] != node {
-            let up = parent[parent[node as usize] as usize];
-            parent[node as usize] = up;
-            node = up;
-        }
-        node
-    }
-    for &(a, b) in edges {
-        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-        parent[ra as usize] = rb;
-    }
-    let mut size = vec![0usize; nodes];
-    let roots: Vec<u32> = (0..nodes as u32).map(|n| root(&mut parent, n)).collect();
-    for &r in &roots {
-        size[r as usize] += 1;
-    }
-    let biggest = (0..nodes).max_by_key(|&r| size[r]).unwrap_or(0) as u32;
-    roots.iter().map(|&r| r == biggest).collect()
-}
-
-/// The reachable node with the largest distance.
-fn farthest(distance: &[f64]) -> u32 {
-    let (mut best, mut best_km) = (0, -1.0);
-    for (node, &km) in distance.iter().enumerate() {
-        if km.is_finite() && km > best_km {
-            (best, best_km) = (node, km);
-        }
-    }
-    best as u32
-}
-
-/// A node waiting in the search queue; the heap pops the smallest priority first.
-struct Queued {
-    priority: f64,
-    node: u32,
-}
-
-impl PartialEq for Queued {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Queued {}
-
-impl PartialOrd for Queued {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Queued {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .priority
-            .total_cmp(&self.priority)
-            .then(other.node.cmp(&self.node))
     }
 }
 
@@ -588,17 +364,6 @@ fn finish(mut coordinates: Vec<[f64; 2]>, routed: bool) -> RoutedLeg {
         routed,
         length_km,
     }
-}
-
-fn to_unit(lon: f64, lat: f64) -> [f64; 3] {
-    let (lon, lat) = (lon.to_radians(), lat.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
-
-/// Great-circle distance between two unit vectors.
-fn chord_km(a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    let chord = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt();
-    2.0 * EARTH_RADIUS_KM * (chord / 2.0).min(1.0).asin()
 }
 
 /// Whether a box (west, south, east, north; west > east across the antimeridian) holds a point.
@@ -627,6 +392,8 @@ fn shrink_bbox([west, south, east, north]: [f64; 4], fraction: f64) -> [f64; 4] 
 
 #[cfg(test)]
 mod tests {
+    use super::super::bends::BENDS;
+    use super::super::graph_build;
     use super::*;
 
     /// Whether the drawn line (straight between positions) comes within `km` of a point.
@@ -641,6 +408,84 @@ mod tests {
                 haversine_km(p[1], p[0], lat, lon) <= km
             })
         })
+    }
+
+    /// The graph packed at build time is the one this code builds from the network's lines, and
+    /// unpacks to the same graph.
+    #[test]
+    fn packed_graph_is_the_one_built_from_the_lines() {
+        let lines = include_bytes!(concat!(env!("OUT_DIR"), "/marnet.bin"));
+        let built = graph_build::from_lines(&graph_build::unpack_lines(lines));
+        assert!(built.positions.len() > 9_000);
+        assert!(graph_build::pack(&built) == SEA_GRAPH_PACKED);
+        let unpacked = SeaGraph::unpack(SEA_GRAPH_PACKED);
+        assert!(graph_build::pack(&unpacked) == SEA_GRAPH_PACKED);
+        assert!(unpacked.unit == built.unit);
+    }
+
+    /// A search carried only as far as some nodes gives them the ways a whole-network search
+    /// gives, and carried on further later, the ways of the farther nodes too.
+    #[test]
+    fn spreading_search_agrees_with_the_whole_network_search() {
+        let net = network();
+        let n = net.node_count() as u32;
+        for i in 0..12u32 {
+            let start = (i * 7919 + 5) % n;
+            let (whole, _) = net.search(start, None);
+            let mut spread = Spread::new(&net.graph, start);
+            let mut nearest: Vec<u32> = (0..n).collect();
+            nearest.sort_by(|&a, &b| whole[a as usize].total_cmp(&whole[b as usize]));
+            let near = [nearest[40], nearest[3], nearest[200]];
+            let far = [
+                nearest[n as usize - 1],
+                (i * 104_729 + 31) % n,
+                nearest[100],
+            ];
+            for nodes in [&near[..], &far[..], &near[..]] {
+                let ways = net.graph.ways_by_sea(&mut spread, nodes);
+                for (&node, km) in nodes.iter().zip(ways) {
+                    assert_eq!(
+                        km.to_bits(),
+                        whole[node as usize].to_bits(),
+                        "{start} -> {node}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// A snap finds the node a look at every node finds.
+    #[test]
+    fn snap_finds_the_nearest_of_all_nodes() {
+        let net = network();
+        let mut seed = 11u64;
+        for i in 0..3_000u32 {
+            // a grid over the globe, then positions near nodes (where ports and seas are)
+            let (lon, lat) = if i < 1_800 {
+                (
+                    f64::from(i % 60) * 6.0 - 179.5,
+                    f64::from(i / 60) * 6.0 - 89.0,
+                )
+            } else {
+                let [lon, lat] =
+                    net.graph.positions[crate::next_below(&mut seed, net.node_count())];
+                let jitter = |seed: &mut u64| crate::next_below(seed, 2_001) as f64 / 1_000.0 - 1.0;
+                (lon + jitter(&mut seed), lat + jitter(&mut seed))
+            };
+            let u = to_unit(lon, lat);
+            let everyone = (0..net.node_count() as u32)
+                .min_by(|&a, &b| {
+                    let (ua, ub) = (&net.graph.unit[a as usize], &net.graph.unit[b as usize]);
+                    let squared = |v: &[f64; 3]| {
+                        (u[0] - v[0]).powi(2) + (u[1] - v[1]).powi(2) + (u[2] - v[2]).powi(2)
+                    };
+                    squared(ua).total_cmp(&squared(ub))
+                })
+                .unwrap();
+            let (node, km) = net.snap((lon, lat));
+            assert_eq!(node, everyone, "{lon} {lat}");
+            assert_eq!(km, chord_km(&u, &net.graph.unit[everyone as usize]));
+        }
     }
 
     #[test]
@@ -674,10 +519,10 @@ mod tests {
                 "{:?} is not in the network",
                 bend.ends
             );
-            let edges =
-                net.first_edge[a as usize] as usize..net.first_edge[a as usize + 1] as usize;
+            let edges = net.graph.first_edge[a as usize] as usize
+                ..net.graph.first_edge[a as usize + 1] as usize;
             assert!(
-                !net.targets[edges].contains(&b),
+                !net.graph.targets[edges].contains(&b),
                 "{:?} still straight",
                 bend.ends
             );
@@ -716,7 +561,7 @@ mod tests {
             let (guided, _) = net.search(start, Some(goal));
             let (a, b) = (plain[goal as usize], guided[goal as usize]);
             assert!((a - b).abs() < 1e-6, "{start} -> {goal}: {a} vs {b}");
-            let bound = net.lower_bound_km(net.landmark_distances(), start, goal);
+            let bound = net.lower_bound_km(start, goal);
             assert!(
                 bound <= a + 1e-6,
                 "{start} -> {goal}: bound {bound} over {a}"
