@@ -172,13 +172,18 @@ fn push_trimmed(text: &str, mut start: usize, end: usize, out: &mut Vec<Range<us
 
 fn push_piece(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>) {
     let piece = &text[start..end];
-    // most sentences begin and end with a visible ASCII character: nothing to trim there, and
-    // no need to decode characters to find out
+    // Most pieces begin with ASCII spaces (the ones after the stop before) and end with a visible
+    // ASCII character: both are found without decoding characters. The ASCII bytes below are
+    // exactly the ASCII characters Unicode calls white space.
     let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-    let lead = if visible(piece.as_bytes().first()) {
-        0
-    } else {
-        piece.len() - piece.trim_start().len()
+    let ascii_lead = piece
+        .bytes()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'));
+    let lead = match ascii_lead {
+        Some(p) if piece.as_bytes()[p].is_ascii() => p,
+        None => piece.len(),
+        // a character outside ASCII may be white space too (no-break space)
+        Some(_) => piece.len() - piece.trim_start().len(),
     };
     let trail = if visible(piece.as_bytes().last()) {
         0
@@ -220,8 +225,19 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
         window_start -= 1;
     }
     let before = &text[window_start..dot];
-    let word_start = match before.rfind(|c: char| !(c.is_alphanumeric() || c == '.')) {
-        Some(p) => p + before[p..].chars().next().unwrap().len_utf8(),
+    // in ASCII a letter or digit is a byte: the word is found without decoding characters
+    let not_in_word = if before.is_ascii() {
+        before
+            .bytes()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'.'))
+            .map(|p| p + 1)
+    } else {
+        before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '.'))
+            .map(|p| p + before[p..].chars().next().unwrap().len_utf8())
+    };
+    let word_start = match not_in_word {
+        Some(start) => start,
         // the word runs past the window: too long to be an abbreviation
         None if window_start > 0 => return false,
         None => 0,
@@ -385,6 +401,10 @@ mod tests {
             " ",
             "\u{3000}全角\u{3000}",
             "x",
+            " \u{a0} mixed",
+            "\x0b\x0c\r\t tabs",
+            " \u{85}next line",
+            " \x1c not space",
         ] {
             let mut out = Vec::new();
             push_piece(piece, 0, piece.len(), &mut out);
@@ -394,6 +414,37 @@ mod tests {
             assert_eq!(out.first(), plain.as_ref(), "{piece:?}");
             assert!(out.len() <= 1);
         }
+    }
+
+    #[test]
+    fn abbreviations_are_the_same_with_or_without_letters_outside_ascii_nearby() {
+        let mut abbreviations = 0;
+        for word in [
+            "Gen",
+            "U.S",
+            "J",
+            "end",
+            "Sept",
+            "etc",
+            "x1",
+            "Co",
+            "Tokyo",
+            "a.b.c.d.e.f.g.h",
+        ] {
+            // the same word after an ASCII letter and after one outside ASCII: the one goes the
+            // byte path, the other decodes characters
+            let answers: Vec<bool> = ["e ", "é ", "ee", "éé"]
+                .iter()
+                .map(|before| {
+                    let text = format!("{before}{word}. Next");
+                    is_abbreviation(&text, text.find(". Next").unwrap())
+                })
+                .collect();
+            assert_eq!(answers[0], answers[1], "{word}");
+            assert_eq!(answers[2], answers[3], "{word}");
+            abbreviations += usize::from(answers[0]);
+        }
+        assert!(abbreviations >= 3, "some of them are abbreviations");
     }
 
     #[test]
