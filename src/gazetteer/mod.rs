@@ -53,18 +53,95 @@ const NAME: u32 = 2;
 const NON_PLACE: u32 = 4;
 const DEMONYM_LONGER: u32 = 8;
 const COMMON_WORD: u32 = 16;
+/// The first sense's kind, as its place in [`PlaceKind::ALL`] plus one, bits 5 to 9.
+const SENSE_KIND_SHIFT: u32 = 5;
+/// The first sense's [`PopulationBand`], bits 10 and 11.
+const SENSE_BAND_SHIFT: u32 = 10;
 /// The demonym's country, as its place in [`Gazetteer::demonym_countries`] plus one, from this bit up.
-const DEMONYM_COUNTRY_SHIFT: u32 = 8;
+const DEMONYM_COUNTRY_SHIFT: u32 = 12;
 
-/// What a run of folded words is to the gazetteer: see [`Gazetteer::name_facts`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a run of folded words is to the gazetteer: see [`Gazetteer::name_facts`]. Held as the
+/// memo's bits and read out only as asked: a scanner asks most runs one or two of these questions.
+#[derive(Clone, Copy)]
 pub struct NameFacts<'a> {
-    pub key: NameKey,
-    pub non_place: bool,
+    bits: u32,
+    gazetteer: &'a Gazetteer,
+}
+
+impl<'a> NameFacts<'a> {
+    pub fn key(&self) -> NameKey {
+        match self.bits & 0b11 {
+            NAME => NameKey::Name,
+            PREFIX => NameKey::Prefix,
+            _ => NameKey::Unknown,
+        }
+    }
+
+    /// The words name an outlet, ship, organisation or event ("moscow times").
+    pub fn non_place(&self) -> bool {
+        self.bits & NON_PLACE != 0
+    }
+
     /// What the words are to demonyms, if they are one or start one.
-    pub demonym: Option<DemonymStep<'a>>,
+    pub fn demonym(&self) -> Option<DemonymStep<'a>> {
+        let country = (self.bits >> DEMONYM_COUNTRY_SHIFT) as usize;
+        let longer = self.bits & DEMONYM_LONGER != 0;
+        (country > 0 || longer).then(|| DemonymStep {
+            country: country
+                .checked_sub(1)
+                .map(|n| self.gazetteer.demonym_countries[n].as_str()),
+            longer,
+        })
+    }
+
     /// An English common word that is also a place name: see [`Gazetteer::is_common_word`].
-    pub common_word: bool,
+    pub fn common_word(&self) -> bool {
+        self.bits & COMMON_WORD != 0
+    }
+
+    /// The best entry the words name, in brief, when they are a name.
+    pub fn first_sense(&self) -> Option<SenseGist> {
+        match (self.bits >> SENSE_KIND_SHIFT) & 0b1_1111 {
+            0 => None,
+            kind => Some(SenseGist {
+                kind: PlaceKind::ALL[kind as usize - 1],
+                population: PopulationBand::ALL[(self.bits >> SENSE_BAND_SHIFT) as usize & 0b11],
+            }),
+        }
+    }
+}
+
+/// What a name's best entry ([`Gazetteer::first_sense`]) is, in brief: recognition weighs a name by
+/// the place it most likely means (a country, a big city, a small town), and the brief answer comes
+/// with the name's other facts, where fetching the entry would reach far into the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SenseGist {
+    pub kind: PlaceKind,
+    pub population: PopulationBand,
+}
+
+/// A population, as far as recognition's rules tell them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PopulationBand {
+    Under100k,
+    Under500k,
+    AtLeast500k,
+}
+
+impl PopulationBand {
+    const ALL: [PopulationBand; 3] = [
+        PopulationBand::Under100k,
+        PopulationBand::Under500k,
+        PopulationBand::AtLeast500k,
+    ];
+
+    pub fn of(population: u64) -> PopulationBand {
+        match population {
+            0..100_000 => PopulationBand::Under100k,
+            100_000..500_000 => PopulationBand::Under500k,
+            _ => PopulationBand::AtLeast500k,
+        }
+    }
 }
 
 /// One gazetteer entry.
@@ -511,7 +588,7 @@ impl Gazetteer {
 
     /// What a run of folded words is to the gazetteer: see [`NameKey`].
     pub fn name_key(&self, folded: &str) -> NameKey {
-        self.name_facts(folded).key
+        self.name_facts(folded).key()
     }
 
     /// What a run of folded words is to the gazetteer: a name, whether it names an outlet, ship,
@@ -519,23 +596,9 @@ impl Gazetteer {
     /// capitalised words, and ask again in the next document, so the answer is remembered, and it
     /// answers all their questions about the words at once.
     pub fn name_facts(&self, folded: &str) -> NameFacts<'_> {
-        let bits = memo::remembered(self.memo_owner, folded, || self.work_out_name_facts(folded));
-        let country = (bits >> DEMONYM_COUNTRY_SHIFT) as usize;
-        let longer = bits & DEMONYM_LONGER != 0;
         NameFacts {
-            key: match bits & 0b11 {
-                NAME => NameKey::Name,
-                PREFIX => NameKey::Prefix,
-                _ => NameKey::Unknown,
-            },
-            non_place: bits & NON_PLACE != 0,
-            demonym: (country > 0 || longer).then(|| DemonymStep {
-                country: country
-                    .checked_sub(1)
-                    .map(|n| self.demonym_countries[n].as_str()),
-                longer,
-            }),
-            common_word: bits & COMMON_WORD != 0,
+            bits: memo::remembered(self.memo_owner, folded, || self.work_out_name_facts(folded)),
+            gazetteer: self,
         }
     }
 
@@ -569,6 +632,15 @@ impl Gazetteer {
         }
         if self.common_words.contains(folded) {
             facts |= COMMON_WORD;
+        }
+        if facts & NAME != 0 {
+            if let Some(id) = self.first_sense(folded) {
+                let (part, i) = self.locate(id);
+                let record = part.index.record(i);
+                // the kind's code is its place in PlaceKind::ALL (see kind_from_code)
+                facts |= (u32::from(record.kind) + 1) << SENSE_KIND_SHIFT;
+                facts |= (PopulationBand::of(record.population) as u32) << SENSE_BAND_SHIFT;
+            }
         }
         facts
     }
@@ -854,7 +926,7 @@ mod tests {
                 let facts = g.name_facts(key);
                 let bits = g.work_out_name_facts(key);
                 assert_eq!(
-                    (facts.key, facts.non_place),
+                    (facts.key(), facts.non_place()),
                     (
                         [NameKey::Unknown, NameKey::Prefix, NameKey::Name][bits as usize & 0b11],
                         bits & NON_PLACE != 0
@@ -868,8 +940,16 @@ mod tests {
                         country: g.demonym(key),
                         longer,
                     });
-                assert_eq!(facts.demonym, demonym, "{key}");
-                assert_eq!(facts.common_word, g.is_common_word(key), "{key}");
+                assert_eq!(facts.demonym(), demonym, "{key}");
+                assert_eq!(facts.common_word(), g.is_common_word(key), "{key}");
+                let first_sense = g.first_sense(key).map(|id| {
+                    let e = g.entry(id);
+                    SenseGist {
+                        kind: e.kind,
+                        population: PopulationBand::of(e.population),
+                    }
+                });
+                assert_eq!(facts.first_sense(), first_sense, "{key}");
             }
         }
         let with_longer = Gazetteer::from_tables(&Tables {
@@ -884,21 +964,21 @@ mod tests {
             ("papua new guinean", Some("PG"), false),
         ] {
             assert_eq!(
-                with_longer.name_facts(key).demonym,
+                with_longer.name_facts(key).demonym(),
                 Some(DemonymStep { country, longer }),
                 "{key}"
             );
         }
-        assert_eq!(g.name_facts("qingdao").demonym, None);
-        assert!(g.name_facts("reading").common_word);
+        assert_eq!(g.name_facts("qingdao").demonym(), None);
+        assert!(g.name_facts("reading").common_word());
         // a second gazetteer with other tables on the same thread gets its own answers
         let other = Gazetteer::from_tables(&Tables {
             not_places: "name\tkind\n",
             ..test_data::tables()
         })
         .unwrap();
-        assert!(!other.name_facts("moscow times").non_place);
-        assert!(g.name_facts("moscow times").non_place);
+        assert!(!other.name_facts("moscow times").non_place());
+        assert!(g.name_facts("moscow times").non_place());
     }
 
     #[test]

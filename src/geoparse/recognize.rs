@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashSet;
 
-use crate::gazetteer::{fold, Gazetteer, NameFacts, NameKey};
+use crate::gazetteer::{fold, Gazetteer, NameFacts, NameKey, PopulationBand};
 use crate::text::{ascii_classes, AsciiClasses};
 
 /// A word of the text: its byte range and how it was written. Its folded form is kept by [`Words`].
@@ -711,14 +711,13 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Foun
         // A country named like its demonym ("New Zealand", "Myanmar") is the country.
         let country_name = name_end
             .zip(demonym_end.as_ref())
-            .is_some_and(|(n, (d, _))| {
+            .is_some_and(|((n, name), (d, _))| {
                 n == *d
-                    && gazetteer
-                        .first_sense(&words.folded_run(i, n))
-                        .is_some_and(|id| {
-                            gazetteer.entry(id).kind == crate::story::PlaceKind::Country
-                        })
+                    && name
+                        .first_sense()
+                        .is_some_and(|s| s.kind == crate::story::PlaceKind::Country)
             });
+        let name_end = name_end.map(|(end, _)| end);
         match (name_end, demonym_end) {
             (_, Some((end, country))) if name_end.is_none_or(|n| n <= end) && !country_name => {
                 if words[i].capitalised {
@@ -1055,12 +1054,11 @@ fn drop_people(gazetteer: &Gazetteer, text: &str, words: &Words, found: Vec<Foun
 
 /// A town or county of fewer than 100,000 people is the first sense of this name.
 fn is_small_town(gazetteer: &Gazetteer, folded: &str) -> bool {
-    gazetteer.first_sense(folded).is_some_and(|id| {
-        let e = gazetteer.entry(id);
+    gazetteer.name_facts(folded).first_sense().is_some_and(|s| {
         matches!(
-            e.kind,
+            s.kind,
             crate::story::PlaceKind::City | crate::story::PlaceKind::Admin2
-        ) && e.population < 100_000
+        ) && s.population == PopulationBand::Under100k
     })
 }
 
@@ -1097,8 +1095,8 @@ fn adjacent(text: &str, a: &Word, b: &Word) -> bool {
 
 /// What starts at a word: see [`names_at`].
 struct NamesAt<'g> {
-    /// The last word of the longest gazetteer name starting there.
-    name_end: Option<usize>,
+    /// The last word of the longest gazetteer name starting there, and what that name is.
+    name_end: Option<(usize, NameFacts<'g>)>,
     /// The last word of a non-place name ("Moscow Times") at least as long as that name.
     blocked: Option<usize>,
     /// The last word of the longest demonym starting there, and its country.
@@ -1135,16 +1133,16 @@ fn names_at<'g>(
         let facts = gazetteer.name_facts(words.folded_run_grown(i, j, &mut joined, &mut scratch));
         first_word.get_or_insert(facts);
         if name_open {
-            if facts.key == NameKey::Unknown {
+            if facts.key() == NameKey::Unknown {
                 name_open = false;
-            } else if facts.non_place {
+            } else if facts.non_place() {
                 blocked = Some(j);
-            } else if facts.key == NameKey::Name {
-                best = Some(j);
+            } else if facts.key() == NameKey::Name {
+                best = Some((j, facts));
             }
         }
         if demonym_open {
-            match facts.demonym {
+            match facts.demonym() {
                 None => demonym_open = false,
                 Some(step) => {
                     if let Some(country) = step.country {
@@ -1156,7 +1154,7 @@ fn names_at<'g>(
         }
     }
     let (name_end, blocked) = match (best, blocked) {
-        (Some(b), Some(n)) if b > n => (Some(b), None),
+        (Some(b), Some(n)) if b.0 > n => (Some(b), None),
         (_, Some(n)) => (None, Some(n)),
         (b, None) => (b, None),
     };
@@ -1215,18 +1213,15 @@ fn looks_like_place(
         return false;
     }
     // "Reading", "Mobile", "Farms": a common word names a place on its own only if the place is a big one.
-    if span.len() == 1 && first_word.common_word {
-        let big = gazetteer
-            .first_sense(words.folded(first))
-            .is_some_and(|id| {
-                let e = gazetteer.entry(id);
-                !matches!(
-                    e.kind,
-                    crate::story::PlaceKind::City
-                        | crate::story::PlaceKind::Admin2
-                        | crate::story::PlaceKind::Port
-                ) || e.population >= 500_000
-            });
+    if span.len() == 1 && first_word.common_word() {
+        let big = first_word.first_sense().is_some_and(|s| {
+            !matches!(
+                s.kind,
+                crate::story::PlaceKind::City
+                    | crate::story::PlaceKind::Admin2
+                    | crate::story::PlaceKind::Port
+            ) || s.population == PopulationBand::AtLeast500k
+        });
         if !big {
             return false;
         }
