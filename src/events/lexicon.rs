@@ -347,6 +347,8 @@ pub fn glances(text: &str, sentences: &[Range<usize>]) -> Vec<Glance> {
         let block = block_at(bytes, base);
         let (inside, mut leading) = words_and_other_scripts(&block);
         let mut starts = inside & !(inside << 1);
+        // the last byte of each word that ends in the block: the n-th of them ends the n-th word
+        let mut lasts = inside & !(inside >> 1) & !(1 << 63);
         let mut next = base + 64;
         if inside >> 63 != 0 {
             // the last word may go on past the block: read it in the next block, from its start,
@@ -379,13 +381,16 @@ pub fn glances(text: &str, sentences: &[Range<usize>]) -> Vec<Glance> {
         while starts != 0 {
             let k = starts.trailing_zeros() as usize;
             starts &= starts - 1;
-            let len = (!(inside >> k)).trailing_zeros() as usize;
-            if k + len > limit {
+            let last = lasts.trailing_zeros() as usize;
+            lasts &= lasts.wrapping_sub(1);
+            if last >= limit {
+                let len = last + 1 - k;
                 if !words.at_boundary(&block, base, k, len, &mut seen, text) {
                     break 'blocks;
                 }
                 limit = words.end.saturating_sub(base);
-            } else if may_be_notable(ends, &block, k, len) && base + k >= words.start {
+            } else if may_be_notable(ends, &block, k, last) && base + k >= words.start {
+                let len = last + 1 - k;
                 let entry = lexicon.entry_in(&block, k, len);
                 words.take(entry, base + k..base + k + len);
             }
@@ -482,7 +487,7 @@ impl<'a> Words<'a> {
         // (a first glance read blocks from a sentence's start and passed over such a run whole)
         self.names |= word.end > self.end && self.end - word.start < 64;
         let lexicon = lexicon();
-        if may_be_notable(&lexicon.notable_ends, block, k, len) {
+        if len <= KEY_BYTES && may_be_notable(&lexicon.notable_ends, block, k, k + len - 1) {
             self.take(lexicon.entry_in(block, k, len), word);
         }
         true
@@ -550,8 +555,16 @@ fn capital_after_class_word(bytes: &[u8], from: usize, end: usize) -> bool {
 /// combining mark: part of a word the glance does not judge.
 fn other_script_word_at(text: &str, at: usize) -> bool {
     let c = text[at..].chars().next().expect("a character starts here");
+    // most characters outside ASCII in news are quotes and dashes, all of them in this block,
+    // which holds no letter, digit or combining mark: answered before the costlier look-ups
+    if GENERAL_PUNCTUATION.contains(&c) {
+        return false;
+    }
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
+
+/// The General Punctuation block of Unicode.
+const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206f}';
 
 /// For the first 64 bytes of `block`, one bit per byte set where the byte is an ASCII letter or
 /// digit, and one set where a character outside ASCII starts.
@@ -572,26 +585,35 @@ fn words_and_other_scripts(block: &Block) -> (u64, u64) {
 #[target_feature(enable = "sse2")]
 fn words_and_other_scripts_sse2(block: &Block) -> (u64, u64) {
     use std::arch::x86_64::{
-        __m128i, _mm_add_epi8, _mm_and_si128, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x, _mm_sub_epi8,
+        __m128i, _mm_add_epi8, _mm_and_si128, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
     };
-    // a byte is from `lo` to `lo + span` when, less `lo` (wrapping), it is at most `span`
+    // a byte is from `lo` to `lo + span` when, moved by `0x80 - lo` (wrapping), it is among the
+    // `span + 1` smallest signed bytes
     let within = |v: __m128i, lo: u8, span: u8| {
-        let off = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
-        _mm_cmpeq_epi8(_mm_min_epu8(off, _mm_set1_epi8(span as i8)), off)
+        let moved = _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
+        _mm_cmplt_epi8(moved, _mm_set1_epi8((0x80 + span + 1) as i8))
     };
+    // SAFETY: each piece holds the sixteen bytes read, and an unaligned load needs no more
+    let load = |sixteen: &[u8]| unsafe { _mm_loadu_si128(sixteen.as_ptr().cast()) };
+    let bits = |m: __m128i, k: usize| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
     let (mut inside, mut leading) = (0, 0);
+    let mut high = _mm_setzero_si128();
     for (k, sixteen) in block[..64].chunks_exact(16).enumerate() {
-        let half =
-            |at: usize| i64::from_le_bytes(sixteen[at..at + 8].try_into().expect("eight bytes"));
-        let v = _mm_set_epi64x(half(8), half(0));
-        let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
+        let v = load(sixteen);
         // setting the 0x20 bit lowers the letters and makes no other byte a lower-case letter
         let letter = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 25);
-        inside |= bits(_mm_or_si128(letter, within(v, b'0', 9)));
-        // a character outside ASCII starts with a byte whose two high bits are set: the high bit
-        // of the byte and of its double
-        leading |= bits(_mm_and_si128(v, _mm_add_epi8(v, v)));
+        inside |= bits(_mm_or_si128(letter, within(v, b'0', 9)), k);
+        high = _mm_or_si128(high, v);
+    }
+    // most blocks are all ASCII
+    if _mm_movemask_epi8(high) != 0 {
+        for (k, sixteen) in block[..64].chunks_exact(16).enumerate() {
+            let v = load(sixteen);
+            // a character outside ASCII starts with a byte whose two high bits are set: the high
+            // bit of the byte and of its double
+            leading |= bits(_mm_and_si128(v, _mm_add_epi8(v, v)), k);
+        }
     }
     (inside, leading)
 }
@@ -678,7 +700,7 @@ struct Lexicon {
     entries: Vec<Entry>,
     /// How far a key's hash is shifted to give its first slot.
     shift: u32,
-    /// For each word length and first character, the last characters (as bits, see [`symbol`]) of
+    /// For each word length and first character, the last characters (as bits, see [`last_bit`]) of
     /// the words a [`glances`] looks for: most words of a text fail this before any look-up.
     notable_ends: Box<[u64; ENDS_SLOTS]>,
 }
@@ -686,8 +708,21 @@ struct Lexicon {
 /// The longest word a key holds.
 const KEY_BYTES: usize = 16;
 
-/// How many slots `notable_ends` has: one for each word length up to [`KEY_BYTES`] and ASCII byte.
-const ENDS_SLOTS: usize = (KEY_BYTES + 1) * 128;
+/// How many slots `notable_ends` has: one for each word length up to [`KEY_BYTES`] and ASCII byte,
+/// and room for any byte after the longest length, so that no slot of a byte needs a bounds check.
+const ENDS_SLOTS: usize = KEY_BYTES * 128 + 128;
+
+/// For each word length up to [`KEY_BYTES`], the bytes of a key that hold the word: read from a
+/// table, as a shift of 128 bits takes a dozen instructions.
+static KEY_MASKS: [u128; KEY_BYTES + 1] = {
+    let mut masks = [0; KEY_BYTES + 1];
+    let mut len = 1;
+    while len <= KEY_BYTES {
+        masks[len] = u128::MAX >> (8 * (KEY_BYTES - len));
+        len += 1;
+    }
+    masks
+};
 
 /// The 0x20 bit of every byte of a key.
 const LOWERING: u128 = 0x2020_2020_2020_2020_2020_2020_2020_2020;
@@ -710,7 +745,7 @@ fn packed_word(bytes: &[u8], word: Range<usize>) -> Option<(u128, u128)> {
     if len > KEY_BYTES || len == 0 {
         return None;
     }
-    let its_bytes = u128::MAX >> (8 * (KEY_BYTES - len));
+    let its_bytes = KEY_MASKS[len];
     let packed = match bytes.get(word.start..word.start + KEY_BYTES) {
         Some(sixteen) => {
             u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes")) & its_bytes
@@ -721,10 +756,10 @@ fn packed_word(bytes: &[u8], word: Range<usize>) -> Option<(u128, u128)> {
 }
 
 impl Lexicon {
-    /// Where a word of this length and first character (an ASCII letter, in its case, or digit) is
-    /// in `notable_ends`.
+    /// Where a word of this length (1 to [`KEY_BYTES`]) and first byte (an ASCII letter, in its
+    /// case, or digit) is in `notable_ends`.
     fn ends_slot(len: usize, first: u8) -> usize {
-        len * 128 + usize::from(first & 0x7f)
+        (len - 1) * 128 + usize::from(first)
     }
 
     fn first_slot(key: u128, shift: u32) -> usize {
@@ -746,51 +781,37 @@ impl Lexicon {
 
     /// The entry of the word of `len` bytes at `start` in `block` (ASCII letters and digits in any
     /// case, at most [`KEY_BYTES`] of them).
+    #[inline(always)]
     fn entry_in(&self, block: &Block, start: usize, len: usize) -> Entry {
         let sixteen = &block[start % 64..start % 64 + KEY_BYTES];
         let packed = u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes"));
-        let its_bytes = u128::MAX >> (8 * (KEY_BYTES - len));
+        let its_bytes = KEY_MASKS[len];
         // setting the 0x20 bit of each of its bytes lowers the letters and leaves the digits
         self.entry(packed & its_bytes | LOWERING & its_bytes)
     }
 }
 
-/// Whether the word of `len` bytes at `start` in `block` (ASCII letters and digits in any case,
-/// ending inside the block's first 64 bytes) may be a word [`glances`] looks for where it stands,
-/// by `notable_ends` of the [`Lexicon`]: some are looked for only capitalised, where they may name
-/// a ship.
+/// Whether the word from byte `first` to byte `last` of `block` (ASCII letters and digits in any
+/// case, starting inside the block's first 64 bytes) may be a word [`glances`] looks for where it
+/// stands, by `notable_ends` of the [`Lexicon`]: some are looked for only capitalised, where they
+/// may name a ship.
 #[inline(always)]
-fn may_be_notable(ends: &[u64; ENDS_SLOTS], block: &Block, start: usize, len: usize) -> bool {
-    if len > KEY_BYTES {
+fn may_be_notable(ends: &[u64; ENDS_SLOTS], block: &Block, first: usize, last: usize) -> bool {
+    let span = last - first;
+    if span >= KEY_BYTES {
         // no listed word is this long, nor the first word of any vessel name
         return false;
     }
-    let (first, last) = (block[start % 64], block[(start + len - 1) % 64]);
-    ends[Lexicon::ends_slot(len, first)] & (1 << symbol(last)) != 0
+    let slot = Lexicon::ends_slot(span + 1, block[first % 64]);
+    ends[slot] & 1u64.wrapping_shl(last_bit(block[first % 64 + span])) != 0
 }
 
-/// How many characters [`symbol`] tells apart.
-const SYMBOLS: usize = 36;
-
-/// An ASCII letter (in any case) or digit as a number below [`SYMBOLS`].
-fn symbol(b: u8) -> u8 {
-    SYMBOL[usize::from(b)]
+/// The bit of a word's last byte in a slot of `notable_ends`: its low six bits, which tell the
+/// letters of one case apart and keep the two cases apart; a digit shares its bit with one of the
+/// letters from "p" to "y", which only lets a few more words through to the look-up.
+fn last_bit(b: u8) -> u32 {
+    u32::from(b & 63)
 }
-
-static SYMBOL: [u8; 256] = {
-    let mut symbols = [0; 256];
-    let mut b = 0;
-    while b < 26 {
-        symbols[b'a' as usize + b] = b as u8;
-        symbols[b'A' as usize + b] = b as u8;
-        b += 1;
-    }
-    while b < SYMBOLS {
-        symbols[b'0' as usize + b - 26] = b as u8;
-        b += 1;
-    }
-    symbols
-};
 
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
@@ -866,7 +887,8 @@ fn lexicon() -> &'static Lexicon {
         for (&k, entry) in &entries {
             let word = &k.to_le_bytes()[..];
             let len = word.iter().position(|&b| b == 0).unwrap_or(KEY_BYTES);
-            let (first, last) = (word[0], symbol(word[len - 1]));
+            let (first, last) = (word[0], word[len - 1]);
+            let lasts = [last, last.to_ascii_uppercase()].map(last_bit);
             let firsts = if entry.worth || entry.classes & in_any_case != 0 {
                 vec![first, first.to_ascii_uppercase()]
             } else if entry.classes & capitalised != 0 {
@@ -875,7 +897,9 @@ fn lexicon() -> &'static Lexicon {
                 vec![]
             };
             for first in firsts {
-                notable_ends[Lexicon::ends_slot(len, first)] |= 1 << last;
+                for last in lasts {
+                    notable_ends[Lexicon::ends_slot(len, first)] |= 1 << last;
+                }
             }
         }
         let slots = (entries.len() * 4).next_power_of_two();
@@ -1610,6 +1634,69 @@ mod tests {
                 "{block:?}"
             );
         }
+    }
+
+    #[test]
+    fn no_general_punctuation_is_part_of_a_word() {
+        for c in GENERAL_PUNCTUATION {
+            assert!(
+                !(c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)),
+                "{c:?}"
+            );
+        }
+    }
+
+    /// Every word a glance takes from the lexicon passes the filter of word length and first and
+    /// last bytes, wherever it stands in a block, in the cases it is taken in.
+    #[test]
+    fn the_notable_filter_lets_every_looked_for_word_through() {
+        let lexicon = lexicon();
+        let in_any_case = class::SHIP | class::FORCE | class::PRONOUN | class::JOINT_CUE;
+        let capitalised = class::NAVY_PREFIX | class::VESSEL_START;
+        let (mut passed, mut looked_for) = (0, 0);
+        for (&k, entry) in lexicon.keys.iter().zip(&lexicon.entries) {
+            if k == 0 {
+                continue;
+            }
+            let bytes = k.to_le_bytes();
+            let word = &bytes[..bytes.iter().position(|&b| b == 0).unwrap_or(KEY_BYTES)];
+            let mut forms = vec![];
+            if entry.worth || entry.classes & in_any_case != 0 {
+                forms.push(word.to_vec());
+                forms.push(word.to_ascii_uppercase());
+            }
+            if entry.classes & capitalised != 0 {
+                let mut capital = word.to_vec();
+                capital[0].make_ascii_uppercase();
+                forms.push(capital);
+            }
+            for form in forms {
+                looked_for += 1;
+                for at in [0, 1, 17, 63 - form.len()] {
+                    let mut block = [b' '; 64 + KEY_BYTES];
+                    block[at..at + form.len()].copy_from_slice(&form);
+                    let last = at + form.len() - 1;
+                    passed += usize::from(may_be_notable(&lexicon.notable_ends, &block, at, last));
+                    assert!(
+                        may_be_notable(&lexicon.notable_ends, &block, at, last),
+                        "{:?}",
+                        String::from_utf8_lossy(&form)
+                    );
+                }
+            }
+        }
+        assert!(looked_for > 300 && passed == 4 * looked_for, "{looked_for}");
+        // and most other words are turned away before any look-up
+        let text = b"The minister told reporters that talks in Geneva would continue on Monday";
+        let turned_away = text
+            .split(|&b| b == b' ')
+            .filter(|word| {
+                let mut block = [b' '; 64 + KEY_BYTES];
+                block[..word.len()].copy_from_slice(word);
+                !may_be_notable(&lexicon.notable_ends, &block, 0, word.len() - 1)
+            })
+            .count();
+        assert!(turned_away >= 8, "{turned_away}");
     }
 
     #[test]
