@@ -1188,13 +1188,14 @@ fn looks_like_place(
     if !capitalised_ok {
         return false;
     }
-    let alphanumerics = written.chars().filter(|c| c.is_alphanumeric()).count();
+    let ascii = span.iter().all(Word::folded_in_place);
+    let alphanumerics = letters_and_digits(written, span, ascii);
     if alphanumerics < 2 {
         return false;
     }
     // Short all-capital words are acronyms (HIV, FAO, UN): a place only when the gazetteer lists that
     // very spelling ("US", "U.S.", "UK"), not a town that folds the same ("Us").
-    let short_capitals = alphanumerics <= 4 && written.chars().all(|c| !c.is_lowercase());
+    let short_capitals = alphanumerics <= 4 && !has_lower_case(written, ascii);
     if short_capitals {
         let letters: String = written.chars().filter(|c| c.is_alphanumeric()).collect();
         return gazetteer
@@ -1234,6 +1235,29 @@ fn looks_like_place(
         return false;
     }
     true
+}
+
+// Every letter or digit of a span of words is in one of its words, which are runs of them (and of
+// combining marks), and nothing between the words is lower case: so when the words are ASCII
+// (`ascii`), their letters and digits are their bytes, and only their bytes can be lower case. Most
+// names are, and these two are asked of every name found.
+
+/// How many letters and digits are written in `written`, the text of the words `span`.
+fn letters_and_digits(written: &str, span: &[Word], ascii: bool) -> usize {
+    if ascii {
+        span.iter().map(|w| w.end() - w.start()).sum()
+    } else {
+        written.chars().filter(|c| c.is_alphanumeric()).count()
+    }
+}
+
+/// Whether `written`, the text of a span of words, has a lower-case letter.
+fn has_lower_case(written: &str, ascii: bool) -> bool {
+    if ascii {
+        written.bytes().any(|b| b.is_ascii_lowercase())
+    } else {
+        written.chars().any(char::is_lowercase)
+    }
 }
 
 /// "Lexington, Ky.": the word before is a capitalised word followed by a comma.
@@ -1313,6 +1337,43 @@ mod tests {
                 Found::Demonym { span, country } => format!("{}={country}", &text[span]),
             })
             .collect()
+    }
+
+    /// The ASCII short cuts of [`letters_and_digits`] and [`has_lower_case`] give what reading
+    /// every character gives, for spans of ASCII words with anything between them.
+    #[test]
+    fn ascii_spans_count_letters_and_find_lower_case_as_characters_do() {
+        for text in [
+            "U.S. Navy",
+            "Sea of Japan",
+            "Foo\u{2013}Bar",
+            "PLA \u{201c}Navy\u{201d}",
+            "Ho Chi Minh City",
+            "NATO",
+            "U.K.",
+            "A1",
+            "x",
+            "St. Petersburg",
+            "Kim  Jong\u{00a0}Un",
+            "Na\u{00ef}ve Caf\u{00e9}",
+        ] {
+            let w = words(text);
+            for first in 0..w.len() {
+                for last in first..w.len() {
+                    let span = &w[first..=last];
+                    let ascii = span.iter().all(Word::folded_in_place);
+                    let written = &text[span[0].start()..span[span.len() - 1].end()];
+                    let chars = letters_and_digits(written, span, false);
+                    assert_eq!(
+                        letters_and_digits(written, span, ascii),
+                        chars,
+                        "{written:?}"
+                    );
+                    let lower = has_lower_case(written, false);
+                    assert_eq!(has_lower_case(written, ascii), lower, "{written:?}");
+                }
+            }
+        }
     }
 
     /// The words found block by block are the runs of word characters a character-by-character
