@@ -622,6 +622,11 @@ fn string(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     // only a few bytes
     out.reserve(bytes.len() + 2);
     out.push(b'"');
+    if bytes.len() < 16 && !crate::ingest::short_has_escape(bytes) {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return Ok(());
+    }
     let mut run = 0;
     while let Some(i) = crate::ingest::next_json_escape(bytes, run) {
         let b = bytes[i];
