@@ -1475,6 +1475,48 @@ mod tests {
     }
 
     #[test]
+    fn a_mention_is_written_as_serde_writes_it_whatever_its_place_and_point() {
+        // the place and point written from its first candidate's row text, or each on its own
+        let mut story = story();
+        story.mentions[0].place = Some("gn:2".into());
+        story.mentions[1].place = None;
+        story.mentions[2].place = Some("gn:\"9\"".into());
+        story.mentions[2].lat = Some(1.5);
+        story.mentions[3].candidates.clear();
+        let (text, json) = written(&story);
+        for (i, m) in story.mentions.iter().enumerate() {
+            let derived = serde_json::to_value(m).unwrap();
+            let written = &json["mentions"][i];
+            for key in [
+                "doc",
+                "start",
+                "end",
+                "text",
+                "place",
+                "lat",
+                "lon",
+                "confidence",
+            ] {
+                assert_eq!(written[key], derived[key], "mention {i}: {key}");
+            }
+            let places: Vec<&serde_json::Value> = derived["candidates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| &c["place"])
+                .collect();
+            let written_places: Vec<&serde_json::Value> = written["candidates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| &c["place"])
+                .collect();
+            assert_eq!(written_places, places, "mention {i}");
+        }
+        assert_eq!(read_story(&text, "story.json").unwrap(), story);
+    }
+
+    #[test]
     fn a_document_id_is_written_from_the_text_kept_for_the_record_before() {
         let mut doc = DocId::default();
         for id in ["a", "a", "", "b\"c", &"long ".repeat(20), "a"] {
