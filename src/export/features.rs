@@ -154,53 +154,54 @@ const LEG_FIELDS: &[Field] = &[
 
 /// One field value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Text(String),
     Int(i64),
     Real(f64),
     Bool(bool),
-    List(Vec<String>),
+    /// Texts of the story's, borrowed: a place named in every article lists every document id.
+    List(Vec<&'a str>),
 }
 
-impl From<String> for Value {
-    fn from(s: String) -> Value {
+impl From<String> for Value<'_> {
+    fn from(s: String) -> Self {
         Value::Text(s)
     }
 }
 
-impl From<&str> for Value {
-    fn from(s: &str) -> Value {
+impl From<&str> for Value<'_> {
+    fn from(s: &str) -> Self {
         Value::Text(s.to_string())
     }
 }
 
-impl From<Option<String>> for Value {
-    fn from(s: Option<String>) -> Value {
+impl From<Option<String>> for Value<'_> {
+    fn from(s: Option<String>) -> Self {
         s.map_or(Value::Null, Value::Text)
     }
 }
 
-impl From<usize> for Value {
-    fn from(n: usize) -> Value {
+impl From<usize> for Value<'_> {
+    fn from(n: usize) -> Self {
         Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
     }
 }
 
-impl From<f64> for Value {
-    fn from(x: f64) -> Value {
+impl From<f64> for Value<'_> {
+    fn from(x: f64) -> Self {
         Value::Real(x)
     }
 }
 
-impl From<bool> for Value {
-    fn from(b: bool) -> Value {
+impl From<bool> for Value<'_> {
+    fn from(b: bool) -> Self {
         Value::Bool(b)
     }
 }
 
-impl From<Vec<String>> for Value {
-    fn from(list: Vec<String>) -> Value {
+impl<'a> From<Vec<&'a str>> for Value<'a> {
+    fn from(list: Vec<&'a str>) -> Self {
         Value::List(list)
     }
 }
@@ -238,7 +239,7 @@ pub struct Feature<'a> {
     /// West, south, east, north of a place's area, when known.
     pub bbox: Option<[f64; 4]>,
     /// Values of `layer.fields()`, in that order.
-    pub values: Vec<Value>,
+    pub values: Vec<Value<'a>>,
     /// Per-vertex RFC 3339 times, one list per line part, for legs with known times.
     pub vertex_times: Option<Vec<Vec<String>>>,
     pub style: Style,
@@ -246,8 +247,8 @@ pub struct Feature<'a> {
     pub quotes: Vec<Quote<'a>>,
 }
 
-impl Feature<'_> {
-    pub fn value(&self, name: &str) -> &Value {
+impl<'a> Feature<'a> {
+    pub fn value(&self, name: &str) -> &Value<'a> {
         self.layer
             .fields()
             .iter()
@@ -265,13 +266,13 @@ impl Feature<'_> {
 }
 
 /// Builds a feature's values by field name, so the order always follows the layer's field list.
-struct Row {
+struct Row<'a> {
     layer: Layer,
-    values: Vec<Value>,
+    values: Vec<Value<'a>>,
 }
 
-impl Row {
-    fn new(layer: Layer) -> Row {
+impl<'a> Row<'a> {
+    fn new(layer: Layer) -> Row<'a> {
         let mut row = Row {
             layer,
             values: vec![Value::Null; layer.fields().len()],
@@ -280,7 +281,7 @@ impl Row {
         row
     }
 
-    fn set(&mut self, name: &str, value: impl Into<Value>) -> &mut Row {
+    fn set(&mut self, name: &str, value: impl Into<Value<'a>>) -> &mut Row<'a> {
         let i = self
             .layer
             .fields()
@@ -364,10 +365,10 @@ impl<'a> Index<'a> {
     /// few, then how many more there are), and the first and last publication dates among them — when
     /// the feature was in the news, known even when what it reports is not dated. One pass, each
     /// document looked up once: a place in every article has them all.
-    fn set_documents(&self, row: &mut Row, documents: Vec<String>) {
+    fn set_documents(&self, row: &mut Row<'a>, documents: Vec<&'a str>) {
         let found: Vec<(&str, Option<&Document>)> = documents
             .iter()
-            .map(|id| (id.as_str(), self.document(id)))
+            .map(|&id| (id, self.document(id)))
             .collect();
         set_found_documents(row, &found);
     }
@@ -637,7 +638,7 @@ impl<'a> Index<'a> {
 }
 
 /// [`Index::set_documents`] for documents already looked up, each id with the story's record of it.
-fn set_found_documents(row: &mut Row, documents: &[(&str, Option<&Document>)]) {
+fn set_found_documents<'a>(row: &mut Row<'a>, documents: &[(&'a str, Option<&Document>)]) {
     let mut sources = String::new();
     let mut first: Option<&str> = None;
     let mut last: Option<&str> = None;
@@ -667,7 +668,7 @@ fn set_found_documents(row: &mut Row, documents: &[(&str, Option<&Document>)]) {
             documents.len() - MAX_READABLE_SOURCES
         ));
     }
-    let ids: Vec<String> = documents.iter().map(|&(id, _)| id.to_string()).collect();
+    let ids: Vec<&str> = documents.iter().map(|&(id, _)| id).collect();
     row.set("sources", sources)
         .set("first_reported", first.map(str::to_string))
         .set("last_reported", last.map(str::to_string))
@@ -720,18 +721,18 @@ impl Hash for Quoted<'_> {
 /// Document ids in order of first appearance, each once.
 #[derive(Default)]
 struct Distinct<'a> {
-    list: Vec<String>,
+    list: Vec<&'a str>,
     seen: FxHashSet<&'a str>,
 }
 
 impl<'a> Distinct<'a> {
     fn add(&mut self, id: &'a str) {
         // reports come a document at a time: most ids are the one just added
-        if self.list.last().is_some_and(|last| last == id) {
+        if self.list.last() == Some(&id) {
             return;
         }
         if self.seen.insert(id) {
-            self.list.push(id.to_string());
+            self.list.push(id);
         }
     }
 }
@@ -880,7 +881,7 @@ mod tests {
         let index = Index::new(&story);
         let ids: Vec<String> = (0..16).rev().map(|i| format!("d{i:02}")).collect();
         for n in 0..=ids.len() {
-            let list = ids[..n].to_vec();
+            let list: Vec<&str> = ids[..n].iter().map(String::as_str).collect();
             let mut row = Row::new(Layer::Places);
             index.set_documents(&mut row, list.clone());
             let published: Vec<&str> = list
@@ -893,7 +894,7 @@ mod tests {
                 .map(
                     |id| match index.document(id).and_then(|d| d.title.as_deref()) {
                         Some(title) => format!("{title} [{id}]"),
-                        None => id.clone(),
+                        None => id.to_string(),
                     },
                 )
                 .collect::<Vec<_>>()

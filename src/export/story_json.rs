@@ -114,9 +114,10 @@ fn member(out: &mut impl Write, key: &str, value: &impl Serialize) -> io::Result
 }
 
 fn key_line(out: &mut impl Write, key: &str) -> io::Result<()> {
-    out.write_all(b",\n  ")?;
-    string(out, key)?;
-    out.write_all(b": ")
+    let mut line = b",\n  ".to_vec();
+    string(&mut line, key)?;
+    line.extend_from_slice(b": ");
+    out.write_all(&line)
 }
 
 /// What goes before each record of a list; the first record's leaves out the comma.
@@ -364,7 +365,7 @@ fn optional_string(out: &mut Vec<u8>, s: Option<&str>) -> io::Result<()> {
 }
 
 /// Writes mention records, with what recurs from one to the next kept ready as text: the document's
-/// id ([`DocId`]) and each candidate place's id ([`Numbers`] keeps the numbers).
+/// id ([`DocId`]) and what names each candidate place ([`RowText`]; [`Numbers`] keeps the numbers).
 struct MentionWriter<'a> {
     shared: &'a Shared<'a>,
     /// The next candidate's place in [`Shared::candidates`].
@@ -391,65 +392,114 @@ impl<'a> MentionWriter<'a> {
     ) -> io::Result<()> {
         let candidates = &self.shared.candidates[self.next_candidate..][..m.candidates.len()];
         self.next_candidate += m.candidates.len();
-        out.write_all(b"{\"doc\":")?;
+        out.extend_from_slice(b"{\"doc\":");
         self.doc.write(out, &m.doc)?;
-        out.write_all(b",\"start\":")?;
+        out.extend_from_slice(b",\"start\":");
         integer(out, m.start)?;
-        out.write_all(b",\"end\":")?;
+        out.extend_from_slice(b",\"end\":");
         integer(out, m.end)?;
-        out.write_all(b",\"text\":")?;
+        out.extend_from_slice(b",\"text\":");
         string(out, &m.text)?;
-        out.write_all(b",\"place\":")?;
-        match &m.place {
-            // most often the first candidate's
-            Some(place) if m.candidates.first().is_some_and(|c| *c.place == **place) => {
-                out.write_all(&self.shared.ids[candidates[0]])?
-            }
-            Some(place) => string(out, place)?,
-            None => out.write_all(b"null")?,
-        }
-        match candidates.first().copied() {
-            // most often the first candidate's place's point, written out once for the row
-            Some(row) if self.shared.is_point_of(row, m.lat, m.lon) => {
-                out.write_all(&self.shared.points[row])?
+        let first = candidates
+            .first()
+            .map(|&row| (row, &self.shared.texts[row]));
+        // most often the first candidate's place, at its point
+        let at_first = |row| self.shared.is_point_of(row, m.lat, m.lon);
+        match (&m.place, first) {
+            (Some(place), Some((row, text)))
+                if *m.candidates[0].place == **place && at_first(row) =>
+            {
+                out.extend_from_slice(&text.placed)
             }
             _ => {
-                out.write_all(b",\"lat\":")?;
-                numbers.write_optional(out, m.lat)?;
-                out.write_all(b",\"lon\":")?;
-                numbers.write_optional(out, m.lon)?;
+                out.extend_from_slice(PLACE_KEY);
+                match (&m.place, first) {
+                    (Some(place), Some((_, text))) if *m.candidates[0].place == **place => {
+                        out.extend_from_slice(text.id())
+                    }
+                    (Some(place), _) => string(out, place)?,
+                    (None, _) => out.extend_from_slice(b"null"),
+                }
+                match first {
+                    Some((row, text)) if at_first(row) => out.extend_from_slice(text.point()),
+                    _ => {
+                        out.extend_from_slice(b",\"lat\":");
+                        numbers.write_optional(out, m.lat)?;
+                        out.extend_from_slice(b",\"lon\":");
+                        numbers.write_optional(out, m.lon)?;
+                    }
+                }
             }
         }
-        out.write_all(b",\"confidence\":")?;
+        out.extend_from_slice(b",\"confidence\":");
         numbers.write(out, m.confidence)?;
         if let Some(role) = &m.role {
-            out.write_all(b",\"role\":")?;
+            out.extend_from_slice(b",\"role\":");
             string(out, role)?;
         }
-        out.write_all(b",\"sentence\":")?;
+        out.extend_from_slice(b",\"sentence\":");
         integer(out, sentence)?;
-        out.write_all(b",\"candidates\":[")?;
-        for (i, c) in m.candidates.iter().enumerate() {
-            out.write_all(if i == 0 {
-                b"{\"place\":"
+        out.extend_from_slice(b",\"candidates\":[");
+        for (i, (c, &row)) in m.candidates.iter().zip(candidates).enumerate() {
+            let text = self.shared.texts[row].candidate(i == 0);
+            if same_place(self.shared.places[row], c) {
+                out.extend_from_slice(text);
             } else {
-                b",{\"place\":"
-            })?;
-            out.write_all(&self.shared.ids[candidates[i]])?;
-            // written whole when its details differ from its place's row
-            if !same_place(self.shared.places[candidates[i]], c) {
+                // written whole when its details differ from its place's row
+                out.extend_from_slice(&text[..text.len() - SCORE_KEY.len()]);
                 place_details(out, c)?;
+                out.extend_from_slice(SCORE_KEY);
             }
-            out.write_all(b",\"score\":")?;
             numbers.write(out, c.score)?;
-            out.write_all(b"}")?;
+            out.push(b'}');
         }
-        out.write_all(b"]}")
+        out.extend_from_slice(b"]}");
+        Ok(())
+    }
+}
+
+/// What a mention writes of a candidate place row, made once per row: `,{"place":ID,"score":` as a
+/// candidate names the place (the first without its comma), and `,"place":ID,"lat":...,"lon":...` as
+/// a mention at the place names it. A corpus's mentions name a few thousand places hundreds of
+/// thousands of times.
+struct RowText {
+    candidate: Vec<u8>,
+    placed: Vec<u8>,
+}
+
+const CANDIDATE_START: &[u8] = b",{\"place\":";
+const SCORE_KEY: &[u8] = b",\"score\":";
+const PLACE_KEY: &[u8] = b",\"place\":";
+
+impl RowText {
+    fn of(c: &Candidate) -> RowText {
+        let mut id = Vec::new();
+        string(&mut id, &c.place).expect("writing to memory cannot fail");
+        let candidate = [CANDIDATE_START, &id, SCORE_KEY].concat();
+        let mut placed = [PLACE_KEY, &id, b",\"lat\":"].concat();
+        number(&mut placed, c.lat).expect("writing to memory cannot fail");
+        placed.extend_from_slice(b",\"lon\":");
+        number(&mut placed, c.lon).expect("writing to memory cannot fail");
+        RowText { candidate, placed }
+    }
+
+    /// The place's id as JSON text.
+    fn id(&self) -> &[u8] {
+        &self.candidate[CANDIDATE_START.len()..self.candidate.len() - SCORE_KEY.len()]
+    }
+
+    /// `,"lat":...,"lon":...` of the place's point.
+    fn point(&self) -> &[u8] {
+        &self.placed[PLACE_KEY.len() + self.id().len()..]
+    }
+
+    fn candidate(&self, first: bool) -> &[u8] {
+        &self.candidate[usize::from(first)..]
     }
 }
 
 /// A `candidate_places` row.
-fn candidate_place(out: &mut impl Write, c: &Candidate) -> io::Result<()> {
+fn candidate_place(out: &mut Vec<u8>, c: &Candidate) -> io::Result<()> {
     out.write_all(b"{\"id\":")?;
     string(out, &c.place)?;
     place_details(out, c)?;
@@ -457,7 +507,7 @@ fn candidate_place(out: &mut impl Write, c: &Candidate) -> io::Result<()> {
 }
 
 /// What a candidate says of its place besides the id: `,"name":...` up to its longitude.
-fn place_details(out: &mut impl Write, c: &Candidate) -> io::Result<()> {
+fn place_details(out: &mut Vec<u8>, c: &Candidate) -> io::Result<()> {
     out.write_all(b",\"name\":")?;
     string(out, &c.name)?;
     out.write_all(b",\"kind\":\"")?;
@@ -566,11 +616,18 @@ impl<'a> Numbers<'a> {
 }
 
 /// A JSON string, escaped as serde_json escapes: quote, backslash and control characters, nothing else.
-fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
+fn string(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
-    out.write_all(b"\"")?;
+    // room for the text and its quotes at once: most strings have nothing to escape, and the rest
+    // only a few bytes
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    if bytes.len() < 16 && !crate::ingest::short_has_escape(bytes) {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return Ok(());
+    }
     let mut run = 0;
-    // most strings have nothing to escape, and the rest only a few bytes
     while let Some(i) = crate::ingest::next_json_escape(bytes, run) {
         let b = bytes[i];
         let escaped: &[u8] = match b {
@@ -590,12 +647,13 @@ fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
                 HEX[usize::from(b & 0xf)],
             ],
         };
-        out.write_all(&bytes[run..i])?;
-        out.write_all(escaped)?;
+        out.extend_from_slice(&bytes[run..i]);
+        out.extend_from_slice(escaped);
         run = i + 1;
     }
-    out.write_all(&bytes[run..])?;
-    out.write_all(b"\"")
+    out.extend_from_slice(&bytes[run..]);
+    out.push(b'"');
+    Ok(())
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -607,10 +665,8 @@ struct Shared<'a> {
     /// Per mention, its sentence's index in `sentences`.
     sentence_of: Vec<usize>,
     places: Vec<&'a Candidate>,
-    /// Per row of `places`, its id as JSON text.
-    ids: Vec<Vec<u8>>,
-    /// Per row of `places`, `,"lat":...,"lon":...` with its point, as a mention at it has them.
-    points: Vec<Vec<u8>>,
+    /// Per row of `places`, what mentions write of it.
+    texts: Vec<RowText>,
     thousandths: Thousandths,
     /// Every candidate of every mention in turn, as its place's row in `places`.
     candidates: Vec<usize>,
@@ -720,8 +776,7 @@ impl<'a> Shared<'a> {
             sentences: Vec::with_capacity(parts.iter().map(|p| p.sentences.len()).sum()),
             sentence_of: Vec::with_capacity(mentions.len()),
             places: Vec::new(),
-            ids: Vec::new(),
-            points: Vec::new(),
+            texts: Vec::new(),
             thousandths: Thousandths::new(),
             candidates: Vec::with_capacity(parts.iter().map(|p| p.candidates.len()).sum()),
             block_candidates: Vec::with_capacity(mentions.len().div_ceil(BLOCK)),
@@ -738,14 +793,7 @@ impl<'a> Shared<'a> {
                 .iter()
                 .map(|c| {
                     *place_index.entry(&c.place).or_insert_with(|| {
-                        let mut id = Vec::new();
-                        string(&mut id, &c.place).expect("writing to memory cannot fail");
-                        shared.ids.push(id);
-                        let mut point = b",\"lat\":".to_vec();
-                        number(&mut point, c.lat).expect("writing to memory cannot fail");
-                        point.extend_from_slice(b",\"lon\":");
-                        number(&mut point, c.lon).expect("writing to memory cannot fail");
-                        shared.points.push(point);
+                        shared.texts.push(RowText::of(c));
                         shared.places.push(c);
                         shared.places.len() - 1
                     })
@@ -770,7 +818,7 @@ impl Shared<'_> {
         self.block_candidates[i / BLOCK]
     }
 
-    /// Whether a point is that of row `row`'s place, to the bit, so `points` writes it.
+    /// Whether a point is that of row `row`'s place, to the bit, so its [`RowText`] writes it.
     fn is_point_of(&self, row: usize, lat: Option<f64>, lon: Option<f64>) -> bool {
         let place = self.places[row];
         lat.is_some_and(|lat| lat.to_bits() == place.lat.to_bits())
@@ -1424,6 +1472,48 @@ mod tests {
         let back = read_story(&text, "story.json").unwrap();
         assert_eq!(back, story);
         assert!(back.mentions[0].lat.unwrap().is_sign_negative());
+    }
+
+    #[test]
+    fn a_mention_is_written_as_serde_writes_it_whatever_its_place_and_point() {
+        // the place and point written from its first candidate's row text, or each on its own
+        let mut story = story();
+        story.mentions[0].place = Some("gn:2".into());
+        story.mentions[1].place = None;
+        story.mentions[2].place = Some("gn:\"9\"".into());
+        story.mentions[2].lat = Some(1.5);
+        story.mentions[3].candidates.clear();
+        let (text, json) = written(&story);
+        for (i, m) in story.mentions.iter().enumerate() {
+            let derived = serde_json::to_value(m).unwrap();
+            let written = &json["mentions"][i];
+            for key in [
+                "doc",
+                "start",
+                "end",
+                "text",
+                "place",
+                "lat",
+                "lon",
+                "confidence",
+            ] {
+                assert_eq!(written[key], derived[key], "mention {i}: {key}");
+            }
+            let places: Vec<&serde_json::Value> = derived["candidates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| &c["place"])
+                .collect();
+            let written_places: Vec<&serde_json::Value> = written["candidates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| &c["place"])
+                .collect();
+            assert_eq!(written_places, places, "mention {i}");
+        }
+        assert_eq!(read_story(&text, "story.json").unwrap(), story);
     }
 
     #[test]

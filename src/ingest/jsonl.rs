@@ -271,6 +271,35 @@ pub(crate) fn next_json_escape(bytes: &[u8], from: usize) -> Option<usize> {
     (found != 0).then(|| at + found.trailing_zeros() as usize)
 }
 
+/// Whether any of fewer than sixteen bytes [`must_escape`], from the eight (or four) bytes that start
+/// them and the eight (or four) that end them, which overlap. Short texts (names, ids, dates) are
+/// most of those written, and nearly all have nothing to escape: told so a word at a time, rather
+/// than looked at byte by byte as [`next_json_escape`] looks at them.
+pub(crate) fn short_has_escape(bytes: &[u8]) -> bool {
+    debug_assert!(bytes.len() < 16);
+    let len = bytes.len();
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+    let half = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("four bytes"));
+    match len {
+        8.. => word_has_escape(word(0)) || word_has_escape(word(len - 8)),
+        4..8 => word_has_escape(u64::from(half(0)) | u64::from(half(len - 4)) << 32),
+        _ => bytes.iter().any(|&b| must_escape(b)),
+    }
+}
+
+/// Whether a byte of `word` [`must_escape`]: one below 0x20, a quote or a backslash. Each test is
+/// the borrow trick for "a byte below n" (exact for the word as a whole, as asked here; the bytes
+/// that hold 0x80 and more never pass it).
+fn word_has_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w;
+    let control = below(word, 0x20);
+    let quote = below(word ^ (ONES * u64::from(b'"')), 1);
+    let backslash = below(word ^ (ONES * u64::from(b'\\')), 1);
+    (control | quote | backslash) & HIGH_BITS != 0
+}
+
 /// Bit `i` set when byte `at + i` [`must_escape`]; sixteen bytes from `at` must be in `bytes`.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 fn escapes_in_16(bytes: &[u8], at: usize) -> u32 {
@@ -384,15 +413,39 @@ mod tests {
     }
 
     #[test]
-    fn escapes_are_found_sixteen_at_a_time_as_byte_by_byte() {
+    fn a_word_has_an_escape_when_one_of_its_bytes_must_be_escaped() {
+        // every byte at every place, among bytes next to those that must be escaped and high ones
+        for filler in [
+            b'x', b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xa2, 0xdc, 0xff,
+        ] {
+            for at in 0..8 {
+                for b in 0..=255u8 {
+                    let mut bytes = [filler; 8];
+                    bytes[at] = b;
+                    assert_eq!(
+                        word_has_escape(u64::from_le_bytes(bytes)),
+                        bytes.iter().any(|&b| must_escape(b)),
+                        "{bytes:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn escapes_are_found_sixteen_or_eight_at_a_time_as_byte_by_byte() {
         let mut texts: Vec<Vec<u8>> = vec![
             b"".to_vec(),
             b"plain".to_vec(),
             "\u{7f} DEL, \u{e9}, \u{5317}\u{4eac} and / are plain".into(),
             "long and plain ".repeat(9).into_bytes(),
+            // short ones, plain but for bytes above ASCII
+            "caf\u{e9}".into(),
+            "\u{7f}\u{5317}\u{4eac} [x]".into(),
+            "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}".into(),
         ];
         // one byte to escape at every place of texts around the sixteen-byte steps, and two
-        for len in [15, 16, 17, 31, 32, 33, 47, 64] {
+        for len in [1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33, 47, 64] {
             for at in 0..len {
                 for b in [b'"', b'\\', b'\n', 0, 0x1f] {
                     let mut text = vec![b'x'; len];
@@ -405,11 +458,19 @@ mod tests {
         }
         for text in &texts {
             for from in 0..=text.len() {
+                let bytewise = next_json_escape_bytewise(text, from);
                 assert_eq!(
                     next_json_escape(text, from),
-                    next_json_escape_bytewise(text, from),
+                    bytewise,
                     "{text:?} from {from}"
                 );
+                if text.len() - from < 16 {
+                    assert_eq!(
+                        short_has_escape(&text[from..]),
+                        bytewise.is_some(),
+                        "{text:?} from {from}"
+                    );
+                }
             }
         }
     }

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 
 use crate::story::{DateSource, Document};
 
-pub(crate) use jsonl::next_json_escape;
+pub(crate) use jsonl::{next_json_escape, short_has_escape};
 
 /// A document as read: its metadata and its text. The text is what offsets count into.
 #[derive(Debug, Clone)]
