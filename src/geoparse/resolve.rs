@@ -509,9 +509,11 @@ fn drop_hopeless(base: &mut Vec<Ranked>, spans: &mut [Range<usize>]) {
         let floor = kept_floor(&base[span.clone()]);
         let start = to;
         for from in span.clone() {
-            let r = base[from];
-            if r.score + MAX_NEIGHBOUR_BONUS >= floor {
-                base[to] = r;
+            if base[from].score + MAX_NEIGHBOUR_BONUS >= floor {
+                // until the first drop every candidate is where it was
+                if to != from {
+                    base[to] = base[from];
+                }
                 to += 1;
             }
         }
@@ -654,8 +656,8 @@ fn latitude_reach() -> f64 {
 /// town the article names is the one meant ("Georgia" beside Atlanta).
 fn neighbour_bonus(candidate: &Ranked, name: usize, neighbours: &Neighbours) -> f64 {
     let entry = candidate.place;
-    let others = neighbours.list.iter().filter(|n| n.name != name);
     if entry.kind == PlaceKind::Admin1 {
+        let others = neighbours.list.iter().filter(|n| n.name != name);
         let holds_a_named_place = others.into_iter().any(|n| {
             let o = n.entry;
             o.country == entry.country && o.admin1.is_some() && o.admin1 == entry.admin1
@@ -667,8 +669,9 @@ fn neighbour_bonus(candidate: &Ranked, name: usize, neighbours: &Neighbours) -> 
     }
     let point = &candidate.point;
     let mut bonus = 0.0;
-    for n in others {
-        if (n.lat - entry.lat).abs() > neighbours.reach {
+    // most pairs fail the latitude test, which is asked first
+    for n in &neighbours.list {
+        if (n.lat - entry.lat).abs() > neighbours.reach || n.name == name {
             continue;
         }
         // and a difference in longitude sets another floor: the same country's latitudes, an
