@@ -219,17 +219,22 @@ impl DocContext {
 
     /// True when something other than the name `name` points to `country`.
     fn has_country(&self, country: CodeKey, name: &str) -> bool {
+        // a document names few countries: a scan of their numbers is quicker than a search by halves
         self.country_bits & code_bit(country.number) != 0
             && self
-                .find_country(country)
-                .is_ok_and(|i| self.countries[i].1.other_than(name))
+                .countries
+                .iter()
+                .find(|(c, _)| c.key().order(country).is_eq())
+                .is_some_and(|(_, sources)| sources.other_than(name))
     }
 
     fn has_division(&self, country: CodeKey, admin1: CodeKey, name: &str) -> bool {
         self.division_bits & division_bit(country, admin1) != 0
             && self
-                .find_division(country, admin1)
-                .is_ok_and(|i| self.divisions[i].1.other_than(name))
+                .divisions
+                .iter()
+                .find(|((c, a), _)| c.key().order(country).is_eq() && a.key().order(admin1).is_eq())
+                .is_some_and(|(_, sources)| sources.other_than(name))
     }
 
     /// True when another name names another division of `country`: a state among states.
@@ -359,22 +364,25 @@ pub fn resolve_names(
     }
     // The document's own evidence first, then the places the other names resolve to.
     let mut qualifiers = QualifierAreas::default();
+    // the occurrences of a name with words around them that can say what it is: the others add
+    // nothing to any candidate, and most names have none
+    let mut cued: Vec<&Occurrence> = Vec::new();
     for (occs, span) in names.iter().zip(&spans) {
         let name = occs[0].folded;
-        let qualified = occs.iter().any(|o| o.qualifier.is_some());
-        // most names have no word around them that says what they are, and no cue for any candidate
-        let cued = qualified || occs.iter().any(|o| o.dateline || has_cue_words(o));
+        cued.clear();
+        cued.extend(occs.iter().copied().filter(|o| says_what_it_is(o)));
+        let qualified = cued.iter().any(|o| o.qualifier.is_some());
         // unqualified, the words around a name weigh its candidates by kind alone
         let mut cue_of_kind = [None; PlaceKind::ALL.len()];
         for r in &mut base[span.clone()] {
             let place = r.place;
-            let cue = if !cued {
+            let cue = if cued.is_empty() {
                 0.0
             } else if qualified {
-                cue(gazetteer, place, occs, &mut qualifiers)
+                cue(gazetteer, place, &cued, &mut qualifiers)
             } else {
                 *cue_of_kind[place.kind as usize]
-                    .get_or_insert_with(|| cue(gazetteer, place, occs, &mut qualifiers))
+                    .get_or_insert_with(|| cue(gazetteer, place, &cued, &mut qualifiers))
             };
             r.score = evidence_score(place, r.score, name, &context) + cue;
         }
@@ -501,9 +509,11 @@ fn drop_hopeless(base: &mut Vec<Ranked>, spans: &mut [Range<usize>]) {
         let floor = kept_floor(&base[span.clone()]);
         let start = to;
         for from in span.clone() {
-            let r = base[from];
-            if r.score + MAX_NEIGHBOUR_BONUS >= floor {
-                base[to] = r;
+            if base[from].score + MAX_NEIGHBOUR_BONUS >= floor {
+                // until the first drop every candidate is where it was
+                if to != from {
+                    base[to] = base[from];
+                }
                 to += 1;
             }
         }
@@ -646,8 +656,8 @@ fn latitude_reach() -> f64 {
 /// town the article names is the one meant ("Georgia" beside Atlanta).
 fn neighbour_bonus(candidate: &Ranked, name: usize, neighbours: &Neighbours) -> f64 {
     let entry = candidate.place;
-    let others = neighbours.list.iter().filter(|n| n.name != name);
     if entry.kind == PlaceKind::Admin1 {
+        let others = neighbours.list.iter().filter(|n| n.name != name);
         let holds_a_named_place = others.into_iter().any(|n| {
             let o = n.entry;
             o.country == entry.country && o.admin1.is_some() && o.admin1 == entry.admin1
@@ -659,8 +669,9 @@ fn neighbour_bonus(candidate: &Ranked, name: usize, neighbours: &Neighbours) -> 
     }
     let point = &candidate.point;
     let mut bonus = 0.0;
-    for n in others {
-        if (n.lat - entry.lat).abs() > neighbours.reach {
+    // most pairs fail the latitude test, which is asked first
+    for n in &neighbours.list {
+        if (n.lat - entry.lat).abs() > neighbours.reach || n.name == name {
             continue;
         }
         // and a difference in longitude sets another floor: the same country's latitudes, an
@@ -801,6 +812,12 @@ fn has_cue_words(occ: &Occurrence) -> bool {
         || occ
             .after
             .is_some_and(|w| w == "city" || DIVISION_WORDS.contains(&w))
+}
+
+/// False when nothing around the occurrence can move [`cue`] for any candidate: no qualifier, no
+/// dateline and no cue words.
+fn says_what_it_is(occ: &Occurrence) -> bool {
+    occ.qualifier.is_some() || occ.dateline || has_cue_words(occ)
 }
 
 /// How sure the choice is: the winner's margin over the runner-up, mapped into 0..1.
@@ -1148,6 +1165,56 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
             }
         }
         assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
+    }
+
+    /// Occurrences that do not say what they are change no candidate's cue: leaving them out of
+    /// [`cue`] gives every place the same answer, to the bit.
+    #[test]
+    fn occurrences_without_cues_change_no_cue() {
+        let g = namesakes();
+        let word_sets: [([Option<&str>; 2], Option<&str>); 5] = [
+            ([None, None], None),
+            ([Some("city"), Some("of")], None),
+            ([None, Some("in")], Some("state")),
+            ([Some("port"), Some("of")], Some("said")),
+            ([None, Some("the")], Some("city")),
+        ];
+        let mut occurrences = Vec::new();
+        for (before, after) in word_sets {
+            for qualifier in [None, Some("idaho"), Some("georgia")] {
+                for dateline in [false, true] {
+                    occurrences.push(Occurrence {
+                        folded: "moscow",
+                        before,
+                        after,
+                        qualifier,
+                        dateline,
+                    });
+                }
+            }
+        }
+        let mut state = 3_u64;
+        let mut qualifiers = QualifierAreas::default();
+        let mut cued_some = 0;
+        for _ in 0..300 {
+            let count = 1 + crate::next_below(&mut state, 4);
+            let occs: Vec<&Occurrence> = (0..count)
+                .map(|_| &occurrences[crate::next_below(&mut state, occurrences.len())])
+                .collect();
+            let cued: Vec<&Occurrence> = occs
+                .iter()
+                .copied()
+                .filter(|o| says_what_it_is(o))
+                .collect();
+            for i in 0..g.len() as u32 {
+                let place = g.entry(i);
+                let all = cue(&g, place, &occs, &mut qualifiers);
+                let some = cue(&g, place, &cued, &mut qualifiers);
+                assert_eq!(all.to_bits(), some.to_bits(), "{} {}", place.id, occs.len());
+                cued_some += usize::from(all > 0.0);
+            }
+        }
+        assert!(cued_some > 100, "{cued_some}");
     }
 
     /// Comparing a difference in latitude with the reach answers as the scaled test does, at the
