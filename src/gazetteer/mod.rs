@@ -57,8 +57,9 @@ const COMMON_WORD: u32 = 16;
 const SENSE_KIND_SHIFT: u32 = 5;
 /// The first sense's [`PopulationBand`], bits 10 and 11.
 const SENSE_BAND_SHIFT: u32 = 10;
+const ABBREVIATION: u32 = 1 << 12;
 /// The demonym's country, as its place in [`Gazetteer::demonym_countries`] plus one, from this bit up.
-const DEMONYM_COUNTRY_SHIFT: u32 = 12;
+const DEMONYM_COUNTRY_SHIFT: u32 = 13;
 
 /// What a run of folded words is to the gazetteer: see [`Gazetteer::name_facts`]. Held as the
 /// memo's bits and read out only as asked: a scanner asks most runs one or two of these questions.
@@ -97,6 +98,11 @@ impl<'a> NameFacts<'a> {
     /// An English common word that is also a place name: see [`Gazetteer::is_common_word`].
     pub fn common_word(&self) -> bool {
         self.bits & COMMON_WORD != 0
+    }
+
+    /// A postal-style abbreviation: see [`Gazetteer::is_abbreviation`].
+    pub fn abbreviation(&self) -> bool {
+        self.bits & ABBREVIATION != 0
     }
 
     /// The best entry the words name, in brief, when they are a name.
@@ -633,6 +639,9 @@ impl Gazetteer {
         if self.common_words.contains(folded) {
             facts |= COMMON_WORD;
         }
+        if self.abbreviations.contains(folded) {
+            facts |= ABBREVIATION;
+        }
         if facts & NAME != 0 {
             if let Some(id) = self.first_sense(folded) {
                 let (part, i) = self.locate(id);
@@ -942,6 +951,7 @@ mod tests {
                     });
                 assert_eq!(facts.demonym(), demonym, "{key}");
                 assert_eq!(facts.common_word(), g.is_common_word(key), "{key}");
+                assert_eq!(facts.abbreviation(), g.is_abbreviation(key), "{key}");
                 let first_sense = g.first_sense(key).map(|id| {
                     let e = g.entry(id);
                     SenseGist {

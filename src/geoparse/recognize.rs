@@ -717,9 +717,10 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Foun
                         .first_sense()
                         .is_some_and(|s| s.kind == crate::story::PlaceKind::Country)
             });
-        let name_end = name_end.map(|(end, _)| end);
         match (name_end, demonym_end) {
-            (_, Some((end, country))) if name_end.is_none_or(|n| n <= end) && !country_name => {
+            (_, Some((end, country)))
+                if name_end.is_none_or(|(n, _)| n <= end) && !country_name =>
+            {
                 if words[i].capitalised {
                     out.push(Found::Demonym {
                         span: words[i].start()..words[end].end(),
@@ -728,10 +729,9 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Foun
                 }
                 i = end + 1;
             }
-            (Some(end), _)
+            (Some((end, name)), _)
                 if looks_like_place(gazetteer, text, words, (i, end), first_word, common)
-                    && (!gazetteer.is_abbreviation(&words.folded_run(i, end))
-                        || after_city_comma(text, words, i)) =>
+                    && (!name.abbreviation() || after_city_comma(text, words, i)) =>
             {
                 let folded = words.folded_run(i, end).to_string();
                 out.push(Found::Toponym {
@@ -986,13 +986,15 @@ const SPEECH_VERBS: &[&str] = &[
 /// sentence start, not a modifier like "Northern"), or a small town's name followed by "said", is taken
 /// for a person, and so is every other occurrence of that name.
 fn drop_people(gazetteer: &Gazetteer, text: &str, words: &Words, found: Vec<Found>) -> Vec<Found> {
-    let starts: FxHashSet<usize> = found
+    // found in text order, so sorting finds them sorted already
+    let mut starts: Vec<usize> = found
         .iter()
         .map(|f| match f {
             Found::Toponym { first_word, .. } => *first_word,
             Found::Demonym { span, .. } => words.partition_point(|w| w.start() < span.start),
         })
         .collect();
+    starts.sort_unstable();
     let mut people: FxHashSet<&str> = FxHashSet::default();
     for f in &found {
         let Found::Toponym {
@@ -1018,7 +1020,7 @@ fn drop_people(gazetteer: &Gazetteer, text: &str, words: &Words, found: Vec<Foun
             let prev = &words[i - 1];
             prev.capitalised
                 && adjacent(text, prev, &words[i])
-                && (!starts.contains(&(i - 1))
+                && (starts.binary_search(&(i - 1)).is_err()
                     || small_town() && is_small_town(gazetteer, words.folded(i - 1)))
                 && !starts_sentence(text, words, i - 1)
                 && !MODIFIERS.contains(&words.folded(i - 1))
@@ -1032,6 +1034,10 @@ fn drop_people(gazetteer: &Gazetteer, text: &str, words: &Words, found: Vec<Foun
         if after_name_word || before_speech {
             people.insert(folded);
         }
+    }
+    // most texts name no one like a place
+    if people.is_empty() {
+        return found;
     }
     let keep: Vec<bool> = found
         .iter()
