@@ -56,6 +56,8 @@ pub struct Words {
     /// The words a name may start at (capitalised, or right after `#`), in order: most words of news
     /// text are lower case, and recognition steps from one of these to the next.
     name_starts: Vec<u32>,
+    /// Whether the text has a `#` at all: most have none, and then no word is a hashtag.
+    has_hashtags: bool,
 }
 
 impl std::ops::Deref for Words {
@@ -183,6 +185,7 @@ pub fn words(text: &str) -> Words {
         list: Vec::with_capacity(text.len() / 5 + 8),
         name_starts: Vec::with_capacity(text.len() / 32),
         folded: text.to_ascii_lowercase(),
+        has_hashtags: memchr::memchr(b'#', bytes).is_some(),
     };
     // the word being read, if any: where it starts and whether it is ASCII so far
     let mut open: Option<(usize, bool)> = None;
@@ -248,7 +251,7 @@ impl Words {
         } else {
             self.fold_onto_end(&text[start..end], start)
         };
-        if word.capitalised || (start > 0 && bytes[start - 1] == b'#') {
+        if word.capitalised || (self.has_hashtags && start > 0 && bytes[start - 1] == b'#') {
             self.name_starts.push(self.list.len() as u32);
         }
         self.list.push(word);
@@ -664,14 +667,13 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Foun
         .filter(|&s| words[s].capitalised && plural_head(words.folded(s)).is_some())
         .collect();
     let mut heads_ahead = heads.as_slice();
-    // most texts have no hashtag at all
-    let has_hashtags = memchr::memchr(b'#', text.as_bytes()).is_some();
     for &start in &words.name_starts {
         if (start as usize) < i {
             continue;
         }
         i = start as usize;
-        let hashtag = has_hashtags
+        let hashtag = words
+            .has_hashtags
             .then(|| hashtag_at(gazetteer, text, words, i, &mut key))
             .flatten();
         if let Some(found) = hashtag {
