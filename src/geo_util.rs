@@ -43,11 +43,43 @@ impl LatCos {
 
     /// Great-circle distance in km.
     pub fn km_to(&self, other: &LatCos) -> f64 {
+        km_of_haversine(self.haversine_to(other))
+    }
+
+    /// The haversine of the central angle to `other`: [`km_to`] grows with it, so a distance that is
+    /// only compared with fixed bounds can be told from it and [`haversine_limit`]s, without the
+    /// square root and arcsine.
+    ///
+    /// [`km_to`]: LatCos::km_to
+    pub fn haversine_to(&self, other: &LatCos) -> f64 {
         let dp = other.lat.to_radians() - self.lat.to_radians();
         let dl = (other.lon - self.lon).to_radians();
-        let a = (dp / 2.0).sin().powi(2) + self.cos_lat * other.cos_lat * (dl / 2.0).sin().powi(2);
-        2.0 * EARTH_RADIUS_KM * a.sqrt().asin()
+        (dp / 2.0).sin().powi(2) + self.cos_lat * other.cos_lat * (dl / 2.0).sin().powi(2)
     }
+}
+
+/// The great-circle distance in km of a haversine from [`LatCos::haversine_to`].
+fn km_of_haversine(haversine: f64) -> f64 {
+    2.0 * EARTH_RADIUS_KM * haversine.sqrt().asin()
+}
+
+/// The largest haversine whose distance is at most `km` (between 0 and half the circumference): a
+/// haversine `h` from [`LatCos::haversine_to`] is within `km` exactly when `h <= haversine_limit(km)`,
+/// since the distance never falls as the haversine grows. Found from the closed form, then moved to
+/// the exact boundary of the rounded distances a step at a time.
+pub fn haversine_limit(km: f64) -> f64 {
+    assert!(km > 0.0 && km < std::f64::consts::PI * EARTH_RADIUS_KM);
+    // the neighbouring numbers of a positive one are a step apart in its bits
+    let up = |h: f64| f64::from_bits(h.to_bits() + 1);
+    let down = |h: f64| f64::from_bits(h.to_bits() - 1);
+    let mut limit = (km / (2.0 * EARTH_RADIUS_KM)).sin().powi(2);
+    while km_of_haversine(limit) > km {
+        limit = down(limit);
+    }
+    while km_of_haversine(up(limit)) <= km {
+        limit = up(limit);
+    }
+    limit
 }
 
 /// Round to 6 decimals (about 10 cm), the precision every export uses.
@@ -84,6 +116,38 @@ mod tests {
         assert!(!qingdao.surely_farther_than(&shanghai, 500.0));
     }
     use super::*;
+
+    /// Comparing haversines with a limit answers as comparing the distances would: at every number
+    /// around each limit, and over a sweep of point pairs.
+    #[test]
+    fn haversine_limits_answer_as_the_distances() {
+        for km in [50.0, 200.0, 500.0, 3_000.0] {
+            let limit = haversine_limit(km);
+            let mut h = limit;
+            for _ in 0..2_000 {
+                h = f64::from_bits(h.to_bits() - 1);
+            }
+            for _ in 0..4_000 {
+                assert_eq!(h <= limit, km_of_haversine(h) <= km, "{km} {h}");
+                h = f64::from_bits(h.to_bits() + 1);
+            }
+            assert!(km_of_haversine(limit) <= km);
+            assert!(km_of_haversine(f64::from_bits(limit.to_bits() + 1)) > km);
+        }
+        let limits = [50.0, 200.0, 500.0].map(|km| (km, haversine_limit(km)));
+        let mut within = 0;
+        for lat in (0..600).map(|i| 30.0 + f64::from(i) * 0.0137) {
+            for lon in (0..600).map(|i| 100.0 + f64::from(i) * 0.0191) {
+                let (a, b) = (LatCos::new(35.0, 105.0), LatCos::new(lat, lon));
+                for (km, limit) in limits {
+                    let near = a.km_to(&b) <= km;
+                    assert_eq!(a.haversine_to(&b) <= limit, near, "{lat} {lon} {km}");
+                    within += usize::from(near);
+                }
+            }
+        }
+        assert!(within > 10_000, "{within}");
+    }
 
     #[test]
     fn haversine_matches_known_distance() {

@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
@@ -601,6 +602,8 @@ struct Neighbours<'a> {
     list: Vec<Neighbour<'a>>,
     /// See [`latitude_reach`].
     reach: f64,
+    /// See [`NEIGHBOUR_LIMITS`].
+    limits: [f64; 3],
 }
 
 impl<'a> Neighbours<'a> {
@@ -621,6 +624,7 @@ impl<'a> Neighbours<'a> {
         Neighbours {
             list,
             reach: latitude_reach(),
+            limits: *NEIGHBOUR_LIMITS,
         }
     }
 }
@@ -651,6 +655,10 @@ fn latitude_reach() -> f64 {
     reach
 }
 
+/// The haversines of 50 km, 200 km and [`NEIGHBOUR_KM`], where a neighbour's bonus steps down.
+static NEIGHBOUR_LIMITS: LazyLock<[f64; 3]> =
+    LazyLock::new(|| [50.0, 200.0, NEIGHBOUR_KM].map(crate::geo_util::haversine_limit));
+
 /// What the other names' choices say for a candidate: a town near the towns the article names is more
 /// likely than a namesake far away ("Edmonton" beside Enfield and London), and a division holding a
 /// town the article names is the one meant ("Georgia" beside Atlanta).
@@ -679,10 +687,11 @@ fn neighbour_bonus(candidate: &Ranked, name: usize, neighbours: &Neighbours) -> 
         if n.point.surely_farther_than(point, NEIGHBOUR_KM) {
             continue;
         }
-        bonus += match n.point.km_to(point) {
-            d if d <= 50.0 => 0.1,
-            d if d <= 200.0 => 0.05,
-            d if d <= NEIGHBOUR_KM => 0.02,
+        let [within_50, within_200, within_reach] = neighbours.limits;
+        bonus += match n.point.haversine_to(point) {
+            h if h <= within_50 => 0.1,
+            h if h <= within_200 => 0.05,
+            h if h <= within_reach => 0.02,
             _ => 0.0,
         };
     }
