@@ -692,12 +692,17 @@ impl<'a> SharedPart<'a> {
     fn of(mentions: &'a [Mention], first: usize) -> SharedPart<'a> {
         let mut part = SharedPart {
             sentence_of: Vec::with_capacity(mentions.len()),
+            // about two candidates a mention
+            candidates: Vec::with_capacity(2 * mentions.len()),
             ..SharedPart::default()
         };
-        let mut place_index: FxHashMap<&str, usize> = FxHashMap::default();
+        // sized for the run at the start: grown from empty they were rehashed over and over
+        let mut place_index: FxHashMap<&str, usize> =
+            FxHashMap::with_capacity_and_hasher(mentions.len(), Default::default());
         // the same rows by the address of the id's text: a place's candidates mostly share one copy,
         // found without hashing the text
-        let mut row_by_address: FxHashMap<*const u8, usize> = FxHashMap::default();
+        let mut row_by_address: FxHashMap<*const u8, usize> =
+            FxHashMap::with_capacity_and_hasher(mentions.len(), Default::default());
         // sentences are told apart by their text, so the file does not depend on which mentions
         // happened to share a copy in memory; one document's at a time
         let mut in_doc: FxHashMap<SentenceKey, usize> = FxHashMap::default();
