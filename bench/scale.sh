@@ -8,7 +8,9 @@
 #   bench/scale.sh [N ...]        default: 1000 10000 (a few minutes on two cores)
 #   THREADS=1 bench/scale.sh 1000 set mentionmap's -j (default: one thread per core)
 #   RUNS=3 bench/scale.sh 10000   time extract and geotext three times each and report the median
-#                                 run (by wall time), against the noise of a shared machine
+#                                 run (by wall time), against the noise of a shared machine; then
+#                                 three pairs of the two, one right after the other, and their
+#                                 median ratio
 #   bench/scale.sh 100000         about 340 MB of text: 10 to 20 minutes on two shared cores
 #
 # Corpora and outputs go to target/scale-bench/ (never committed). Each line reports wall seconds,
@@ -91,5 +93,16 @@ for n in "${sizes[@]}"; do
         report "geotext (cities only)" "$docs" "$gmb" "$secs $secs 0 $kb"
         awk -v mb="$mb" -v w="$extract_wall" -v gmb="$gmb" -v gs="$secs" 'BEGIN {
             printf "  extract / geotext throughput (MB/s of wall time, this run): %.2fx\n", (mb / w) / (gmb / gs) }'
+        if [ "$runs" -gt 1 ]; then
+            # The runs above time every extract before any geotext, and this machine's speed drifts
+            # between the two: here each extract is followed at once by a geotext, each pair a ratio.
+            ratios=$(for _ in $(seq "$runs"); do
+                w=$( { /usr/bin/time -f "%e" "$bin" extract "${threads[@]}" "$corpus" -o "$work/story-$n.json" 2>&1 >/dev/null; } | tail -1)
+                read -r _ gs gmb _ <<<"$(python3 bench/geotext_rate.py "$corpus")"
+                awk -v mb="$mb" -v w="$w" -v gmb="$gmb" -v gs="$gs" 'BEGIN { printf "%.2f\n", (mb / w) / (gmb / gs) }'
+            done | sort -g | tr '\n' ' ')
+            echo "$ratios" | awk -v r="$runs" '{
+                printf "  the same in %d pairs, each extract followed by a geotext: median %.2fx (%s)\n", r, $((r + 1) / 2), $0 }'
+        fi
     fi
 done
