@@ -100,7 +100,7 @@ impl<'a> NameFacts<'a> {
         self.bits & COMMON_WORD != 0
     }
 
-    /// A postal-style abbreviation: see [`Gazetteer::is_abbreviation`].
+    /// A postal-style abbreviation ("Ky.", "Mo."), which names a place only after "City, ".
     pub fn abbreviation(&self) -> bool {
         self.bits & ABBREVIATION != 0
     }
@@ -669,8 +669,9 @@ impl Gazetteer {
         self.common_words.contains(folded)
     }
 
-    /// True for a postal-style abbreviation ("Ky.", "Mo."), which names a place only after "City, ".
-    pub fn is_abbreviation(&self, folded: &str) -> bool {
+    /// [`NameFacts::abbreviation`] asked of the table itself, for the tests to check the memo by.
+    #[cfg(test)]
+    fn is_abbreviation(&self, folded: &str) -> bool {
         self.abbreviations.contains(folded)
     }
 
