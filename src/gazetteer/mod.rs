@@ -127,7 +127,7 @@ pub struct SenseGist {
 }
 
 /// A population, as far as recognition's rules tell them apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PopulationBand {
     Under100k,
     Under500k,
