@@ -1504,19 +1504,15 @@ mod tests {
             ] {
                 assert_eq!(written[key], derived[key], "mention {i}: {key}");
             }
-            let places: Vec<&serde_json::Value> = derived["candidates"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| &c["place"])
-                .collect();
-            let written_places: Vec<&serde_json::Value> = written["candidates"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| &c["place"])
-                .collect();
-            assert_eq!(written_places, places, "mention {i}");
+            let candidate_places = |mention: &serde_json::Value| -> Vec<serde_json::Value> {
+                let candidates = mention["candidates"].as_array().unwrap();
+                candidates.iter().map(|c| c["place"].clone()).collect()
+            };
+            assert_eq!(
+                candidate_places(written),
+                candidate_places(&derived),
+                "mention {i}"
+            );
         }
         assert_eq!(read_story(&text, "story.json").unwrap(), story);
     }
