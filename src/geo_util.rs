@@ -27,6 +27,10 @@ impl LatCos {
         }
     }
 
+    pub fn lat(&self) -> f64 {
+        self.lat
+    }
+
     /// True when the great-circle distance to `other` is surely over `km`, told without trigonometry
     /// from the longitudes: over a difference in longitude `dl` (radians, at most π) the distance is
     /// at least `2R·√(cos φ1·cos φ2)·dl/π`, since `sin x ≥ 2x/π` on [0, π/2] and `asin y ≥ y`. The

@@ -56,12 +56,11 @@ struct Code {
 }
 
 impl Code {
-    fn new(text: &str) -> Code {
-        let number = code_number(text);
+    fn of_key(key: CodeKey) -> Code {
         Code {
-            number,
-            text: if number == LONG_CODE {
-                text.to_string()
+            number: key.number,
+            text: if key.number == LONG_CODE {
+                key.text.to_string()
             } else {
                 String::new()
             },
@@ -106,6 +105,9 @@ impl<'a> CodeKey<'a> {
 /// The number of every code longer than [`code_number`] can hold.
 const LONG_CODE: u64 = u64::MAX;
 
+/// The number standing for no code at all: [`code_number`] never sets the top byte above 7.
+const NO_CODE: u64 = u64::MAX - 1;
+
 /// A code of up to seven bytes as one number: its bytes, and its length in the top byte, so that two
 /// codes have the same number only when they are the same text. ISO country codes have two bytes and
 /// the divisions' codes seldom more than three; comparing numbers spares the candidates of every name a
@@ -130,6 +132,18 @@ fn code_bit(number: u64) -> u64 {
 
 fn division_bit(country: CodeKey, admin1: CodeKey) -> u64 {
     code_bit(country.number.rotate_left(32) ^ admin1.number)
+}
+
+fn code_key(code: &Option<String>) -> Option<CodeKey<'_>> {
+    code.as_deref().map(CodeKey::new)
+}
+
+/// Equal codes, or no code on either side, as `Option<String>`s compare.
+fn same_code(a: Option<CodeKey>, b: Option<CodeKey>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.order(b).is_eq(),
+        (a, b) => a.is_none() && b.is_none(),
+    }
 }
 
 /// What points to an area: the first folded name (or demonym) seen, and whether a different one was
@@ -158,25 +172,31 @@ impl Sources {
 
 impl DocContext {
     pub fn add_country(&mut self, country: &str, source: &str) {
-        let key = CodeKey::new(country);
+        self.add_country_key(CodeKey::new(country), source);
+    }
+
+    fn add_country_key(&mut self, key: CodeKey, source: &str) {
         self.country_bits |= code_bit(key.number);
         match self.find_country(key) {
             Ok(i) => self.countries[i].1.add(source),
             Err(i) => self
                 .countries
-                .insert(i, (Code::new(country), Sources::new(source))),
+                .insert(i, (Code::of_key(key), Sources::new(source))),
         }
     }
 
     pub fn add_division(&mut self, country: &str, admin1: &str, source: &str) {
-        let (country_key, admin1_key) = (CodeKey::new(country), CodeKey::new(admin1));
-        self.division_bits |= division_bit(country_key, admin1_key);
-        match self.find_division(country_key, admin1_key) {
+        self.add_division_keys(CodeKey::new(country), CodeKey::new(admin1), source);
+    }
+
+    fn add_division_keys(&mut self, country: CodeKey, admin1: CodeKey, source: &str) {
+        self.division_bits |= division_bit(country, admin1);
+        match self.find_division(country, admin1) {
             Ok(i) => self.divisions[i].1.add(source),
             Err(i) => self.divisions.insert(
                 i,
                 (
-                    (Code::new(country), Code::new(admin1)),
+                    (Code::of_key(country), Code::of_key(admin1)),
                     Sources::new(source),
                 ),
             ),
@@ -189,20 +209,28 @@ impl DocContext {
     pub fn add_named_area(&mut self, gazetteer: &Gazetteer, folded: &str) {
         let senses = gazetteer.candidates_folded(folded);
         if let Some(top) = senses.first() {
-            self.add_area_of_top_sense(gazetteer.entry(top.entry), senses.len() == 1, folded);
+            let top = gazetteer.entry(top.entry);
+            let codes = (code_key(&top.country), code_key(&top.admin1));
+            self.add_area_of_top_sense(top.kind, codes, senses.len() == 1, folded);
         }
     }
 
-    /// [`DocContext::add_named_area`] with the name's best sense already looked up, and whether it is
-    /// the only one.
-    fn add_area_of_top_sense(&mut self, top: &Entry, only_sense: bool, folded: &str) {
-        match (top.kind, &top.country, &top.admin1) {
-            (PlaceKind::Country, Some(country), _) => self.add_country(country, folded),
+    /// [`DocContext::add_named_area`] with the name's best sense already looked up (its kind, and its
+    /// country and admin1 codes), and whether it is the only one.
+    fn add_area_of_top_sense(
+        &mut self,
+        kind: PlaceKind,
+        (country, admin1): (Option<CodeKey>, Option<CodeKey>),
+        only_sense: bool,
+        folded: &str,
+    ) {
+        match (kind, country, admin1) {
+            (PlaceKind::Country, Some(country), _) => self.add_country_key(country, folded),
             (PlaceKind::Admin1, Some(country), Some(admin1)) => {
-                self.add_country(country, folded);
-                self.add_division(country, admin1, folded);
+                self.add_country_key(country, folded);
+                self.add_division_keys(country, admin1, folded);
             }
-            (_, Some(country), _) if only_sense => self.add_country(country, folded),
+            (_, Some(country), _) if only_sense => self.add_country_key(country, folded),
             _ => {}
         }
     }
@@ -257,14 +285,58 @@ pub struct Scored {
     pub score: f64,
 }
 
-/// A candidate while it is ranked, with its entry looked up once.
+/// A candidate while it is ranked.
 #[derive(Clone, Copy)]
-struct Ranked<'g> {
-    entry: EntryId,
-    place: &'g Entry,
+struct Ranked {
+    place: PlaceFacts,
     score: f64,
+}
+
+/// What ranking asks of a candidate's entry, kept beside its score: a common name has dozens of
+/// senses, weighed in document after document, and their entries lie all over memory.
+#[derive(Debug, Clone, Copy)]
+struct PlaceFacts {
+    entry: EntryId,
+    kind: PlaceKind,
+    /// The entry's place in the order of the ids of its name's senses, equal ids in equal places: a
+    /// tie in score goes to the smaller id, and only senses of one name are ever ranked together.
+    id_order: u8,
+    /// The entry has near countries, or a code too long for its number: what the document says for
+    /// it is read from the entry itself (marine areas, mostly).
+    unusual: bool,
     /// The place's point, for measuring to the other names' places.
     point: LatCos,
+    /// The entry's country and admin1 codes by number (see [`code_number`]), [`NO_CODE`] for none.
+    country: u64,
+    admin1: u64,
+}
+
+impl PlaceFacts {
+    fn of(entry: EntryId, place: &Entry, id_order: u8) -> PlaceFacts {
+        let number = |code: &Option<String>| code.as_deref().map_or(NO_CODE, code_number);
+        let (country, admin1) = (number(&place.country), number(&place.admin1));
+        PlaceFacts {
+            entry,
+            kind: place.kind,
+            id_order,
+            unusual: !place.near_countries.is_empty()
+                || country == LONG_CODE
+                || admin1 == LONG_CODE,
+            point: LatCos::new(place.lat, place.lon),
+            country,
+            admin1,
+        }
+    }
+
+    /// The country and admin1 codes, from the entry when their numbers cannot stand for them.
+    fn codes<'g>(&self, gazetteer: &'g Gazetteer) -> (Option<CodeKey<'g>>, Option<CodeKey<'g>>) {
+        if self.unusual {
+            let place = gazetteer.entry(self.entry);
+            return (code_key(&place.country), code_key(&place.admin1));
+        }
+        let key = |number| (number != NO_CODE).then_some(CodeKey { number, text: "" });
+        (key(self.country), key(self.admin1))
+    }
 }
 
 /// How many times the ranking is redone with the other names' current choices as neighbours.
@@ -348,10 +420,8 @@ pub fn resolve_names(
                 memo.senses(gazetteer, occs[0].folded)
                     .iter()
                     .map(|s| Ranked {
-                        entry: s.entry,
-                        place: gazetteer.entry(s.entry),
+                        place: s.place,
                         score: s.prior,
-                        point: s.point,
                     }),
             );
             spans.push(start..base.len());
@@ -359,8 +429,9 @@ pub fn resolve_names(
     });
     for (occs, span) in names.iter().zip(&spans) {
         if let Some(top) = base[span.clone()].first() {
+            let codes = top.place.codes(gazetteer);
             // MAX_CANDIDATES keeps a second sense whenever there is one
-            context.add_area_of_top_sense(top.place, span.len() == 1, occs[0].folded);
+            context.add_area_of_top_sense(top.place.kind, codes, span.len() == 1, occs[0].folded);
         }
     }
     // The document's own evidence first, then the places the other names resolve to.
@@ -376,7 +447,7 @@ pub fn resolve_names(
         // unqualified, the words around a name weigh its candidates by kind alone
         let mut cue_of_kind = [None; PlaceKind::ALL.len()];
         for r in &mut base[span.clone()] {
-            let place = r.place;
+            let place = &r.place;
             let cue = if cued.is_empty() {
                 0.0
             } else if qualified {
@@ -385,11 +456,21 @@ pub fn resolve_names(
                 *cue_of_kind[place.kind as usize]
                     .get_or_insert_with(|| cue(gazetteer, place, &cued, &mut qualifiers))
             };
-            r.score = evidence_score(place, r.score, name, &context) + cue;
+            let near_countries = if place.unusual {
+                gazetteer.entry(place.entry).near_countries.as_slice()
+            } else {
+                &[]
+            };
+            let evidence = Evidence {
+                kind: place.kind,
+                codes: place.codes(gazetteer),
+                near_countries,
+            };
+            r.score = evidence_score(&evidence, r.score, name, &context) + cue;
         }
     }
     drop_hopeless(&mut base, &mut spans);
-    let (ranked, kept) = rank_in_rounds(&base, &spans);
+    let (ranked, kept) = rank_in_rounds(gazetteer, &base, &spans);
     Resolution {
         ranked,
         names: kept,
@@ -420,11 +501,9 @@ struct SenseMemo {
 /// One sense of a name as the [`SenseMemo`] keeps it.
 #[derive(Debug, Clone, Copy)]
 struct Sense {
-    entry: EntryId,
+    place: PlaceFacts,
     /// The gazetteer's score for the entry under this name.
     prior: f64,
-    /// The entry's point: its cosine would be worked out again for every document weighing it.
-    point: LatCos,
 }
 
 impl SenseMemo {
@@ -444,13 +523,19 @@ impl SenseMemo {
             None => {
                 let start = self.senses.len();
                 let found = gazetteer.candidates_folded(folded);
-                let found = found.iter().take(MAX_CANDIDATES);
-                self.senses.extend(found.map(|c| {
+                let found = &found[..found.len().min(MAX_CANDIDATES)];
+                let mut ids: Vec<&str> = found
+                    .iter()
+                    .map(|c| &*gazetteer.entry(c.entry).id)
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                self.senses.extend(found.iter().map(|c| {
                     let place = gazetteer.entry(c.entry);
+                    let id_order = ids.binary_search(&place.id.as_str()).unwrap_or_default();
                     Sense {
-                        entry: c.entry,
+                        place: PlaceFacts::of(c.entry, place, id_order as u8),
                         prior: c.score,
-                        point: LatCos::new(place.lat, place.lon),
                     }
                 }));
                 self.names.insert(folded.into(), start..self.senses.len());
@@ -463,7 +548,11 @@ impl SenseMemo {
 
 /// The kept candidates of every name (see [`Resolution`]) after the rounds in which the names' choices
 /// are one another's neighbours.
-fn rank_in_rounds(base: &[Ranked], spans: &[Range<usize>]) -> (Vec<Scored>, Vec<Range<usize>>) {
+fn rank_in_rounds(
+    gazetteer: &Gazetteer,
+    base: &[Ranked],
+    spans: &[Range<usize>],
+) -> (Vec<Scored>, Vec<Range<usize>>) {
     // each round needs only every name's best candidate
     let mut resolved = base.to_vec();
     let mut choice: Vec<Option<Ranked>> = spans.iter().map(|s| best(&base[s.clone()])).collect();
@@ -480,7 +569,7 @@ fn rank_in_rounds(base: &[Ranked], spans: &[Range<usize>]) -> (Vec<Scored>, Vec<
         resolved.copy_from_slice(base);
         for (k, span) in spans.iter().enumerate() {
             for r in &mut resolved[span.clone()] {
-                r.score += neighbour_bonus(r, k, &neighbours);
+                r.score += neighbour_bonus(gazetteer, &r.place, k, &neighbours);
             }
         }
         let next_choice = spans.iter().map(|s| best(&resolved[s.clone()])).collect();
@@ -493,7 +582,7 @@ fn rank_in_rounds(base: &[Ranked], spans: &[Range<usize>]) -> (Vec<Scored>, Vec<
         let start = ranked.len();
         best_few(&resolved[span.clone()], &mut few);
         ranked.extend(few.iter().map(|r| Scored {
-            entry: r.entry,
+            entry: r.place.entry,
             score: r.score,
         }));
         kept.push(start..ranked.len());
@@ -549,20 +638,21 @@ fn name_head(name: &str) -> u64 {
 }
 
 /// Better candidates first: by score, then by id so that the order never depends on the gazetteer's.
+/// Only candidates of one name are ranked together (see [`PlaceFacts::id_order`]).
 fn ranking(a: &Ranked, b: &Ranked) -> Ordering {
     b.score
         .total_cmp(&a.score)
-        .then_with(|| a.place.id.cmp(&b.place.id))
+        .then(a.place.id_order.cmp(&b.place.id_order))
 }
 
 /// The candidate a full ranking would put first (the first of equals, as a stable sort keeps them).
-fn best<'g>(ranked: &[Ranked<'g>]) -> Option<Ranked<'g>> {
+fn best(ranked: &[Ranked]) -> Option<Ranked> {
     ranked.iter().min_by(|a, b| ranking(a, b)).copied()
 }
 
 /// The first [`KEPT_CANDIDATES`] of a full ranking (a stable sort: equals keep their order) into `few`,
 /// without ordering the rest.
-fn best_few<'g>(ranked: &[Ranked<'g>], few: &mut Vec<Ranked<'g>>) {
+fn best_few(ranked: &[Ranked], few: &mut Vec<Ranked>) {
     few.clear();
     for r in ranked {
         // after every kept candidate that is not worse, as a stable sort would leave it
@@ -576,8 +666,8 @@ fn best_few<'g>(ranked: &[Ranked<'g>], few: &mut Vec<Ranked<'g>>) {
 
 fn same_entries(a: &[Option<Ranked>], b: &[Option<Ranked>]) -> bool {
     a.iter()
-        .map(|r| r.map(|r| r.entry))
-        .eq(b.iter().map(|r| r.map(|r| r.entry)))
+        .map(|r| r.map(|r| r.place.entry))
+        .eq(b.iter().map(|r| r.map(|r| r.place.entry)))
 }
 
 /// True for places whose point stands for a wide extent, so that distances to it say little.
@@ -589,26 +679,25 @@ fn is_area(kind: PlaceKind) -> bool {
 }
 
 /// A place another name of the document is resolved to, by the index of that name.
-struct Neighbour<'a> {
+struct Neighbour {
     name: usize,
-    entry: &'a Entry,
     /// The entry's latitude, beside the other neighbours' for the first test of every pair.
     lat: f64,
-    point: LatCos,
+    place: PlaceFacts,
 }
 
 /// The places the other names resolve to in a round, in the order of the names.
-struct Neighbours<'a> {
-    list: Vec<Neighbour<'a>>,
+struct Neighbours {
+    list: Vec<Neighbour>,
     /// See [`latitude_reach`].
     reach: f64,
     /// See [`NEIGHBOUR_LIMITS`].
     limits: [f64; 3],
 }
 
-impl<'a> Neighbours<'a> {
+impl Neighbours {
     /// The chosen places with a point worth measuring from.
-    fn of(choice: &[Option<Ranked<'a>>]) -> Neighbours<'a> {
+    fn of(choice: &[Option<Ranked>]) -> Neighbours {
         let list = choice
             .iter()
             .enumerate()
@@ -616,9 +705,8 @@ impl<'a> Neighbours<'a> {
             .filter(|(_, r)| !is_area(r.place.kind))
             .map(|(name, r)| Neighbour {
                 name,
-                entry: r.place,
-                lat: r.place.lat,
-                point: r.point,
+                lat: r.place.point.lat(),
+                place: r.place,
             })
             .collect();
         Neighbours {
@@ -662,33 +750,39 @@ static NEIGHBOUR_LIMITS: LazyLock<[f64; 3]> =
 /// What the other names' choices say for a candidate: a town near the towns the article names is more
 /// likely than a namesake far away ("Edmonton" beside Enfield and London), and a division holding a
 /// town the article names is the one meant ("Georgia" beside Atlanta).
-fn neighbour_bonus(candidate: &Ranked, name: usize, neighbours: &Neighbours) -> f64 {
-    let entry = candidate.place;
-    if entry.kind == PlaceKind::Admin1 {
+fn neighbour_bonus(
+    gazetteer: &Gazetteer,
+    candidate: &PlaceFacts,
+    name: usize,
+    neighbours: &Neighbours,
+) -> f64 {
+    if candidate.kind == PlaceKind::Admin1 {
+        let (country, admin1) = candidate.codes(gazetteer);
         let others = neighbours.list.iter().filter(|n| n.name != name);
         let holds_a_named_place = others.into_iter().any(|n| {
-            let o = n.entry;
-            o.country == entry.country && o.admin1.is_some() && o.admin1 == entry.admin1
+            let (o_country, o_admin1) = n.place.codes(gazetteer);
+            same_code(o_country, country) && o_admin1.is_some() && same_code(o_admin1, admin1)
         });
         return if holds_a_named_place { 0.2 } else { 0.0 };
     }
-    if is_area(entry.kind) {
+    if is_area(candidate.kind) {
         return 0.0;
     }
     let point = &candidate.point;
+    let lat = point.lat();
     let mut bonus = 0.0;
     // most pairs fail the latitude test, which is asked first
     for n in &neighbours.list {
-        if (n.lat - entry.lat).abs() > neighbours.reach || n.name == name {
+        if (n.lat - lat).abs() > neighbours.reach || n.name == name {
             continue;
         }
         // and a difference in longitude sets another floor: the same country's latitudes, an
         // ocean apart
-        if n.point.surely_farther_than(point, NEIGHBOUR_KM) {
+        if n.place.point.surely_farther_than(point, NEIGHBOUR_KM) {
             continue;
         }
         let [within_50, within_200, within_reach] = neighbours.limits;
-        bonus += match n.point.haversine_to(point) {
+        bonus += match n.place.point.haversine_to(point) {
             h if h <= within_50 => 0.1,
             h if h <= within_200 => 0.05,
             h if h <= within_reach => 0.02,
@@ -698,12 +792,20 @@ fn neighbour_bonus(candidate: &Ranked, name: usize, neighbours: &Neighbours) -> 
     f64::min(bonus, MAX_NEIGHBOUR_BONUS)
 }
 
+/// What [`evidence_score`] reads of an entry.
+struct Evidence<'g> {
+    kind: PlaceKind,
+    /// Country and admin1 codes.
+    codes: (Option<CodeKey<'g>>, Option<CodeKey<'g>>),
+    near_countries: &'g [String],
+}
+
 /// What the document says for a candidate before its neighbours: `prior` is the gazetteer's score for
 /// the entry under this name (importance, less for an alias), moved by the countries and divisions
 /// the document names.
-fn evidence_score(entry: &Entry, prior: f64, name: &str, context: &DocContext) -> f64 {
+fn evidence_score(entry: &Evidence, prior: f64, name: &str, context: &DocContext) -> f64 {
     let mut score = prior;
-    let country = entry.country.as_deref().map(CodeKey::new);
+    let (country, admin1) = entry.codes;
     let in_context = country.is_some_and(|c| context.has_country(c, name))
         || entry
             .near_countries
@@ -712,8 +814,7 @@ fn evidence_score(entry: &Entry, prior: f64, name: &str, context: &DocContext) -
     if in_context {
         score += 0.25;
     }
-    if let (Some(country), Some(admin1)) = (country, &entry.admin1) {
-        let admin1 = CodeKey::new(admin1);
+    if let (Some(country), Some(admin1)) = (country, admin1) {
         if entry.kind == PlaceKind::Admin1 {
             if context.has_sibling_division(country, admin1, name) {
                 score += 0.15;
@@ -728,18 +829,19 @@ fn evidence_score(entry: &Entry, prior: f64, name: &str, context: &DocContext) -
 /// The best that the words around any one occurrence of a name say for a candidate.
 fn cue<'g, 'a>(
     gazetteer: &'g Gazetteer,
-    entry: &Entry,
+    place: &PlaceFacts,
     occs: &[&Occurrence<'a>],
     qualifiers: &mut QualifierAreas<'g, 'a>,
 ) -> f64 {
     occs.iter()
         .map(|o| {
             let qualified = o.qualifier.is_some_and(|q| {
+                let entry = gazetteer.entry(place.entry);
                 entry.country.is_some() && qualifier_holds(entry, qualifiers.senses(gazetteer, q))
             });
-            cue_bonus(entry.kind, o)
+            cue_bonus(place.kind, o)
                 + if qualified { 0.4 } else { 0.0 }
-                + if o.dateline && entry.kind == PlaceKind::City {
+                + if o.dateline && place.kind == PlaceKind::City {
                     0.3
                 } else {
                     0.0
@@ -982,13 +1084,15 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
         }
     }
 
-    /// A candidate of `place` scoring `score`.
-    fn ranked(entry: usize, place: &Entry, score: f64) -> Ranked<'_> {
+    /// A candidate of `place` scoring `score`, its id in order among all the ids of `g`.
+    fn ranked(g: &Gazetteer, entry: usize, place: &Entry, score: f64) -> Ranked {
+        let below = (0..g.len() as u32).filter(|&i| g.entry(i).id < place.id);
+        let mut ids_below: Vec<&str> = below.map(|i| g.entry(i).id.as_str()).collect();
+        ids_below.sort_unstable();
+        ids_below.dedup();
         Ranked {
-            entry: entry as EntryId,
-            place,
+            place: PlaceFacts::of(entry as EntryId, place, ids_below.len() as u8),
             score,
-            point: LatCos::new(place.lat, place.lon),
         }
     }
 
@@ -1003,12 +1107,15 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
             let ranked: Vec<Ranked> = (0..places.len())
                 .map(|i| {
                     let k = (i + rotation) % places.len();
-                    ranked(k, places[k], scores[k % scores.len()])
+                    ranked(&g, k, places[k], scores[k % scores.len()])
                 })
                 .collect();
             let mut sorted = ranked.clone();
             sorted.sort_by(ranking);
-            assert_eq!(super::best(&ranked).unwrap().entry, sorted[0].entry);
+            assert_eq!(
+                super::best(&ranked).unwrap().place.entry,
+                sorted[0].place.entry
+            );
             assert_eq!(sorted[0].score, 0.7);
         }
         assert!(super::best(&[]).is_none());
@@ -1040,7 +1147,7 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
         let mut by_kind: Vec<(PlaceKind, f64)> = Vec::new();
         for i in 0..g.len() as u32 {
             let place = g.entry(i);
-            let cue = cue(&g, place, &occs, &mut qualifiers);
+            let cue = cue(&g, &PlaceFacts::of(i, place, 0), &occs, &mut qualifiers);
             match by_kind.iter().find(|(kind, _)| *kind == place.kind) {
                 Some((_, seen)) => assert_eq!(*seen, cue, "{}", place.id),
                 None => by_kind.push((place.kind, cue)),
@@ -1217,8 +1324,9 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
                 .collect();
             for i in 0..g.len() as u32 {
                 let place = g.entry(i);
-                let all = cue(&g, place, &occs, &mut qualifiers);
-                let some = cue(&g, place, &cued, &mut qualifiers);
+                let facts = PlaceFacts::of(i, place, 0);
+                let all = cue(&g, &facts, &occs, &mut qualifiers);
+                let some = cue(&g, &facts, &cued, &mut qualifiers);
                 assert_eq!(all.to_bits(), some.to_bits(), "{} {}", place.id, occs.len());
                 cued_some += usize::from(all > 0.0);
             }
@@ -1264,6 +1372,7 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
                 let ranked: Vec<Ranked> = (0..len)
                     .map(|i| {
                         ranked(
+                            &g,
                             i,
                             places[(i / 2 + rotation) % places.len()],
                             scores[(i / 2 + rotation) % scores.len()],
@@ -1277,9 +1386,10 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
                 let head: Vec<EntryId> = sorted
                     .iter()
                     .take(KEPT_CANDIDATES)
-                    .map(|r| r.entry)
+                    .map(|r| r.place.entry)
                     .collect();
-                assert_eq!(few.iter().map(|r| r.entry).collect::<Vec<_>>(), head);
+                let few: Vec<EntryId> = few.iter().map(|r| r.place.entry).collect();
+                assert_eq!(few, head);
             }
         }
     }
@@ -1302,6 +1412,7 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
                 for _ in 0..next_below(9) {
                     let entry = next_below(places.len());
                     base.push(ranked(
+                        &g,
                         entry,
                         places[entry],
                         scores[next_below(scores.len())],
@@ -1309,11 +1420,11 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
                 }
                 spans.push(start..base.len());
             }
-            let (all, all_kept) = rank_in_rounds(&base, &spans);
+            let (all, all_kept) = rank_in_rounds(&g, &base, &spans);
             let before = base.len();
             drop_hopeless(&mut base, &mut spans);
             dropped += before - base.len();
-            let (some, some_kept) = rank_in_rounds(&base, &spans);
+            let (some, some_kept) = rank_in_rounds(&g, &base, &spans);
             let kept = |ranked: &[Scored], names: &[Range<usize>]| -> Vec<Vec<(EntryId, u64)>> {
                 names
                     .iter()
@@ -1336,8 +1447,15 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
     fn remembered_senses_are_the_gazetteers() {
         let (namesakes, small) = (namesakes(), test_data::small());
         let names = [
-            "moscow", "georgia", "qingdao", "nowhere", "edmonton", "moscow",
+            "moscow",
+            "georgia",
+            "qingdao",
+            "nowhere",
+            "edmonton",
+            "moscow",
+            "yellow sea",
         ];
+        let mut unusual = 0;
         let mut memo = SenseMemo::default();
         for round in 0..3 {
             for g in [&namesakes, &small, &namesakes] {
@@ -1361,12 +1479,34 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
                     let remembered: Vec<String> = memo
                         .senses(g, name)
                         .iter()
-                        .map(|s| format!("{} {} {:?}", s.entry, s.prior, s.point))
+                        .map(|s| format!("{} {} {:?}", s.place.entry, s.prior, s.place.point))
                         .collect();
                     assert_eq!(remembered, plain, "{name}");
+                    let senses = memo.senses(g, name).to_vec();
+                    for a in &senses {
+                        let entry = g.entry(a.place.entry);
+                        assert_eq!(a.place.kind, entry.kind);
+                        let long = |c: &Option<String>| {
+                            c.as_deref().is_some_and(|c| code_number(c) == LONG_CODE)
+                        };
+                        let unusual_entry = !entry.near_countries.is_empty()
+                            || long(&entry.country)
+                            || long(&entry.admin1);
+                        assert_eq!(a.place.unusual, unusual_entry, "{name}");
+                        unusual += usize::from(a.place.unusual);
+                        let (country, admin1) = a.place.codes(g);
+                        assert!(same_code(country, code_key(&entry.country)), "{name}");
+                        assert!(same_code(admin1, code_key(&entry.admin1)), "{name}");
+                        for b in &senses {
+                            let other = g.entry(b.place.entry);
+                            let by_order = a.place.id_order.cmp(&b.place.id_order);
+                            assert_eq!(by_order, entry.id.cmp(&other.id), "{name}");
+                        }
+                    }
                 }
             }
         }
+        assert!(unusual > 0);
         assert_ne!(namesakes.memo_owner(), small.memo_owner());
         assert_eq!(memo.senses(&namesakes, "moscow").len(), 2);
     }
