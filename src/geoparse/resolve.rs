@@ -836,8 +836,8 @@ fn cue<'g, 'a>(
     occs.iter()
         .map(|o| {
             let qualified = o.qualifier.is_some_and(|q| {
-                let entry = gazetteer.entry(place.entry);
-                entry.country.is_some() && qualifier_holds(entry, qualifiers.senses(gazetteer, q))
+                place.country != NO_CODE
+                    && qualifier_holds(gazetteer, place, qualifiers.senses(gazetteer, q))
             });
             cue_bonus(place.kind, o)
                 + if qualified { 0.4 } else { 0.0 }
@@ -850,20 +850,40 @@ fn cue<'g, 'a>(
         .fold(0.0, f64::max)
 }
 
-/// The senses of the qualifiers of a document's names, each looked up once.
+/// The senses of the qualifiers of a document's names that can hold a place, each name looked up
+/// once.
 #[derive(Default)]
 struct QualifierAreas<'g, 'a> {
-    seen: Vec<(&'a str, Vec<&'g Entry>)>,
+    seen: Vec<(&'a str, Vec<QualifierArea<'g>>)>,
+}
+
+/// A country or first-level division a qualifier can mean, with its codes read once: every
+/// candidate of the qualified name is tested against it.
+struct QualifierArea<'g> {
+    is_country: bool,
+    country: Option<CodeKey<'g>>,
+    admin1: Option<CodeKey<'g>>,
+    entry: &'g Entry,
 }
 
 impl<'g, 'a> QualifierAreas<'g, 'a> {
-    fn senses(&mut self, gazetteer: &'g Gazetteer, qualifier: &'a str) -> &[&'g Entry] {
+    fn senses(&mut self, gazetteer: &'g Gazetteer, qualifier: &'a str) -> &[QualifierArea<'g>] {
         let at = match self.seen.iter().position(|(q, _)| *q == qualifier) {
             Some(at) => at,
             None => {
                 let senses = gazetteer.lookup_folded(qualifier);
-                let senses = senses.iter().map(|&q| gazetteer.entry(q)).collect();
-                self.seen.push((qualifier, senses));
+                let areas = senses
+                    .iter()
+                    .map(|&q| gazetteer.entry(q))
+                    .filter(|area| matches!(area.kind, PlaceKind::Country | PlaceKind::Admin1))
+                    .map(|area| QualifierArea {
+                        is_country: area.kind == PlaceKind::Country,
+                        country: code_key(&area.country),
+                        admin1: code_key(&area.admin1),
+                        entry: area,
+                    })
+                    .collect();
+                self.seen.push((qualifier, areas));
                 self.seen.len() - 1
             }
         };
@@ -873,16 +893,17 @@ impl<'g, 'a> QualifierAreas<'g, 'a> {
 
 /// True when the place lies in the state or country named right after it ("Paris, Texas",
 /// "Washington, D.C.", "London, Ky."), in any sense of that name.
-fn qualifier_holds(entry: &Entry, qualifier_senses: &[&Entry]) -> bool {
-    qualifier_senses.iter().any(|area| match area.kind {
-        PlaceKind::Country => area.country == entry.country,
-        PlaceKind::Admin1 => {
-            area.id != entry.id
-                && area.country == entry.country
-                && area.admin1.is_some()
-                && area.admin1 == entry.admin1
+fn qualifier_holds(gazetteer: &Gazetteer, place: &PlaceFacts, areas: &[QualifierArea]) -> bool {
+    let (country, admin1) = place.codes(gazetteer);
+    areas.iter().any(|area| {
+        if area.is_country {
+            return same_code(area.country, country);
         }
-        _ => false,
+        same_code(area.country, country)
+            && area.admin1.is_some()
+            && same_code(area.admin1, admin1)
+            // a division is not its own qualifier
+            && area.entry.id != gazetteer.entry(place.entry).id
     })
 }
 
