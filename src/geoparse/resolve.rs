@@ -782,11 +782,18 @@ fn neighbour_bonus(
             continue;
         }
         let [within_50, within_200, within_reach] = neighbours.limits;
-        bonus += match n.place.point.haversine_to(point) {
+        let step_of = |h: f64| match h {
             h if h <= within_50 => 0.1,
             h if h <= within_200 => 0.05,
             h if h <= within_reach => 0.02,
             _ => 0.0,
+        };
+        // the step falls as the haversine grows: where its floor and ceiling agree, the
+        // trigonometry would too
+        let (floor, ceiling) = n.place.point.haversine_bounds(point);
+        bonus += match step_of(floor) {
+            step if step == step_of(ceiling) => step,
+            _ => step_of(n.place.point.haversine_to(point)),
         };
     }
     f64::min(bonus, MAX_NEIGHBOUR_BONUS)
@@ -1595,5 +1602,66 @@ admin1:US.ID\tIdaho\tadmin1\tADM1\t44.5\t-114.25\tUS\tID\t0\t
                 }
             }
         }
+    }
+
+    /// The latitude and longitude tests and the haversine bounds give every candidate the bonus the
+    /// plain sum over the distances to all the other names' places gives, to the bit: over clusters
+    /// of towns where many steps add up, at distances on both sides of every limit.
+    #[test]
+    fn neighbour_bonus_is_the_plain_sum() {
+        let g = namesakes();
+        let town = |entry: u32, lat: f64, lon: f64| PlaceFacts {
+            entry,
+            kind: PlaceKind::City,
+            id_order: 0,
+            unusual: false,
+            point: LatCos::new(lat, lon),
+            country: NO_CODE,
+            admin1: NO_CODE,
+        };
+        let mut state = 11_u64;
+        let mut coordinate = |centre: f64, spread: usize| {
+            centre + (crate::next_below(&mut state, 2 * spread + 1) as f64 - spread as f64) * 0.37
+        };
+        let mut many_steps = 0;
+        for doc in 0..300 {
+            let centre = (
+                f64::from(doc % 7) * 20.0 - 60.0,
+                f64::from(doc % 5) * 70.0 - 175.0,
+            );
+            let choice: Vec<Option<Ranked>> = (0..12)
+                .map(|k| {
+                    let (lat, lon) = match k % 6 {
+                        0 => (f64::NAN, 0.0),
+                        1 => return None,
+                        _ => (coordinate(centre.0, 12), coordinate(centre.1, 12)),
+                    };
+                    Some(Ranked {
+                        place: town(k, lat, lon),
+                        score: 0.5,
+                    })
+                })
+                .collect();
+            let neighbours = Neighbours::of(&choice);
+            for name in 0..choice.len() + 1 {
+                let candidate = town(99, coordinate(centre.0, 15), coordinate(centre.1, 15));
+                let mut plain = 0.0;
+                let mut steps = 0;
+                for n in neighbours.list.iter().filter(|n| n.name != name) {
+                    let km = n.place.point.km_to(&candidate.point);
+                    let step = [(50.0, 0.1), (200.0, 0.05), (NEIGHBOUR_KM, 0.02)]
+                        .into_iter()
+                        .find(|&(limit, _)| km <= limit)
+                        .map_or(0.0, |(_, step)| step);
+                    plain += step;
+                    steps += usize::from(step > 0.0);
+                }
+                let plain = f64::min(plain, MAX_NEIGHBOUR_BONUS);
+                let bonus = neighbour_bonus(&g, &candidate, name, &neighbours);
+                assert_eq!(bonus.to_bits(), plain.to_bits(), "{doc} {name}");
+                many_steps += usize::from(steps >= 3);
+            }
+        }
+        assert!(many_steps > 100, "{many_steps}");
     }
 }
