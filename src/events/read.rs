@@ -691,14 +691,17 @@ impl<'a> Sentence<'a> {
         let to_line = before.trim_end_matches(|c: char| c.is_whitespace() && c != '\n');
         let at_line_start = to_line.is_empty() || to_line.ends_with('\n');
         let sentence = &self.text[self.range.clone()];
-        // a date line starts with a capital and has its dash within a few words
+        // a date line starts with a capital and has its dash within a few words; the dash is looked
+        // for last, as it takes a search of the head
+        if !at_line_start || !sentence.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return 0;
+        }
         let mut head_end = sentence.len().min(80);
         while !sentence.is_char_boundary(head_end) {
             head_end -= 1;
         }
         let head = &sentence[..head_end];
-        let dashed = head.contains(['—', '–']) || head.contains(" - ");
-        if !at_line_start || !sentence.starts_with(|c: char| c.is_ascii_uppercase()) || !dashed {
+        if !(head.contains(['—', '–']) || head.contains(" - ")) {
             return 0;
         }
         match dateline_pattern().find(sentence) {
