@@ -644,17 +644,13 @@ fn gather_high_bits(high: u64) -> u64 {
     (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 const EACH_BYTE: u64 = 0x0101_0101_0101_0101;
 
 /// The high bit of each of eight bytes that is an ASCII letter or digit, all bytes compared at once:
 /// on a byte below 0x80, adding `0x80 - lo` sets its high bit exactly when it is at least `lo`, and
 /// adding `0x7f - hi` exactly when it is above `hi`, and neither sum carries into the next byte.
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 fn word_bytes(x: u64) -> u64 {
     let low = x & LOW_BITS;
     let at_least = |v: u64, lo: u64| v + EACH_BYTE * (0x80 - lo);
@@ -663,6 +659,26 @@ fn word_bytes(x: u64) -> u64 {
     let letter = at_least(folded, 0x61) & at_most(folded, 0x7a);
     let digit = at_least(low, 0x30) & at_most(low, 0x39);
     (letter | digit) & !x & HIGH_BITS
+}
+
+/// The end of the run of ASCII letters and digits that starts at `from`, or `end` if it goes on that
+/// far: eight bytes at a time while the text goes on, as most words end within the first eight.
+pub fn alphanumeric_run_end(bytes: &[u8], mut from: usize, end: usize) -> usize {
+    while from < end {
+        let Some(eight) = bytes.get(from..from + 8) else {
+            let rest = bytes[from..end]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric());
+            return rest.map_or(end, |n| from + n);
+        };
+        let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+        let others = !word_bytes(eight) & HIGH_BITS;
+        if others != 0 {
+            return end.min(from + others.trailing_zeros() as usize / 8);
+        }
+        from += 8;
+    }
+    end
 }
 
 /// What the lexicon knows of one lower-case word.
@@ -1747,6 +1763,33 @@ mod tests {
             })
             .count();
         assert!(turned_away >= 8, "{turned_away}");
+    }
+
+    /// The run end read eight bytes at a time is the one read byte by byte, wherever the run
+    /// and the end stand against the eight-byte steps and the end of the text.
+    #[test]
+    fn alphanumeric_runs_end_as_read_byte_by_byte() {
+        let pieces = ["a", "Z", "7", " ", ",", "-", "é", "’", "\n", "word", "x9"];
+        let mut seed = 3;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..next_below(&mut seed, 30) {
+                text.push_str(pieces[next_below(&mut seed, pieces.len())]);
+            }
+            let bytes = text.as_bytes();
+            for from in 0..=bytes.len() {
+                for end in from..=bytes.len() {
+                    let plain = (bytes[from..end].iter())
+                        .position(|b| !b.is_ascii_alphanumeric())
+                        .map_or(end, |n| from + n);
+                    assert_eq!(
+                        alphanumeric_run_end(bytes, from, end),
+                        plain,
+                        "{text:?} {from} {end}"
+                    );
+                }
+            }
+        }
     }
 
     /// The filter of hashes before the table gives each word a glance takes in its full entry,

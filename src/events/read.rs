@@ -2330,12 +2330,7 @@ fn tokenize<'a>(
         } else {
             let mut ascii_word = kind != NON_ASCII;
             let c = if ascii_word {
-                i = start
-                    + 1
-                    + bytes[start + 1..end]
-                        .iter()
-                        .position(|&b| !b.is_ascii_alphanumeric())
-                        .unwrap_or(end - start - 1);
+                i = lexicon::alphanumeric_run_end(bytes, start + 1, end);
                 chars += i - start;
                 char::from(bytes[start])
             } else {
