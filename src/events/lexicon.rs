@@ -391,8 +391,9 @@ pub fn glances(text: &str, sentences: &[Range<usize>]) -> Vec<Glance> {
                 limit = words.end.saturating_sub(base);
             } else if may_be_notable(ends, &block, k, last) && base + k >= words.start {
                 let len = last + 1 - k;
-                let entry = lexicon.entry_in(&block, k, len);
-                words.take(entry, base + k..base + k + len);
+                if let Some(entry) = lexicon.glanced_entry_in(&block, k, len) {
+                    words.take(entry, base + k..base + k + len);
+                }
             }
         }
         base = next;
@@ -403,6 +404,7 @@ pub fn glances(text: &str, sentences: &[Range<usize>]) -> Vec<Glance> {
 
 /// The sentence [`glances`] reads words in, and what they told so far.
 struct Words<'a> {
+    lexicon: &'static Lexicon,
     sentences: &'a [Range<usize>],
     /// The sentence, and its bounds.
     s: usize,
@@ -420,6 +422,7 @@ struct Words<'a> {
 impl<'a> Words<'a> {
     fn new(sentences: &'a [Range<usize>]) -> Words<'a> {
         Words {
+            lexicon: lexicon(),
             sentences,
             s: 0,
             start: sentences[0].start,
@@ -440,7 +443,9 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// Add what the sentence's words told to its glance.
+    /// Add what the sentence's words told to its glance. Inlined into [`Words::at_boundary`], which
+    /// closes nearly every sentence: a call of its own would cost as much as its work.
+    #[inline(always)]
     fn close(&mut self, seen: &mut [Glance], bytes: &[u8]) {
         if self.worth && !self.names {
             let end = self.end;
@@ -486,9 +491,11 @@ impl<'a> Words<'a> {
         // a word cut by the sentence's end is not judged, unless 64 bytes or more of it are inside
         // (a first glance read blocks from a sentence's start and passed over such a run whole)
         self.names |= word.end > self.end && self.end - word.start < 64;
-        let lexicon = lexicon();
+        let lexicon = self.lexicon;
         if len <= KEY_BYTES && may_be_notable(&lexicon.notable_ends, block, k, k + len - 1) {
-            self.take(lexicon.entry_in(block, k, len), word);
+            if let Some(entry) = lexicon.glanced_entry_in(block, k, len) {
+                self.take(entry, word);
+            }
         }
         true
     }
@@ -637,17 +644,13 @@ fn gather_high_bits(high: u64) -> u64 {
     (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 const EACH_BYTE: u64 = 0x0101_0101_0101_0101;
 
 /// The high bit of each of eight bytes that is an ASCII letter or digit, all bytes compared at once:
 /// on a byte below 0x80, adding `0x80 - lo` sets its high bit exactly when it is at least `lo`, and
 /// adding `0x7f - hi` exactly when it is above `hi`, and neither sum carries into the next byte.
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 fn word_bytes(x: u64) -> u64 {
     let low = x & LOW_BITS;
     let at_least = |v: u64, lo: u64| v + EACH_BYTE * (0x80 - lo);
@@ -656,6 +659,26 @@ fn word_bytes(x: u64) -> u64 {
     let letter = at_least(folded, 0x61) & at_most(folded, 0x7a);
     let digit = at_least(low, 0x30) & at_most(low, 0x39);
     (letter | digit) & !x & HIGH_BITS
+}
+
+/// The end of the run of ASCII letters and digits that starts at `from`, or `end` if it goes on that
+/// far: eight bytes at a time while the text goes on, as most words end within the first eight.
+pub fn alphanumeric_run_end(bytes: &[u8], mut from: usize, end: usize) -> usize {
+    while from < end {
+        let Some(eight) = bytes.get(from..from + 8) else {
+            let rest = bytes[from..end]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric());
+            return rest.map_or(end, |n| from + n);
+        };
+        let eight = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+        let others = !word_bytes(eight) & HIGH_BITS;
+        if others != 0 {
+            return end.min(from + others.trailing_zeros() as usize / 8);
+        }
+        from += 8;
+    }
+    end
 }
 
 /// What the lexicon knows of one lower-case word.
@@ -702,15 +725,36 @@ struct Lexicon {
     shift: u32,
     /// For each word length and first character, the last characters (as bits, see [`last_bit`]) of
     /// the words a [`glances`] looks for: most words of a text fail this before any look-up.
-    notable_ends: Box<[u64; ENDS_SLOTS]>,
+    notable_ends: Box<[u32; ENDS_SLOTS]>,
+    /// One bit for each hash (see [`glanced_bit`]) of the words whose entries tell a glance
+    /// something ([`GLANCED`]): most words that pass `notable_ends` are turned away here, in a few
+    /// cache lines, before the table of keys, too large for the fastest cache, is read.
+    glanced_hashes: Box<[u64; GLANCED_BITS / 64]>,
+}
+
+/// The classes a glance takes from a word, beside [`Entry::worth`]: a word with none of them and not
+/// worth reading tells a glance nothing.
+const GLANCED: u32 = class::SHIP
+    | class::FORCE
+    | class::PRONOUN
+    | class::JOINT_CUE
+    | class::NAVY_PREFIX
+    | class::VESSEL_START;
+
+/// How many bits `glanced_hashes` has: some sixteen times as many as there are words it keeps.
+const GLANCED_BITS: usize = 1 << 14;
+
+/// The bit of `glanced_hashes` for a key's hash: its highest bits, as the table's first slot.
+fn glanced_bit(hash: u64) -> usize {
+    (hash >> (64 - GLANCED_BITS.trailing_zeros())) as usize
 }
 
 /// The longest word a key holds.
 const KEY_BYTES: usize = 16;
 
-/// How many slots `notable_ends` has: one for each word length up to [`KEY_BYTES`] and ASCII byte,
-/// and room for any byte after the longest length, so that no slot of a byte needs a bounds check.
-const ENDS_SLOTS: usize = KEY_BYTES * 128 + 128;
+/// How many slots `notable_ends` has: one for each word length up to [`KEY_BYTES`] and each value of
+/// a first byte's low six bits (see [`Lexicon::ends_slot`]).
+const ENDS_SLOTS: usize = KEY_BYTES * 64;
 
 /// For each word length up to [`KEY_BYTES`], the bytes of a key that hold the word: read from a
 /// table, as a shift of 128 bits takes a dozen instructions.
@@ -757,14 +801,21 @@ fn packed_word(bytes: &[u8], word: Range<usize>) -> Option<(u128, u128)> {
 
 impl Lexicon {
     /// Where a word of this length (1 to [`KEY_BYTES`]) and first byte (an ASCII letter, in its
-    /// case, or digit) is in `notable_ends`.
+    /// case, or digit) is in `notable_ends`. The low six bits of the byte keep the two cases of a
+    /// letter apart, which matters as some words are looked for only capitalised; a digit shares
+    /// its slot with one of the lower-case letters from "p" to "y", which only lets a few more
+    /// words through to the look-up, and keeps the table in a few kilobytes of the fastest cache.
     fn ends_slot(len: usize, first: u8) -> usize {
-        (len - 1) * 128 + usize::from(first)
+        (len - 1) * 64 + usize::from(first & 63)
+    }
+
+    fn hash(key: u128) -> u64 {
+        let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        folded.wrapping_mul(0x9e37_79b9_7f4a_7c15)
     }
 
     fn first_slot(key: u128, shift: u32) -> usize {
-        let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
-        (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize
+        (Self::hash(key) >> shift) as usize
     }
 
     fn entry(&self, key: u128) -> Entry {
@@ -781,13 +832,22 @@ impl Lexicon {
 
     /// The entry of the word of `len` bytes at `start` in `block` (ASCII letters and digits in any
     /// case, at most [`KEY_BYTES`] of them).
+    /// The entry of the word of `len` bytes at `start` in `block` (ASCII letters and digits in any
+    /// case, at most [`KEY_BYTES`] of them) when it tells a glance something ([`GLANCED`]), else
+    /// None or, rarely, an entry that tells it nothing.
     #[inline(always)]
-    fn entry_in(&self, block: &Block, start: usize, len: usize) -> Entry {
+    fn glanced_entry_in(&self, block: &Block, start: usize, len: usize) -> Option<Entry> {
         let sixteen = &block[start % 64..start % 64 + KEY_BYTES];
         let packed = u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes"));
         let its_bytes = KEY_MASKS[len];
         // setting the 0x20 bit of each of its bytes lowers the letters and leaves the digits
-        self.entry(packed & its_bytes | LOWERING & its_bytes)
+        self.glanced_entry(packed & its_bytes | LOWERING & its_bytes)
+    }
+
+    #[inline(always)]
+    fn glanced_entry(&self, key: u128) -> Option<Entry> {
+        let bit = glanced_bit(Self::hash(key));
+        (self.glanced_hashes[bit / 64] >> (bit % 64) & 1 != 0).then(|| self.entry(key))
     }
 }
 
@@ -796,21 +856,21 @@ impl Lexicon {
 /// stands, by `notable_ends` of the [`Lexicon`]: some are looked for only capitalised, where they
 /// may name a ship.
 #[inline(always)]
-fn may_be_notable(ends: &[u64; ENDS_SLOTS], block: &Block, first: usize, last: usize) -> bool {
+fn may_be_notable(ends: &[u32; ENDS_SLOTS], block: &Block, first: usize, last: usize) -> bool {
     let span = last - first;
     if span >= KEY_BYTES {
         // no listed word is this long, nor the first word of any vessel name
         return false;
     }
     let slot = Lexicon::ends_slot(span + 1, block[first % 64]);
-    ends[slot] & 1u64.wrapping_shl(last_bit(block[first % 64 + span])) != 0
+    ends[slot] & 1 << last_bit(block[first % 64 + span]) != 0
 }
 
-/// The bit of a word's last byte in a slot of `notable_ends`: its low six bits, which tell the
-/// letters of one case apart and keep the two cases apart; a digit shares its bit with one of the
-/// letters from "p" to "y", which only lets a few more words through to the look-up.
+/// The bit of a word's last byte in a slot of `notable_ends`: its low five bits, which tell the
+/// letters apart in either case (the last letter is looked for in both); a digit shares its bit
+/// with one of the letters from "p" to "y", which only lets a few more words through.
 fn last_bit(b: u8) -> u32 {
-    u32::from(b & 63)
+    u32::from(b & 31)
 }
 
 fn lexicon() -> &'static Lexicon {
@@ -879,12 +939,17 @@ fn lexicon() -> &'static Lexicon {
         for w in worth_words {
             entries.entry(key_of(w)).or_default().worth = true;
         }
-        let mut notable_ends = Box::new([0u64; ENDS_SLOTS]);
+        let mut notable_ends = Box::new([0u32; ENDS_SLOTS]);
+        let mut glanced_hashes = Box::new([0u64; GLANCED_BITS / 64]);
         // what a glance takes from a word whatever its case; a navy prefix or the first word of a
         // vessel name may name a ship only when it is capitalised
         let in_any_case = class::SHIP | class::FORCE | class::PRONOUN | class::JOINT_CUE;
         let capitalised = class::NAVY_PREFIX | class::VESSEL_START;
         for (&k, entry) in &entries {
+            if entry.worth || entry.classes & GLANCED != 0 {
+                let bit = glanced_bit(Lexicon::hash(k));
+                glanced_hashes[bit / 64] |= 1 << (bit % 64);
+            }
             let word = &k.to_le_bytes()[..];
             let len = word.iter().position(|&b| b == 0).unwrap_or(KEY_BYTES);
             let (first, last) = (word[0], word[len - 1]);
@@ -919,6 +984,7 @@ fn lexicon() -> &'static Lexicon {
             entries: by_slot,
             shift,
             notable_ends,
+            glanced_hashes,
         }
     })
 }
@@ -1697,6 +1763,74 @@ mod tests {
             })
             .count();
         assert!(turned_away >= 8, "{turned_away}");
+    }
+
+    /// The run end read eight bytes at a time is the one read byte by byte, wherever the run
+    /// and the end stand against the eight-byte steps and the end of the text.
+    #[test]
+    fn alphanumeric_runs_end_as_read_byte_by_byte() {
+        let pieces = ["a", "Z", "7", " ", ",", "-", "é", "’", "\n", "word", "x9"];
+        let mut seed = 3;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..next_below(&mut seed, 30) {
+                text.push_str(pieces[next_below(&mut seed, pieces.len())]);
+            }
+            let bytes = text.as_bytes();
+            for from in 0..=bytes.len() {
+                for end in from..=bytes.len() {
+                    let plain = (bytes[from..end].iter())
+                        .position(|b| !b.is_ascii_alphanumeric())
+                        .map_or(end, |n| from + n);
+                    assert_eq!(
+                        alphanumeric_run_end(bytes, from, end),
+                        plain,
+                        "{text:?} {from} {end}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The filter of hashes before the table gives each word a glance takes in its full entry,
+    /// and turns away most other words.
+    #[test]
+    fn the_glanced_filter_keeps_every_glanced_entry() {
+        let lexicon = lexicon();
+        let same = |a: Entry, b: Entry| {
+            a.classes == b.classes && a.worth == b.worth && a.cues.len() == b.cues.len()
+        };
+        let mut glanced = 0;
+        for (&k, &entry) in lexicon.keys.iter().zip(&lexicon.entries) {
+            if k == 0 {
+                continue;
+            }
+            match lexicon.glanced_entry(k) {
+                Some(found) => assert!(same(found, entry), "{k:x}"),
+                None => assert!(!entry.worth && entry.classes & GLANCED == 0, "{k:x}"),
+            }
+            glanced += usize::from(entry.worth || entry.classes & GLANCED != 0);
+        }
+        assert!(glanced > 300, "{glanced}");
+        let mut seed = 7;
+        let (mut words, mut turned_away) = (0, 0);
+        for _ in 0..20_000 {
+            let len = 1 + next_below(&mut seed, KEY_BYTES);
+            let word: Vec<u8> = (0..len)
+                .map(|_| b'a' + next_below(&mut seed, 26) as u8)
+                .collect();
+            let k = key(&word).expect("a short word");
+            let entry = lexicon.entry(k);
+            if entry.worth || entry.classes & GLANCED != 0 {
+                continue;
+            }
+            words += 1;
+            match lexicon.glanced_entry(k) {
+                Some(found) => assert!(same(found, entry)),
+                None => turned_away += 1,
+            }
+        }
+        assert!(turned_away * 100 >= words * 90, "{turned_away} of {words}");
     }
 
     #[test]

@@ -145,17 +145,6 @@ fn read_sentences(
     // the lower-case forms of a sentence's words that are not lower case in the text
     let mut lowered = String::new();
     let glances = lexicon::glances(prepared.text, &prepared.sentences);
-    let mention_start = |i: usize| mentions.get(i).map_or(usize::MAX, |x| x.start);
-    let demonym_start = |i: usize| demonyms.get(i).map_or(usize::MAX, |x| x.start);
-    let time_start = |i: usize| times.get(i).map_or(usize::MAX, |x| x.start);
-    // the finds up to a sentence's end (from the end of the one before) are its own
-    let pass = |from: &mut usize, starts: &dyn Fn(usize) -> usize, end: usize| {
-        let begin = *from;
-        while *from < usize::MAX && starts(*from) < end {
-            *from += 1;
-        }
-        begin..*from
-    };
     // the sentence whose finds were passed last
     let mut passed_to = None;
     for (k, (range, glance)) in prepared.sentences.iter().zip(&glances).enumerate() {
@@ -167,18 +156,18 @@ fn read_sentences(
         }
         if k > 0 && passed_to != Some(k - 1) {
             let end = prepared.offsets.char_at(prepared.sentences[k - 1].end);
-            pass(&mut m, &mention_start, end);
-            pass(&mut d, &demonym_start, end);
-            pass(&mut t, &time_start, end);
+            pass(&mentions, &mut m, |x| x.start, end);
+            pass(&demonyms, &mut d, |x| x.start, end);
+            pass(&times, &mut t, |x| x.start, end);
         }
         passed_to = Some(k);
         let (c0, c1) = (
             prepared.offsets.char_at(range.start),
             prepared.offsets.char_at(range.end),
         );
-        let ms = pass(&mut m, &mention_start, c1);
-        let ds = pass(&mut d, &demonym_start, c1);
-        let ts = pass(&mut t, &time_start, c1);
+        let ms = pass(&mentions, &mut m, |x| x.start, c1);
+        let ds = pass(&demonyms, &mut d, |x| x.start, c1);
+        let ts = pass(&times, &mut t, |x| x.start, c1);
         if !to_read(
             glance,
             &mentions[ms.clone()],
@@ -231,6 +220,14 @@ fn may_change_reading(
             || glance.pronoun && recent_actor
             || !reading.frames.is_empty()
             || glance.joint && country())
+}
+
+/// The finds from `from` on that start before `end`, passing `from` over them: the finds up to a
+/// sentence's end (from the end of the one before) are its own.
+fn pass<T>(finds: &[T], from: &mut usize, start: impl Fn(&T) -> usize, end: usize) -> Range<usize> {
+    let begin = *from;
+    *from += finds[begin..].iter().take_while(|x| start(x) < end).count();
+    begin..*from
 }
 
 fn in_text_order<T: Clone>(items: &[T], start: impl Fn(&T) -> usize) -> Cow<'_, [T]> {
@@ -694,14 +691,17 @@ impl<'a> Sentence<'a> {
         let to_line = before.trim_end_matches(|c: char| c.is_whitespace() && c != '\n');
         let at_line_start = to_line.is_empty() || to_line.ends_with('\n');
         let sentence = &self.text[self.range.clone()];
-        // a date line starts with a capital and has its dash within a few words
+        // a date line starts with a capital and has its dash within a few words; the dash is looked
+        // for last, as it takes a search of the head
+        if !at_line_start || !sentence.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return 0;
+        }
         let mut head_end = sentence.len().min(80);
         while !sentence.is_char_boundary(head_end) {
             head_end -= 1;
         }
         let head = &sentence[..head_end];
-        let dashed = head.contains(['—', '–']) || head.contains(" - ");
-        if !at_line_start || !sentence.starts_with(|c: char| c.is_ascii_uppercase()) || !dashed {
+        if !(head.contains(['—', '–']) || head.contains(" - ")) {
             return 0;
         }
         match dateline_pattern().find(sentence) {
@@ -2330,12 +2330,7 @@ fn tokenize<'a>(
         } else {
             let mut ascii_word = kind != NON_ASCII;
             let c = if ascii_word {
-                i = start
-                    + 1
-                    + bytes[start + 1..end]
-                        .iter()
-                        .position(|&b| !b.is_ascii_alphanumeric())
-                        .unwrap_or(end - start - 1);
+                i = lexicon::alphanumeric_run_end(bytes, start + 1, end);
                 chars += i - start;
                 char::from(bytes[start])
             } else {
