@@ -180,11 +180,12 @@ fn write_buffers(out: &mut impl Write, buffers: &[Vec<u8>], skip: &mut usize) ->
     Ok(())
 }
 
-/// [`records`] written through serde, compact, as [`member`] would lay out the list.
+/// [`records`] written through serde as [`member`] would lay out the list: [`RecordLines`] writes
+/// what is inside a record compact, so serde_json's own compact form, which makes fewer checks on
+/// the way, writes the same bytes.
 fn serde_list<T: Serialize + Sync>(out: &mut impl Write, key: &str, items: &[T]) -> io::Result<()> {
     records(out, key, items, |buf, item| {
-        let mut serializer = serde_json::Serializer::with_formatter(buf, RecordLines::record());
-        item.serialize(&mut serializer).map_err(io::Error::from)
+        serde_json::to_writer(buf, item).map_err(io::Error::from)
     })
 }
 
@@ -871,14 +872,6 @@ impl RecordLines {
     fn member() -> RecordLines {
         RecordLines {
             depth: 1,
-            has_value: false,
-        }
-    }
-
-    /// For one record of a list that is such a value: the record as the list would hold it.
-    fn record() -> RecordLines {
-        RecordLines {
-            depth: LINE_DEPTH,
             has_value: false,
         }
     }
