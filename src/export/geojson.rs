@@ -12,10 +12,10 @@
 use std::io::Write;
 
 use anyhow::Result;
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value as Json};
 
 use super::features::{Feature, Geometry, Index, Layer, Value};
+use super::story_json::{number, string};
 use super::Writer;
 use crate::story::Story;
 
@@ -55,12 +55,15 @@ pub fn write_features(
     out: &mut dyn Write,
 ) -> Result<()> {
     let index = Index::new(story);
+    let mut line = Vec::new();
     let mut first = true;
     for layer in layers {
         for feature in index.features(*layer) {
-            out.write_all(if first { b"\n" } else { b",\n" })?;
-            out.write_all(indent.as_bytes())?;
-            serde_json::to_writer(&mut *out, &FeatureJson(&feature))?;
+            line.clear();
+            line.extend_from_slice(if first { b"\n" } else { b",\n" });
+            line.extend_from_slice(indent.as_bytes());
+            FeatureJson(&feature).write(&mut line);
+            out.write_all(&line)?;
             first = false;
         }
     }
@@ -115,83 +118,203 @@ pub fn collection_members(story: &Story, name: &str) -> Map<String, Json> {
     members
 }
 
-/// One feature as a GeoJSON Feature object, serialised as it is written.
+/// One feature as a GeoJSON Feature object, compact, as serde_json would write it. Written by hand:
+/// a place named across a corpus lists thousands of document ids, and through serde each id cost
+/// several calls.
 pub struct FeatureJson<'a>(pub &'a Feature<'a>);
 
-impl Serialize for FeatureJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+impl FeatureJson<'_> {
+    pub fn write(&self, out: &mut Vec<u8>) {
         let feature = self.0;
-        let mut object = serializer.serialize_map(None)?;
-        object.serialize_entry("type", "Feature")?;
-        object.serialize_entry("id", &feature.id)?;
+        out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
+        string(out, &feature.id);
         if let Some(bbox) = &feature.bbox {
-            object.serialize_entry("bbox", bbox)?;
+            out.extend_from_slice(b",\"bbox\":");
+            numbers(out, bbox);
         }
-        object.serialize_entry("geometry", &GeometryJson(&feature.geometry))?;
-        object.serialize_entry("properties", &Properties(feature))?;
-        object.end()
-    }
-}
-
-struct GeometryJson<'a>(&'a Geometry);
-
-impl Serialize for GeometryJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_map(Some(2))?;
-        match self.0 {
+        out.extend_from_slice(b",\"geometry\":{\"type\":");
+        match &feature.geometry {
             Geometry::Point(p) => {
-                object.serialize_entry("type", "Point")?;
-                object.serialize_entry("coordinates", p)?;
+                out.extend_from_slice(b"\"Point\",\"coordinates\":");
+                numbers(out, p);
             }
             Geometry::Line(parts) => match parts.as_slice() {
                 [one] => {
-                    object.serialize_entry("type", "LineString")?;
-                    object.serialize_entry("coordinates", one)?;
+                    out.extend_from_slice(b"\"LineString\",\"coordinates\":");
+                    list(out, one, |out, p| numbers(out, p));
                 }
                 parts => {
-                    object.serialize_entry("type", "MultiLineString")?;
-                    object.serialize_entry("coordinates", parts)?;
+                    out.extend_from_slice(b"\"MultiLineString\",\"coordinates\":");
+                    list(out, parts, |out, part| {
+                        list(out, part, |out, p| numbers(out, p))
+                    });
                 }
             },
         }
-        object.end()
-    }
-}
-
-/// The layer's fields in order, then a leg's per-vertex times.
-struct Properties<'a>(&'a Feature<'a>);
-
-impl Serialize for Properties<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let feature = self.0;
-        let mut properties = serializer.serialize_map(None)?;
+        out.extend_from_slice(b"},\"properties\":{");
+        let mut first = true;
         for (field, value) in feature.layer.fields().iter().zip(&feature.values) {
+            if !std::mem::take(&mut first) {
+                out.push(b',');
+            }
+            // names of our own, with nothing to escape
+            out.push(b'"');
+            out.extend_from_slice(field.name.as_bytes());
+            out.extend_from_slice(b"\":");
             match value {
-                Value::Null => properties.serialize_entry(field.name, &())?,
-                Value::Text(s) => properties.serialize_entry(field.name, s)?,
-                Value::Int(n) => properties.serialize_entry(field.name, n)?,
-                Value::Real(x) => properties.serialize_entry(field.name, x)?,
-                Value::Bool(b) => properties.serialize_entry(field.name, b)?,
-                Value::List(items) => properties.serialize_entry(field.name, items)?,
+                Value::Null => out.extend_from_slice(b"null"),
+                Value::Text(s) => string(out, s),
+                Value::Int(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
+                Value::Real(x) => number(out, *x),
+                Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+                Value::List(items) => list(out, items, |out, s| string(out, s)),
             }
         }
+        // `{"times": [...]}`: one list for a line in one part, a list per part for a cut line
         if let Some(times) = &feature.vertex_times {
-            properties.serialize_entry("coordinateProperties", &VertexTimes(times))?;
+            if !first {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\"coordinateProperties\":{\"times\":");
+            match times.as_slice() {
+                [one] => list(out, one, |out, s| string(out, s)),
+                parts => list(out, parts, |out, part| {
+                    list(out, part, |out, s| string(out, s))
+                }),
+            }
+            out.push(b'}');
         }
-        properties.end()
+        out.extend_from_slice(b"}}");
     }
 }
 
-/// `{"times": [...]}`: one list for a line in one part, a list per part for a cut line.
-struct VertexTimes<'a>(&'a [Vec<String>]);
-
-impl Serialize for VertexTimes<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_map(Some(1))?;
-        match self.0 {
-            [one] => object.serialize_entry("times", one)?,
-            parts => object.serialize_entry("times", parts)?,
+/// `[a,b,...]`, each item written by `item`.
+fn list<T>(out: &mut Vec<u8>, items: &[T], item: impl Fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        object.end()
+        item(out, x);
+    }
+    out.push(b']');
+}
+
+fn numbers(out: &mut Vec<u8>, xs: &[f64]) {
+    list(out, xs, |out, x| number(out, *x));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::features::Style;
+    use crate::story::PlaceKind;
+
+    /// The feature as serde_json writes the same object built as a JSON value.
+    fn through_serde(feature: &Feature) -> String {
+        let mut object = Map::new();
+        object.insert("type".into(), "Feature".into());
+        object.insert("id".into(), feature.id.clone().into());
+        if let Some(bbox) = feature.bbox {
+            object.insert("bbox".into(), json!(bbox));
+        }
+        object.insert(
+            "geometry".into(),
+            match &feature.geometry {
+                Geometry::Point(p) => json!({"type": "Point", "coordinates": p}),
+                Geometry::Line(parts) if parts.len() == 1 => {
+                    json!({"type": "LineString", "coordinates": parts[0]})
+                }
+                Geometry::Line(parts) => json!({"type": "MultiLineString", "coordinates": parts}),
+            },
+        );
+        let mut properties = Map::new();
+        for (field, value) in feature.layer.fields().iter().zip(&feature.values) {
+            let value = match value {
+                Value::Null => Json::Null,
+                Value::Text(s) => json!(s),
+                Value::Int(n) => json!(n),
+                Value::Real(x) => json!(x),
+                Value::Bool(b) => json!(b),
+                Value::List(items) => json!(items),
+            };
+            properties.insert(field.name.into(), value);
+        }
+        if let Some(times) = &feature.vertex_times {
+            let times = match times.as_slice() {
+                [one] => json!(one),
+                parts => json!(parts),
+            };
+            properties.insert("coordinateProperties".into(), json!({ "times": times }));
+        }
+        object.insert("properties".into(), Json::Object(properties));
+        serde_json::to_string(&object).unwrap()
+    }
+
+    fn written(feature: &Feature) -> String {
+        let mut out = Vec::new();
+        FeatureJson(feature).write(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn features_are_written_as_serde_json_writes_them() {
+        let odd_texts = [
+            "Kiel \"Förde\"\n\t\\ 北京 \u{1}",
+            "",
+            "plain",
+            "0123456789abcdef0123456789abcdef\u{7f}",
+        ];
+        let kinds = |i: usize| -> Value {
+            match i % 7 {
+                0 => Value::Null,
+                1 => Value::Text(odd_texts[i % odd_texts.len()].to_string()),
+                2 => Value::Int([0, -7, 12_345, i64::MAX, i64::MIN][i % 5]),
+                3 => Value::Real([0.5, -0.0, 1e21, 1e-7, f64::NAN, 54.32133][i % 6]),
+                4 => Value::Bool(i % 2 == 0),
+                5 => Value::List(odd_texts[..i % 5].to_vec()),
+                _ => Value::List(vec!["doc-1"; i]),
+            }
+        };
+        let line = vec![[10.5, 54.25], [-179.999_999, f64::INFINITY], [0.0, -0.0]];
+        let mut features = Vec::new();
+        for layer in Layer::ALL {
+            for (g, geometry) in [
+                Geometry::Point([10.139444, 54.321_331]),
+                Geometry::Line(vec![line.clone()]),
+                Geometry::Line(vec![line.clone(), line[..1].to_vec(), Vec::new()]),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let times = [
+                    None,
+                    Some(vec![vec!["2026-01-01T00:00:00Z".to_string(); 3]]),
+                    Some(vec![vec!["a\"b".to_string()], Vec::new()]),
+                ];
+                for (shift, count) in [(0, usize::MAX), (g + 3, usize::MAX), (1, 0), (2, 1)] {
+                    features.push(Feature {
+                        layer: *layer,
+                        id: format!("{}/{g}\u{0}", layer.name()),
+                        name: String::new(),
+                        geometry: geometry.clone(),
+                        bbox: (g == 0).then_some([-1.5, 2.0, 3.25, f64::NAN]),
+                        values: (0..layer.fields().len().min(count))
+                            .map(|i| kinds(i + shift))
+                            .collect(),
+                        vertex_times: times[(g + shift) % 3].clone(),
+                        style: Style::Place(PlaceKind::City),
+                        quotes: Vec::new(),
+                    });
+                }
+            }
+        }
+        for feature in &features {
+            assert_eq!(written(feature), through_serde(feature));
+        }
+        // with no properties but times, no comma opens the properties
+        assert!(features
+            .iter()
+            .any(|f| f.values.is_empty() && f.vertex_times.is_some()));
     }
 }

@@ -29,9 +29,14 @@ impl Writer for GeoJsonSeq {
         header_record.append(&mut header);
         write_record(out, &Json::Object(header_record))?;
         let index = Index::new(story);
+        let mut record = Vec::new();
         for layer in Layer::ALL {
             for feature in index.features(*layer) {
-                write_record(out, &FeatureJson(&feature))?;
+                record.clear();
+                record.push(RECORD_SEPARATOR);
+                FeatureJson(&feature).write(&mut record);
+                record.push(b'\n');
+                out.write_all(&record)?;
             }
         }
         Ok(())

@@ -22,8 +22,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::de::{self, Deserializer, Visitor};
-use serde::ser::SerializeSeq;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::ser::{CompactFormatter, Formatter};
 
 use super::features::{Index, Layer};
@@ -52,18 +51,12 @@ impl Writer for StoryJson {
 fn write_story(story: &Story, out: &mut impl Write) -> io::Result<()> {
     // the features come last but are made meanwhile, on another core, into memory: made one at a time
     // from the story, they would leave the other cores idle (they are a small part of the file)
-    let mut features: io::Result<Vec<u8>> = Ok(Vec::new());
+    let mut features = Vec::new();
     rayon::in_place_scope(|scope| {
-        scope.spawn(|_| {
-            features = (|| {
-                let mut buf = Vec::new();
-                member(&mut buf, "features", &Features(story))?;
-                Ok(buf)
-            })();
-        });
+        scope.spawn(|_| features = features_member(story));
         write_records(story, out)
     })?;
-    out.write_all(&features?)?;
+    out.write_all(&features)?;
     out.write_all(b"\n}\n")
 }
 
@@ -74,7 +67,10 @@ fn write_records(story: &Story, out: &mut impl Write) -> io::Result<()> {
     member(out, "generator", &story.generator)?;
     records(out, "documents", &story.documents, document)?;
     serde_list(out, "places", &story.places)?;
-    records(out, "sentences", &shared.sentences, |buf, s| string(buf, s))?;
+    records(out, "sentences", &shared.sentences, |buf, s| {
+        string(buf, s);
+        Ok(())
+    })?;
     records(out, "candidate_places", &shared.places, |buf, c| {
         candidate_place(buf, c)
     })?;
@@ -115,7 +111,7 @@ fn member(out: &mut impl Write, key: &str, value: &impl Serialize) -> io::Result
 
 fn key_line(out: &mut impl Write, key: &str) -> io::Result<()> {
     let mut line = b",\n  ".to_vec();
-    string(&mut line, key)?;
+    string(&mut line, key);
     line.extend_from_slice(b": ");
     out.write_all(&line)
 }
@@ -184,11 +180,12 @@ fn write_buffers(out: &mut impl Write, buffers: &[Vec<u8>], skip: &mut usize) ->
     Ok(())
 }
 
-/// [`records`] written through serde, compact, as [`member`] would lay out the list.
+/// [`records`] written through serde as [`member`] would lay out the list: [`RecordLines`] writes
+/// what is inside a record compact, so serde_json's own compact form, which makes fewer checks on
+/// the way, writes the same bytes.
 fn serde_list<T: Serialize + Sync>(out: &mut impl Write, key: &str, items: &[T]) -> io::Result<()> {
     records(out, key, items, |buf, item| {
-        let mut serializer = serde_json::Serializer::with_formatter(buf, RecordLines::record());
-        item.serialize(&mut serializer).map_err(io::Error::from)
+        serde_json::to_writer(buf, item).map_err(io::Error::from)
     })
 }
 
@@ -251,7 +248,7 @@ impl<'a> DocId<'a> {
     fn write(&mut self, out: &mut Vec<u8>, id: &'a str) -> io::Result<()> {
         if self.id != id {
             self.json.clear();
-            string(&mut self.json, id)?;
+            string(&mut self.json, id);
             self.id = id;
         }
         out.extend_from_slice(&self.json);
@@ -262,9 +259,9 @@ impl<'a> DocId<'a> {
 /// A `documents` record, as serde writes a [`Document`].
 fn document(out: &mut Vec<u8>, d: &Document) -> io::Result<()> {
     out.extend_from_slice(b"{\"id\":");
-    string(out, &d.id)?;
+    string(out, &d.id);
     out.extend_from_slice(b",\"path\":");
-    string(out, &d.path)?;
+    string(out, &d.path);
     for (key, value) in [
         (&b",\"title\":"[..], &d.title),
         (b",\"url\":", &d.url),
@@ -272,11 +269,11 @@ fn document(out: &mut Vec<u8>, d: &Document) -> io::Result<()> {
     ] {
         if let Some(value) = value {
             out.extend_from_slice(key);
-            string(out, value)?;
+            string(out, value);
         }
     }
     out.extend_from_slice(b",\"published\":");
-    optional_string(out, d.published.as_deref())?;
+    optional_string(out, d.published.as_deref());
     out.extend_from_slice(b",\"date_source\":");
     out.extend_from_slice(match d.date_source {
         DateSource::Metadata => b"\"metadata\"",
@@ -285,7 +282,7 @@ fn document(out: &mut Vec<u8>, d: &Document) -> io::Result<()> {
         DateSource::None => b"\"none\"",
     });
     out.extend_from_slice(b",\"chars\":");
-    integer(out, d.chars)?;
+    integer(out, d.chars);
     out.extend_from_slice(b"}");
     Ok(())
 }
@@ -294,7 +291,7 @@ fn document(out: &mut Vec<u8>, d: &Document) -> io::Result<()> {
 fn demonym<'a>(out: &mut Vec<u8>, doc: &mut DocId<'a>, d: &'a Demonym) -> io::Result<()> {
     span(out, doc, &d.doc, d.start, d.end, &d.text)?;
     out.extend_from_slice(b",\"country\":");
-    string(out, &d.country)?;
+    string(out, &d.country);
     out.extend_from_slice(b"}");
     Ok(())
 }
@@ -303,7 +300,7 @@ fn demonym<'a>(out: &mut Vec<u8>, doc: &mut DocId<'a>, d: &'a Demonym) -> io::Re
 fn time_expr<'a>(out: &mut Vec<u8>, doc: &mut DocId<'a>, t: &'a TimeExpr) -> io::Result<()> {
     span(out, doc, &t.doc, t.start, t.end, &t.text)?;
     out.extend_from_slice(b",\"value\":");
-    optional_string(out, t.value.as_deref())?;
+    optional_string(out, t.value.as_deref());
     out.extend_from_slice(b",\"granularity\":");
     out.extend_from_slice(match t.granularity {
         Some(Granularity::Day) => b"\"day\"",
@@ -315,7 +312,7 @@ fn time_expr<'a>(out: &mut Vec<u8>, doc: &mut DocId<'a>, t: &'a TimeExpr) -> io:
     });
     if let Some(end_value) = &t.end_value {
         out.extend_from_slice(b",\"end_value\":");
-        string(out, end_value)?;
+        string(out, end_value);
     }
     if let Some(modifier) = t.modifier {
         out.extend_from_slice(match modifier {
@@ -347,20 +344,18 @@ fn span<'a>(
     out.extend_from_slice(b"{\"doc\":");
     doc_id.write(out, doc)?;
     out.extend_from_slice(b",\"start\":");
-    integer(out, start)?;
+    integer(out, start);
     out.extend_from_slice(b",\"end\":");
-    integer(out, end)?;
+    integer(out, end);
     out.extend_from_slice(b",\"text\":");
-    string(out, text)
+    string(out, text);
+    Ok(())
 }
 
-fn optional_string(out: &mut Vec<u8>, s: Option<&str>) -> io::Result<()> {
+fn optional_string(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => string(out, s),
-        None => {
-            out.extend_from_slice(b"null");
-            Ok(())
-        }
+        None => out.extend_from_slice(b"null"),
     }
 }
 
@@ -395,11 +390,11 @@ impl<'a> MentionWriter<'a> {
         out.extend_from_slice(b"{\"doc\":");
         self.doc.write(out, &m.doc)?;
         out.extend_from_slice(b",\"start\":");
-        integer(out, m.start)?;
+        integer(out, m.start);
         out.extend_from_slice(b",\"end\":");
-        integer(out, m.end)?;
+        integer(out, m.end);
         out.extend_from_slice(b",\"text\":");
-        string(out, &m.text)?;
+        string(out, &m.text);
         let first = candidates
             .first()
             .map(|&row| (row, &self.shared.texts[row]));
@@ -417,7 +412,7 @@ impl<'a> MentionWriter<'a> {
                     (Some(place), Some((_, text))) if *m.candidates[0].place == **place => {
                         out.extend_from_slice(text.id())
                     }
-                    (Some(place), _) => string(out, place)?,
+                    (Some(place), _) => string(out, place),
                     (None, _) => out.extend_from_slice(b"null"),
                 }
                 match first {
@@ -435,10 +430,10 @@ impl<'a> MentionWriter<'a> {
         numbers.write(out, m.confidence)?;
         if let Some(role) = &m.role {
             out.extend_from_slice(b",\"role\":");
-            string(out, role)?;
+            string(out, role);
         }
         out.extend_from_slice(b",\"sentence\":");
-        integer(out, sentence)?;
+        integer(out, sentence);
         out.extend_from_slice(b",\"candidates\":[");
         for (i, (c, &row)) in m.candidates.iter().zip(candidates).enumerate() {
             let text = self.shared.texts[row].candidate(i == 0);
@@ -447,7 +442,7 @@ impl<'a> MentionWriter<'a> {
             } else {
                 // written whole when its details differ from its place's row
                 out.extend_from_slice(&text[..text.len() - SCORE_KEY.len()]);
-                place_details(out, c)?;
+                place_details(out, c);
                 out.extend_from_slice(SCORE_KEY);
             }
             numbers.write(out, c.score)?;
@@ -474,12 +469,12 @@ const PLACE_KEY: &[u8] = b",\"place\":";
 impl RowText {
     fn of(c: &Candidate) -> RowText {
         let mut id = Vec::new();
-        string(&mut id, &c.place).expect("writing to memory cannot fail");
+        string(&mut id, &c.place);
         let candidate = [CANDIDATE_START, &id, SCORE_KEY].concat();
         let mut placed = [PLACE_KEY, &id, b",\"lat\":"].concat();
-        number(&mut placed, c.lat).expect("writing to memory cannot fail");
+        number(&mut placed, c.lat);
         placed.extend_from_slice(b",\"lon\":");
-        number(&mut placed, c.lon).expect("writing to memory cannot fail");
+        number(&mut placed, c.lon);
         RowText { candidate, placed }
     }
 
@@ -501,39 +496,42 @@ impl RowText {
 /// A `candidate_places` row.
 fn candidate_place(out: &mut Vec<u8>, c: &Candidate) -> io::Result<()> {
     out.write_all(b"{\"id\":")?;
-    string(out, &c.place)?;
-    place_details(out, c)?;
-    out.write_all(b"}")
+    string(out, &c.place);
+    place_details(out, c);
+    out.push(b'}');
+    Ok(())
 }
 
 /// What a candidate says of its place besides the id: `,"name":...` up to its longitude.
-fn place_details(out: &mut Vec<u8>, c: &Candidate) -> io::Result<()> {
-    out.write_all(b",\"name\":")?;
-    string(out, &c.name)?;
-    out.write_all(b",\"kind\":\"")?;
-    out.write_all(c.kind.as_str().as_bytes())?;
-    out.write_all(b"\"")?;
+fn place_details(out: &mut Vec<u8>, c: &Candidate) {
+    out.extend_from_slice(b",\"name\":");
+    string(out, &c.name);
+    out.extend_from_slice(b",\"kind\":\"");
+    out.extend_from_slice(c.kind.as_str().as_bytes());
+    out.push(b'"');
     if let Some(country) = &c.country {
-        out.write_all(b",\"country\":")?;
-        string(out, country)?;
+        out.extend_from_slice(b",\"country\":");
+        string(out, country);
     }
-    out.write_all(b",\"lat\":")?;
-    number(out, c.lat)?;
-    out.write_all(b",\"lon\":")?;
-    number(out, c.lon)
+    out.extend_from_slice(b",\"lat\":");
+    number(out, c.lat);
+    out.extend_from_slice(b",\"lon\":");
+    number(out, c.lon);
 }
 
-fn integer(out: &mut impl Write, n: usize) -> io::Result<()> {
-    CompactFormatter.write_u64(out, n as u64)
+fn integer(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// A number as serde_json writes one (the shortest form that reads back the same), and null for what
 /// JSON has no number for.
-fn number(out: &mut impl Write, x: f64) -> io::Result<()> {
+pub(super) fn number(out: &mut Vec<u8>, x: f64) {
     if x.is_finite() {
-        CompactFormatter.write_f64(out, x)
+        CompactFormatter
+            .write_f64(out, x)
+            .expect("writing to memory cannot fail");
     } else {
-        out.write_all(b"null")
+        out.extend_from_slice(b"null");
     }
 }
 
@@ -559,7 +557,7 @@ impl Thousandths {
             (0..THOUSANDTHS)
                 .map(|k| {
                     let mut text = Vec::with_capacity(8);
-                    number(&mut text, k as f64 / 1000.0).expect("writing to memory cannot fail");
+                    number(&mut text, k as f64 / 1000.0);
                     // "k.ddd" at most, k below 10
                     let mut slot = [0; 8];
                     slot[..text.len()].copy_from_slice(&text);
@@ -597,7 +595,7 @@ impl<'a> Numbers<'a> {
         }
         let text = self.other.entry(x.to_bits()).or_insert_with(|| {
             let mut text = Vec::new();
-            number(&mut text, x).expect("writing to memory cannot fail");
+            number(&mut text, x);
             text.into_boxed_slice()
         });
         out.extend_from_slice(text);
@@ -616,7 +614,7 @@ impl<'a> Numbers<'a> {
 }
 
 /// A JSON string, escaped as serde_json escapes: quote, backslash and control characters, nothing else.
-fn string(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
+pub(super) fn string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     // room for the text and its quotes at once: most strings have nothing to escape, and the rest
     // only a few bytes
@@ -625,7 +623,7 @@ fn string(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     if bytes.len() < 16 && !crate::ingest::short_has_escape(bytes) {
         out.extend_from_slice(bytes);
         out.push(b'"');
-        return Ok(());
+        return;
     }
     let mut run = 0;
     while let Some(i) = crate::ingest::next_json_escape(bytes, run) {
@@ -653,7 +651,6 @@ fn string(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     }
     out.extend_from_slice(&bytes[run..]);
     out.push(b'"');
-    Ok(())
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -841,20 +838,22 @@ fn same_place(row: &Candidate, c: &Candidate) -> bool {
             && row.lon.to_bits() == c.lon.to_bits())
 }
 
-/// Every layer's features, made one at a time as they are written.
-struct Features<'a>(&'a Story);
-
-impl Serialize for Features<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let index = Index::new(self.0);
-        let mut features = serializer.serialize_seq(None)?;
-        for layer in Layer::ALL {
-            for feature in index.features(*layer) {
-                features.serialize_element(&FeatureJson(&feature))?;
-            }
+/// `, "features": [...]`, every layer's features one a line, made one at a time as they are written.
+fn features_member(story: &Story) -> Vec<u8> {
+    let mut out = Vec::new();
+    key_line(&mut out, "features").expect("writing to memory cannot fail");
+    out.push(b'[');
+    let index = Index::new(story);
+    let mut first = true;
+    for layer in Layer::ALL {
+        for feature in index.features(*layer) {
+            // the list's first record has no comma before it
+            out.extend_from_slice(&RECORD_START[usize::from(std::mem::take(&mut first))..]);
+            FeatureJson(&feature).write(&mut out);
         }
-        features.end()
     }
+    out.extend_from_slice(if first { b"]" } else { b"\n  ]" });
+    out
 }
 
 /// JSON laid out one member and one record per line, each record compact: it reads and diffs line by
@@ -873,14 +872,6 @@ impl RecordLines {
     fn member() -> RecordLines {
         RecordLines {
             depth: 1,
-            has_value: false,
-        }
-    }
-
-    /// For one record of a list that is such a value: the record as the list would hold it.
-    fn record() -> RecordLines {
-        RecordLines {
-            depth: LINE_DEPTH,
             has_value: false,
         }
     }
@@ -1383,7 +1374,7 @@ mod tests {
             &"long and plain ".repeat(40),
         ]) {
             let mut ours = Vec::new();
-            string(&mut ours, text).unwrap();
+            string(&mut ours, text);
             assert_eq!(
                 std::str::from_utf8(&ours).unwrap(),
                 serde_json::to_string(text).unwrap()
