@@ -480,7 +480,7 @@ fn push_document(
                 DateSource::None
             },
             published: published.map(iso_date),
-            chars: parsed.text.chars().count(),
+            chars: crate::text::char_count(&parsed.text),
         },
         text: parsed.text,
     });
