@@ -18,7 +18,7 @@ impl CharOffsets {
         let mut marks = Vec::new();
         let mut extra = 0;
         for block in (0..bytes.len()).step_by(64) {
-            let mut leads = multi_byte_bits_at(bytes, block).leads;
+            let mut leads = lead_bits_at(bytes, block);
             while leads != 0 {
                 let i = block + leads.trailing_zeros() as usize;
                 leads &= leads - 1;
@@ -43,90 +43,61 @@ impl CharOffsets {
     }
 }
 
-/// The number of characters of a text, as `text.chars().count()` gives it: stored with every
-/// document, and counted 64 bytes at a time, since nearly every block of an English text is ASCII.
-pub fn char_count(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let continuations: u32 = (0..bytes.len())
-        .step_by(64)
-        .map(|block| multi_byte_bits_at(bytes, block).continuations.count_ones())
-        .sum();
-    bytes.len() - continuations as usize
-}
-
-/// The bytes of a block of text that belong to characters of more than one byte in UTF-8, byte `k`
-/// of the block at bit `k`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct MultiByte {
-    /// The first bytes of such characters (`0b11xx_xxxx`)...
-    leads: u64,
-    /// ...and the others (`0b10xx_xxxx`).
-    continuations: u64,
-}
-
-/// [`MultiByte`] of the 64 bytes from `at`; past the end of the text there are none.
+/// The bytes of the 64 from `at` that begin a character of more than one byte in UTF-8
+/// (`0b11xx_xxxx`), byte `at + k` at bit `k`; past the end of the text there are none.
 #[inline]
-fn multi_byte_bits_at(bytes: &[u8], at: usize) -> MultiByte {
+fn lead_bits_at(bytes: &[u8], at: usize) -> u64 {
     match bytes.get(at..at + 64) {
-        Some(block) => multi_byte_bits(block.try_into().expect("64 bytes")),
+        Some(block) => lead_bits(block.try_into().expect("64 bytes")),
         None => {
             let mut padded = [0u8; 64];
             padded[..bytes.len() - at].copy_from_slice(&bytes[at..]);
-            multi_byte_bits(&padded)
+            lead_bits(&padded)
         }
     }
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-fn multi_byte_bits(block: &[u8; 64]) -> MultiByte {
+fn lead_bits(block: &[u8; 64]) -> u64 {
     // SAFETY: built only for targets with SSE2 (every x86_64 one), so the CPU running it has SSE2
-    unsafe { multi_byte_bits_sse2(block) }
+    unsafe { lead_bits_sse2(block) }
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-fn multi_byte_bits(block: &[u8; 64]) -> MultiByte {
-    multi_byte_bits_bytewise(block)
+fn lead_bits(block: &[u8; 64]) -> u64 {
+    lead_bits_bytewise(block)
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
-fn multi_byte_bits_sse2(block: &[u8; 64]) -> MultiByte {
+fn lead_bits_sse2(block: &[u8; 64]) -> u64 {
     use std::arch::x86_64::{
         _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
     // SAFETY: the sixteen bytes from 16k lie within the 64 of `block`
     let v: [_; 4] =
         std::array::from_fn(|k| unsafe { _mm_loadu_si128(block.as_ptr().add(16 * k).cast()) });
-    let mut bits = MultiByte {
-        leads: 0,
-        continuations: 0,
-    };
     // most blocks are all ASCII: told by the high bits of all four at once
     if _mm_movemask_epi8(_mm_or_si128(
         _mm_or_si128(v[0], v[1]),
         _mm_or_si128(v[2], v[3]),
     )) == 0
     {
-        return bits;
+        return 0;
     }
+    let mut leads = 0;
     for (k, v) in v.into_iter().enumerate() {
-        let high = u64::from(_mm_movemask_epi8(v) as u16) << (16 * k);
-        // as signed bytes, 0x80..0xC0 are those below -64
-        let continuing = _mm_cmplt_epi8(v, _mm_set1_epi8(0xC0_u8 as i8));
-        let continuations = u64::from(_mm_movemask_epi8(continuing) as u16) << (16 * k);
-        bits.leads |= high & !continuations;
-        bits.continuations |= continuations;
+        let high = _mm_movemask_epi8(v) as u16;
+        // as signed bytes, those that continue a character (0x80..0xC0) are below -64
+        let continuing = _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0xC0_u8 as i8))) as u16;
+        leads |= u64::from(high & !continuing) << (16 * k);
     }
-    bits
+    leads
 }
 
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-fn multi_byte_bits_bytewise(block: &[u8; 64]) -> MultiByte {
-    let bits = |is: fn(u8) -> bool| (0..64).fold(0, |bits, k| bits | u64::from(is(block[k])) << k);
-    MultiByte {
-        leads: bits(|b| b >= 0xC0),
-        continuations: bits(|b| (0x80..0xC0).contains(&b)),
-    }
+fn lead_bits_bytewise(block: &[u8; 64]) -> u64 {
+    (0..64).fold(0, |bits, k| bits | u64::from(block[k] >= 0xC0) << k)
 }
 
 /// Words after which a full stop does not end a sentence.
@@ -551,13 +522,6 @@ mod tests {
     }
 
     #[test]
-    fn characters_are_counted_as_chars_counts_them() {
-        for text in texts_across_blocks() {
-            assert_eq!(char_count(&text), text.chars().count(), "{text:?}");
-        }
-    }
-
-    #[test]
     fn char_offsets_are_those_of_counting_characters_up_to_each_boundary() {
         for text in texts_across_blocks() {
             let offsets = CharOffsets::new(&text);
@@ -582,8 +546,8 @@ mod tests {
                     "{text:?} at {at}"
                 );
                 assert_eq!(
-                    multi_byte_bits_at(bytes, at),
-                    multi_byte_bits_bytewise(&padded),
+                    lead_bits_at(bytes, at),
+                    lead_bits_bytewise(&padded),
                     "{text:?} at {at}"
                 );
             }
@@ -595,7 +559,7 @@ mod tests {
         let every: Vec<u8> = (0..=u8::MAX).collect();
         for block in every.chunks_exact(64) {
             let block: &[u8; 64] = block.try_into().unwrap();
-            assert_eq!(multi_byte_bits(block), multi_byte_bits_bytewise(block));
+            assert_eq!(lead_bits(block), lead_bits_bytewise(block));
             assert_eq!(sentence_end_bits(block), sentence_end_bits_bytewise(block));
         }
     }

@@ -480,7 +480,7 @@ fn push_document(
                 DateSource::None
             },
             published: published.map(iso_date),
-            chars: crate::text::char_count(&parsed.text),
+            chars: parsed.text.chars().count(),
         },
         text: parsed.text,
     });
