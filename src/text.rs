@@ -14,33 +14,23 @@ pub struct CharOffsets {
 
 impl CharOffsets {
     pub fn new(text: &str) -> CharOffsets {
-        let mut marks = Vec::new();
-        if text.is_ascii() {
-            return CharOffsets { marks };
-        }
         let bytes = text.as_bytes();
+        let mut marks = Vec::new();
         let mut extra = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            // runs of ASCII, eight bytes at a time
-            if let Some(chunk) = bytes.get(i..i + 8) {
-                if u64::from_le_bytes(chunk.try_into().unwrap()) & 0x8080_8080_8080_8080 == 0 {
-                    i += 8;
-                    continue;
-                }
-            }
-            // a UTF-8 lead byte says how long its character is
-            let len = match bytes[i] {
-                0xF0.. => 4,
-                0xE0.. => 3,
-                0xC0.. => 2,
-                _ => 1,
-            };
-            if len > 1 {
+        for block in (0..bytes.len()).step_by(64) {
+            let mut leads = lead_bits_at(bytes, block);
+            while leads != 0 {
+                let i = block + leads.trailing_zeros() as usize;
+                leads &= leads - 1;
+                // a UTF-8 lead byte says how long its character is
+                let len = match bytes[i] {
+                    0xF0.. => 4,
+                    0xE0.. => 3,
+                    _ => 2,
+                };
                 extra += len - 1;
                 marks.push((i + len, extra));
             }
-            i += len;
         }
         CharOffsets { marks }
     }
@@ -53,6 +43,63 @@ impl CharOffsets {
     }
 }
 
+/// The bytes of the 64 from `at` that begin a character of more than one byte in UTF-8
+/// (`0b11xx_xxxx`), byte `at + k` at bit `k`; past the end of the text there are none.
+#[inline]
+fn lead_bits_at(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 64) {
+        Some(block) => lead_bits(block.try_into().expect("64 bytes")),
+        None => {
+            let mut padded = [0u8; 64];
+            padded[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+            lead_bits(&padded)
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn lead_bits(block: &[u8; 64]) -> u64 {
+    // SAFETY: built only for targets with SSE2 (every x86_64 one), so the CPU running it has SSE2
+    unsafe { lead_bits_sse2(block) }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn lead_bits(block: &[u8; 64]) -> u64 {
+    lead_bits_bytewise(block)
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn lead_bits_sse2(block: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{
+        _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: the sixteen bytes from 16k lie within the 64 of `block`
+    let v: [_; 4] =
+        std::array::from_fn(|k| unsafe { _mm_loadu_si128(block.as_ptr().add(16 * k).cast()) });
+    // most blocks are all ASCII: told by the high bits of all four at once
+    if _mm_movemask_epi8(_mm_or_si128(
+        _mm_or_si128(v[0], v[1]),
+        _mm_or_si128(v[2], v[3]),
+    )) == 0
+    {
+        return 0;
+    }
+    let mut leads = 0;
+    for (k, v) in v.into_iter().enumerate() {
+        let high = _mm_movemask_epi8(v) as u16;
+        // as signed bytes, those that continue a character (0x80..0xC0) are below -64
+        let continuing = _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0xC0_u8 as i8))) as u16;
+        leads |= u64::from(high & !continuing) << (16 * k);
+    }
+    leads
+}
+
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn lead_bits_bytewise(block: &[u8; 64]) -> u64 {
+    (0..64).fold(0, |bits, k| bits | u64::from(block[k] >= 0xC0) << k)
+}
+
 /// Words after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "mt", "ft", "gen", "adm", "capt", "col", "lt", "sgt", "cmdr",
@@ -62,34 +109,95 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 
 /// The next byte at or after `from` that may end a sentence (a line break, `.`, `!` or `?`), found
-/// by memchr's vector search and remembered per kind, so that each byte of the text is searched once.
+/// from the bits of such bytes in a 64-byte block of the text, one block at a time: a sentence is
+/// some ninety bytes, and searching afresh for each one (memchr) cost more in starting the search
+/// than in searching.
 struct SentenceEnds<'a> {
     bytes: &'a [u8],
-    next_break: usize,
-    next_stop: usize,
+    /// Where the block last searched starts (a multiple of 64)...
+    block: usize,
+    /// ...and its bytes that may end a sentence, byte `block + k` at bit `k`, those before the last
+    /// search cleared.
+    ends: u64,
 }
 
 impl SentenceEnds<'_> {
     fn new(bytes: &[u8]) -> SentenceEnds<'_> {
-        let len = bytes.len();
         SentenceEnds {
             bytes,
-            next_break: memchr::memchr(b'\n', bytes).unwrap_or(len),
-            next_stop: memchr::memchr3(b'.', b'!', b'?', bytes).unwrap_or(len),
+            block: 0,
+            ends: sentence_end_bits_at(bytes, 0),
         }
     }
 
+    /// `from` never goes back before the byte found last.
     fn at_or_after(&mut self, from: usize) -> usize {
-        let len = self.bytes.len();
-        if self.next_break < from {
-            self.next_break = memchr::memchr(b'\n', &self.bytes[from..]).map_or(len, |p| from + p);
+        debug_assert!(from >= self.block);
+        if from >= self.block + 64 {
+            self.block = from & !63;
+            self.ends = sentence_end_bits_at(self.bytes, self.block);
         }
-        if self.next_stop < from {
-            self.next_stop =
-                memchr::memchr3(b'.', b'!', b'?', &self.bytes[from..]).map_or(len, |p| from + p);
+        self.ends &= u64::MAX << (from - self.block);
+        while self.ends == 0 {
+            self.block += 64;
+            if self.block >= self.bytes.len() {
+                return self.bytes.len();
+            }
+            self.ends = sentence_end_bits_at(self.bytes, self.block);
         }
-        self.next_break.min(self.next_stop)
+        self.block + self.ends.trailing_zeros() as usize
     }
+}
+
+/// The bytes of the 64 from `at` that may end a sentence (see [`SentenceEnds`]), byte `at + k` at
+/// bit `k`; past the end of the text there are none.
+fn sentence_end_bits_at(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 64) {
+        Some(block) => sentence_end_bits(block.try_into().expect("64 bytes")),
+        None => {
+            let mut padded = [0u8; 64];
+            padded[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+            sentence_end_bits(&padded)
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn sentence_end_bits(block: &[u8; 64]) -> u64 {
+    // SAFETY: built only for targets with SSE2 (every x86_64 one), so the CPU running it has SSE2
+    unsafe { sentence_end_bits_sse2(block) }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn sentence_end_bits(block: &[u8; 64]) -> u64 {
+    sentence_end_bits_bytewise(block)
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn sentence_end_bits_sse2(block: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let mut bits = 0;
+    for k in 0..4 {
+        // SAFETY: the sixteen bytes from 16k lie within the 64 of `block`
+        let v = unsafe { _mm_loadu_si128(block.as_ptr().add(16 * k).cast()) };
+        let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+        let ends = _mm_or_si128(
+            _mm_or_si128(is(b'\n'), is(b'.')),
+            _mm_or_si128(is(b'!'), is(b'?')),
+        );
+        bits |= u64::from(_mm_movemask_epi8(ends) as u16) << (16 * k);
+    }
+    bits
+}
+
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn sentence_end_bits_bytewise(block: &[u8; 64]) -> u64 {
+    (0..64).fold(0, |bits, k| {
+        bits | u64::from(matches!(block[k], b'\n' | b'.' | b'!' | b'?')) << k
+    })
 }
 
 /// Split a text into sentences, as byte ranges with surrounding space trimmed.
@@ -99,7 +207,8 @@ impl SentenceEnds<'_> {
 /// ("U.S.", "J. Smith") does not end one.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    // room for sentences of 64 bytes (most are longer), so the list is seldom grown
+    let mut out = Vec::with_capacity(bytes.len() / 64 + 1);
     let mut start = 0;
     let mut i = 0;
     let mut ends = SentenceEnds::new(bytes);
@@ -152,6 +261,8 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 /// sentence of megabytes, and the stages' work per sentence grows faster than its length.
 const MAX_SENTENCE_BYTES: usize = 2_000;
 
+// inlined where sentences end: called for every sentence, it cost more in calling than in trimming
+#[inline]
 fn push_trimmed(text: &str, mut start: usize, end: usize, out: &mut Vec<Range<usize>>) {
     while end - start > MAX_SENTENCE_BYTES {
         let mut cut = start + MAX_SENTENCE_BYTES;
@@ -170,28 +281,32 @@ fn push_trimmed(text: &str, mut start: usize, end: usize, out: &mut Vec<Range<us
     push_piece(text, start, end, out);
 }
 
+#[inline]
 fn push_piece(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>) {
-    let piece = &text[start..end];
     // Most pieces begin with ASCII spaces (the ones after the stop before) and end with a visible
     // ASCII character: both are found without decoding characters. The ASCII bytes below are
     // exactly the ASCII characters Unicode calls white space.
-    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-    let ascii_lead = piece
-        .bytes()
-        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'));
-    let lead = match ascii_lead {
-        Some(p) if piece.as_bytes()[p].is_ascii() => p,
-        None => piece.len(),
+    let bytes = text.as_bytes();
+    let mut lead = start;
+    while lead < end
+        && matches!(
+            bytes[lead],
+            b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'
+        )
+    {
+        lead += 1;
+    }
+    if lead < end && !bytes[lead].is_ascii() {
         // a character outside ASCII may be white space too (no-break space)
-        Some(_) => piece.len() - piece.trim_start().len(),
-    };
-    let trail = if visible(piece.as_bytes().last()) {
-        0
+        lead = end - text[lead..end].trim_start().len();
+    }
+    let trail = if lead < end && bytes[end - 1].is_ascii_graphic() {
+        end
     } else {
-        piece.len() - piece.trim_end().len()
+        lead + text[lead..end].trim_end().len()
     };
-    if lead + trail < piece.len() {
-        out.push(start + lead..end - trail);
+    if lead < trail {
+        out.push(lead..trail);
     }
 }
 
@@ -388,6 +503,86 @@ mod tests {
         assert_eq!(offsets.char_at(text.len()), text.chars().count());
     }
 
+    /// Texts with characters of every width across the 64-byte steps, and their ends.
+    fn texts_across_blocks() -> Vec<String> {
+        let mut texts = vec![String::new(), "x".into(), "é".into(), "a".repeat(64)];
+        for len in [1usize, 2, 62, 63, 64, 65, 127, 128, 130, 200] {
+            for c in ['é', '青', '🚢', '.', '\n', '!', '?'] {
+                for at in [0, len / 2, len.saturating_sub(1), len] {
+                    let mut text = "w".repeat(len);
+                    text.insert(at, c);
+                    texts.push(text.clone());
+                    texts.push(format!("{text}{c}. Next{c}"));
+                }
+            }
+        }
+        texts.push("Qingdao → Sea of Japan, 青岛 then Shanghai. ".repeat(9));
+        texts.push("青岛".repeat(50));
+        texts
+    }
+
+    #[test]
+    fn char_offsets_are_those_of_counting_characters_up_to_each_boundary() {
+        for text in texts_across_blocks() {
+            let offsets = CharOffsets::new(&text);
+            for (chars, (byte, _)) in text.char_indices().enumerate() {
+                assert_eq!(offsets.char_at(byte), chars, "{text:?} at {byte}");
+            }
+            assert_eq!(offsets.char_at(text.len()), text.chars().count());
+        }
+    }
+
+    #[test]
+    fn block_bits_are_those_of_each_byte() {
+        for text in texts_across_blocks() {
+            let bytes = text.as_bytes();
+            for at in (0..bytes.len()).step_by(64) {
+                let mut padded = [0u8; 64];
+                let block = &bytes[at..bytes.len().min(at + 64)];
+                padded[..block.len()].copy_from_slice(block);
+                assert_eq!(
+                    sentence_end_bits_at(bytes, at),
+                    sentence_end_bits_bytewise(&padded),
+                    "{text:?} at {at}"
+                );
+                assert_eq!(
+                    lead_bits_at(bytes, at),
+                    lead_bits_bytewise(&padded),
+                    "{text:?} at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn block_bits_of_every_byte_are_those_of_each_byte() {
+        let every: Vec<u8> = (0..=u8::MAX).collect();
+        for block in every.chunks_exact(64) {
+            let block: &[u8; 64] = block.try_into().unwrap();
+            assert_eq!(lead_bits(block), lead_bits_bytewise(block));
+            assert_eq!(sentence_end_bits(block), sentence_end_bits_bytewise(block));
+        }
+    }
+
+    /// Where a sentence may end, found a block at a time, as looked for byte by byte.
+    #[test]
+    fn sentence_ends_are_found_as_byte_by_byte() {
+        for text in texts_across_blocks() {
+            let bytes = text.as_bytes();
+            let mut ends = SentenceEnds::new(bytes);
+            let mut from = 0;
+            while from < bytes.len() {
+                let bytewise = bytes[from..]
+                    .iter()
+                    .position(|b| matches!(b, b'\n' | b'.' | b'!' | b'?'))
+                    .map_or(bytes.len(), |p| from + p);
+                assert_eq!(ends.at_or_after(from), bytewise, "{text:?} from {from}");
+                // past the end found, as splitting goes on: by one, and by leaps over blocks
+                from = bytewise + if from % 3 == 0 { 70 } else { 1 };
+            }
+        }
+    }
+
     #[test]
     fn pieces_are_trimmed_of_any_white_space() {
         for piece in [
@@ -413,6 +608,12 @@ mod tests {
             let plain = (!trimmed.is_empty()).then_some(lead..lead + trimmed.len());
             assert_eq!(out.first(), plain.as_ref(), "{piece:?}");
             assert!(out.len() <= 1);
+            // the same piece amid other text
+            let text = format!("x.{piece}y");
+            let mut amid = Vec::new();
+            push_piece(&text, 2, 2 + piece.len(), &mut amid);
+            let shifted: Vec<_> = out.iter().map(|r| r.start + 2..r.end + 2).collect();
+            assert_eq!(amid, shifted, "{piece:?}");
         }
     }
 

@@ -313,15 +313,17 @@ fn escapes_in_16(bytes: &[u8], at: usize) -> u32 {
 fn escapes_in_16_sse2(block: &[u8; 16]) -> u32 {
     use std::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
+        _mm_set1_epi8, _mm_xor_si128,
     };
     // SAFETY: the sixteen bytes read are those of `block`
     let v = unsafe { _mm_loadu_si128(block.as_ptr().cast()) };
-    // a byte is below 0x20 when its unsigned minimum with 0x1f is itself
-    let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
-    let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+    // flipping bit 0x02 takes a quote (0x22) to 0x20 and keeps control characters below 0x20, and
+    // no other byte reaches 0x20 or below: both are found in one test, a byte's unsigned minimum
+    // with 0x20 being itself
+    let flipped = _mm_xor_si128(v, _mm_set1_epi8(0x02));
+    let control_or_quote = _mm_cmpeq_epi8(_mm_min_epu8(flipped, _mm_set1_epi8(0x20)), flipped);
     let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-    _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) as u32
+    _mm_movemask_epi8(_mm_or_si128(control_or_quote, backslash)) as u32
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
@@ -455,6 +457,10 @@ mod tests {
                     texts.push(text);
                 }
             }
+        }
+        // every byte, in the sixteen-byte steps and in the short path
+        for b in 0..=u8::MAX {
+            texts.push([[b'x'; 3].as_slice(), &[b], &[b'x'; 20]].concat());
         }
         for text in &texts {
             for from in 0..=text.len() {
