@@ -261,8 +261,6 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 /// sentence of megabytes, and the stages' work per sentence grows faster than its length.
 const MAX_SENTENCE_BYTES: usize = 2_000;
 
-// inlined where sentences end: called for every sentence, it cost more in calling than in trimming
-#[inline]
 fn push_trimmed(text: &str, mut start: usize, end: usize, out: &mut Vec<Range<usize>>) {
     while end - start > MAX_SENTENCE_BYTES {
         let mut cut = start + MAX_SENTENCE_BYTES;
