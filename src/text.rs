@@ -43,18 +43,25 @@ impl CharOffsets {
     }
 }
 
-/// The bytes of the 64 from `at` that begin a character of more than one byte in UTF-8
-/// (`0b11xx_xxxx`), byte `at + k` at bit `k`; past the end of the text there are none.
+/// `bits` of the 64 bytes from `at`, byte `at + k` at bit `k`, with zeros past the end of the text
+/// (a byte no caller marks).
 #[inline]
-fn lead_bits_at(bytes: &[u8], at: usize) -> u64 {
+fn block_bits_at(bytes: &[u8], at: usize, bits: impl Fn(&[u8; 64]) -> u64) -> u64 {
     match bytes.get(at..at + 64) {
-        Some(block) => lead_bits(block.try_into().expect("64 bytes")),
+        Some(block) => bits(block.try_into().expect("64 bytes")),
         None => {
             let mut padded = [0u8; 64];
             padded[..bytes.len() - at].copy_from_slice(&bytes[at..]);
-            lead_bits(&padded)
+            bits(&padded)
         }
     }
+}
+
+/// The bytes of the 64 from `at` that begin a character of more than one byte in UTF-8
+/// (`0b11xx_xxxx`); past the end of the text there are none.
+#[inline]
+fn lead_bits_at(bytes: &[u8], at: usize) -> u64 {
+    block_bits_at(bytes, at, lead_bits)
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -149,17 +156,10 @@ impl SentenceEnds<'_> {
     }
 }
 
-/// The bytes of the 64 from `at` that may end a sentence (see [`SentenceEnds`]), byte `at + k` at
-/// bit `k`; past the end of the text there are none.
+/// The bytes of the 64 from `at` that may end a sentence (see [`SentenceEnds`]); past the end of the
+/// text there are none.
 fn sentence_end_bits_at(bytes: &[u8], at: usize) -> u64 {
-    match bytes.get(at..at + 64) {
-        Some(block) => sentence_end_bits(block.try_into().expect("64 bytes")),
-        None => {
-            let mut padded = [0u8; 64];
-            padded[..bytes.len() - at].copy_from_slice(&bytes[at..]);
-            sentence_end_bits(&padded)
-        }
-    }
+    block_bits_at(bytes, at, sentence_end_bits)
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
