@@ -831,8 +831,6 @@ impl Lexicon {
     }
 
     /// The entry of the word of `len` bytes at `start` in `block` (ASCII letters and digits in any
-    /// case, at most [`KEY_BYTES`] of them).
-    /// The entry of the word of `len` bytes at `start` in `block` (ASCII letters and digits in any
     /// case, at most [`KEY_BYTES`] of them) when it tells a glance something ([`GLANCED`]), else
     /// None or, rarely, an entry that tells it nothing.
     #[inline(always)]
