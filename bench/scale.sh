@@ -61,9 +61,13 @@ report() { # label docs megabytes "wall user sys kb"
 
 printf '\nstart-up, one article (hyperfine, median of 20 runs):\n'
 one="$root/examples/carrier-group/01-departure.md"
-hyperfine --warmup 3 --runs 20 --style none --export-json "$work/startup.json" \
-    "$bin extract $one -o $work/one.json" >/dev/null 2>&1
-python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(f'  extract one article: {r[\"median\"]*1000:.0f} ms median, {r[\"min\"]*1000:.0f} ms min')" "$work/startup.json"
+if command -v hyperfine >/dev/null 2>&1; then
+    hyperfine --warmup 3 --runs 20 --style none --export-json "$work/startup.json" \
+        "$bin extract $one -o $work/one.json" >/dev/null 2>&1
+    python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(f'  extract one article: {r[\"median\"]*1000:.0f} ms median, {r[\"min\"]*1000:.0f} ms min')" "$work/startup.json"
+else
+    echo "  note: hyperfine not installed (apt-get install hyperfine); start-up not timed"
+fi
 
 printf '\n'
 for n in "${sizes[@]}"; do
