@@ -21,7 +21,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-host="$(rustc -vV | sed -n 's/^host: //p')"
+toolchain="$(rustc -vV)"
+host="$(sed -n 's/^host: //p' <<<"$toolchain")"
+llvm="$(sed -n 's/^LLVM version: \([0-9]*\).*/\1/p' <<<"$toolchain")"
 profdata="$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata"
 [ -x "$profdata" ] || rustup component add llvm-tools
 work="$root/target/pgo"
@@ -54,7 +56,6 @@ done
 
 # sparse: only functions the runs reached, a quarter of the size; the others are built as if there
 # were no profile, rather than as cold code
-llvm="$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')"
 rm -f bench/pgo-llvm*.profdata
 "$profdata" merge --sparse -o "bench/pgo-llvm$llvm.profdata" "$work/raw"
 # cargo does not see the profile change, so the builds made with the old one are dropped
