@@ -16,7 +16,8 @@
 # Run it again after large changes to the code: functions changed since the profile was made are
 # built as if there were no profile (the build still works, only that function is not tuned), so an
 # old profile slowly stops paying. A toolchain on another LLVM version builds without it, as its
-# LLVM may not read this one's format: run this script with that toolchain to make one for it.
+# LLVM may not read this one's format: run this script with that toolchain to make one for it (it
+# replaces the profile there was, since one toolchain builds the project at a time).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
