@@ -44,9 +44,19 @@ echo "mentionmap $commit, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg),
 
 runs="${RUNS:-1}"
 
-# Run a command $runs times under /usr/bin/time; print the median run's "wall user sys kb".
+# Each timed run writes to a path emptied first, and to a disk with nothing left to flush. On a
+# filesystem mounted with online discard (as this project's machine is), a run that replaces an 80 MB
+# file waits 30-60 ms in its final rename while the disk discards the old file's blocks: the cost of
+# deleting the last run's output, not of reading this corpus, and it would land on every run but the
+# first.
+fresh() { rm -rf "$1" && sync; }
+
+# Run a command writing $1 $runs times under /usr/bin/time; print the median run's "wall user sys kb".
 timed_median() {
+    local output=$1
+    shift
     for _ in $(seq "$runs"); do
+        fresh "$output"
         { /usr/bin/time -f "%e %U %S %M" "$@" 2>&1 >/dev/null; } | tail -1
     done | sort -n | sed -n "$(((runs + 1) / 2))p"
 }
@@ -74,7 +84,7 @@ for n in "${sizes[@]}"; do
     corpus="$work/corpus-$n"
     [ -d "$corpus" ] || python3 bench/corpus.py "$n" "$corpus" "${dev_sets[@]}" >/dev/null
     mb=$(python3 -c "import json,pathlib,sys; print(sum(len(json.loads(l)['text'].encode()) for p in pathlib.Path(sys.argv[1]).glob('*.jsonl') for l in open(p, encoding='utf-8'))/1e6)" "$corpus")
-    t=$(timed_median "$bin" extract "${threads[@]}" "$corpus" -o "$work/story-$n.json")
+    t=$(timed_median "$work/story-$n.json" "$bin" extract "${threads[@]}" "$corpus" -o "$work/story-$n.json")
     report "mentionmap extract" "$n" "$mb" "$t"
     read -r extract_wall user sys kb <<<"$t"
     if [ -n "${prev:-}" ]; then
@@ -84,6 +94,7 @@ for n in "${sizes[@]}"; do
                 q[1], n, n / q[1], c / q[2], (kb - q[3]) / (n - q[1]) }'
     fi
     prev="$n $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') $kb"
+    fresh "$work/map-$n"
     t=$( { /usr/bin/time -f "%e %U %S %M" "$bin" map "${threads[@]}" "$corpus" -o "$work/map-$n" 2>&1 >/dev/null; } | tail -1)
     report "mentionmap map" "$n" "$mb" "$t"
     if [ "$have_geotext" = 1 ]; then
@@ -101,6 +112,7 @@ for n in "${sizes[@]}"; do
             # The runs above time every extract before any geotext, and this machine's speed drifts
             # between the two: here each extract is followed at once by a geotext, each pair a ratio.
             ratios=$(for _ in $(seq "$runs"); do
+                fresh "$work/story-$n.json"
                 w=$( { /usr/bin/time -f "%e" "$bin" extract "${threads[@]}" "$corpus" -o "$work/story-$n.json" 2>&1 >/dev/null; } | tail -1)
                 read -r _ gs gmb _ <<<"$(python3 bench/geotext_rate.py "$corpus")"
                 awk -v mb="$mb" -v w="$w" -v gmb="$gmb" -v gs="$gs" 'BEGIN { printf "%.2f\n", (mb / w) / (gmb / gs) }'
