@@ -33,7 +33,10 @@ pub fn run(args: MapArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_NOTHING_READ));
     };
     let story = super::select(story, &args.filter);
-    let written = export::write_map_files(&story, &args.output)?;
+    // on the threads the extraction ran on (`-j`): the files are made side by side
+    let written = super::in_thread_pool(args.input.threads, || {
+        export::write_map_files(&story, &args.output)
+    })??;
     super::print_summary(&story, skipped, &written);
     super::leave_to_exit(story);
     Ok(ExitCode::SUCCESS)

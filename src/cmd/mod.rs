@@ -149,15 +149,24 @@ impl InputArgs {
 }
 
 /// Run `work` on `threads` threads (rayon's default, one per core, when not given).
+///
+/// One pool serves every phase of a command, so that `-j` holds for writing the files (made side by
+/// side) as well as for reading the articles; before, `map` wrote its files on rayon's global pool,
+/// one thread per core whatever `-j` said.
 fn in_thread_pool<T: Send>(threads: Option<u16>, work: impl FnOnce() -> T + Send) -> Result<T> {
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
-        pool = pool.num_threads(n.into());
-    }
-    Ok(pool
-        .build()
-        .context("cannot start the worker threads")?
-        .install(work))
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    let pool = match POOL.get() {
+        Some(pool) => pool,
+        None => {
+            let mut builder = rayon::ThreadPoolBuilder::new();
+            if let Some(n) = threads {
+                builder = builder.num_threads(n.into());
+            }
+            let built = builder.build().context("cannot start the worker threads")?;
+            POOL.get_or_init(|| built)
+        }
+    };
+    Ok(pool.install(work))
 }
 
 /// Checked by clap so that a malformed `--date` is a usage error (exit 2).
