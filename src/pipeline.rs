@@ -28,7 +28,7 @@ use rustc_hash::FxHashMap;
 
 use crate::events::{self, DocReading};
 use crate::gazetteer::Gazetteer;
-use crate::geoparse::{self, PlaceStrings, PreparedText};
+use crate::geoparse::{self, CandidatePlaces, PreparedText};
 use crate::ingest::SourceDoc;
 use crate::online;
 use crate::story::{
@@ -189,7 +189,7 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
     online: &online::apply::Answers,
 ) -> Story {
     let mut documents = documents.fuse();
-    let place_strings = PlaceStrings::default();
+    let candidate_places = CandidatePlaces::default();
     let mut results = MapResults::default();
     let mut chunk = next_chunk(&mut documents);
     let mut track_signs = TrackSigns::default();
@@ -203,7 +203,7 @@ pub fn extract_streamed<D: Borrow<SourceDoc> + Send>(
             || -> Vec<Mapped> {
                 chunk
                     .par_drain(..)
-                    .map(|doc| map_document(doc.borrow(), gazetteer, online, &place_strings))
+                    .map(|doc| map_document(doc.borrow(), gazetteer, online, &candidate_places))
                     .collect()
             },
             || {
@@ -255,10 +255,10 @@ pub fn map_document(
     doc: &SourceDoc,
     gazetteer: &Gazetteer,
     online: &online::apply::Answers,
-    place_strings: &PlaceStrings,
+    candidate_places: &CandidatePlaces,
 ) -> Mapped {
     let prepared = PreparedText::new(&doc.meta.id, &doc.text);
-    let (mut mentions, demonyms) = geoparse::geoparse_with(gazetteer, &prepared, place_strings);
+    let (mut mentions, demonyms) = geoparse::geoparse_with(gazetteer, &prepared, candidate_places);
     online.apply(gazetteer, &prepared, &mut mentions);
     read_on_own_date(doc.meta.clone(), &prepared, mentions, demonyms)
 }

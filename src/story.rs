@@ -206,18 +206,45 @@ pub struct Place {
     pub mentions: usize,
 }
 
-/// A gazetteer entry that was considered for a mention, with the score the resolver gave it. Its
-/// strings are shared: a corpus names the same few thousand places in millions of candidates.
+/// A gazetteer entry that was considered for a mention, with the score the resolver gave it. What it
+/// says of the place is shared ([`CandidatePlace`]): a corpus names the same few thousand places in
+/// millions of candidates, and a candidate of its own would make each several times larger. It reads
+/// as its place (`candidate.name`, `candidate.lat`) and is written as one flat record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
-    pub place: Arc<str>,
-    pub name: Arc<str>,
+    #[serde(flatten)]
+    pub at: Arc<CandidatePlace>,
+    pub score: f64,
+}
+
+/// The place a candidate names, as the candidate saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidatePlace {
+    /// The place's id.
+    pub place: String,
+    pub name: String,
     pub kind: PlaceKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<Arc<str>>,
+    pub country: Option<String>,
     pub lat: f64,
     pub lon: f64,
-    pub score: f64,
+}
+
+impl Candidate {
+    pub fn new(at: CandidatePlace, score: f64) -> Candidate {
+        Candidate {
+            at: Arc::new(at),
+            score,
+        }
+    }
+}
+
+impl std::ops::Deref for Candidate {
+    type Target = CandidatePlace;
+
+    fn deref(&self) -> &CandidatePlace {
+        &self.at
+    }
 }
 
 /// A stretch of text that names a place.

@@ -29,8 +29,8 @@ use super::features::{Index, Layer};
 use super::geojson::FeatureJson;
 use super::Writer;
 use crate::story::{
-    Actor, Candidate, DateSource, Demonym, DocRecord, Document, Event, Generator, Granularity,
-    Mention, Modifier, Place, PlaceKind, Story, Tense, TimeExpr, Track,
+    Actor, Candidate, CandidatePlace, DateSource, Demonym, DocRecord, Document, Event, Generator,
+    Granularity, Mention, Modifier, Place, PlaceKind, Story, Tense, TimeExpr, Track,
 };
 
 pub struct StoryJson;
@@ -696,8 +696,8 @@ impl<'a> SharedPart<'a> {
         // sized for the run at the start: grown from empty they were rehashed over and over
         let mut place_index: FxHashMap<&str, usize> =
             FxHashMap::with_capacity_and_hasher(mentions.len(), Default::default());
-        // the same rows by the address of the id's text: a place's candidates mostly share one copy,
-        // found without hashing the text
+        // the same rows by the address of the candidate's place: a place's candidates mostly share
+        // one, found without hashing the id
         let mut row_by_address: FxHashMap<*const u8, usize> =
             FxHashMap::with_capacity_and_hasher(mentions.len(), Default::default());
         // sentences are told apart by their text, so the file does not depend on which mentions
@@ -724,7 +724,7 @@ impl<'a> SharedPart<'a> {
             last = Some((&m.sentence, index));
             part.sentence_of.push(index);
             for c in &m.candidates {
-                let address = Arc::as_ptr(&c.place).cast::<u8>();
+                let address = Arc::as_ptr(&c.at).cast::<u8>();
                 let row = *row_by_address.entry(address).or_insert_with(|| {
                     *place_index.entry(&c.place).or_insert_with(|| {
                         part.places.push(c);
@@ -830,7 +830,7 @@ impl Shared<'_> {
 
 /// Whether a candidate says of its place what the place's row says, so it need not say it again.
 fn same_place(row: &Candidate, c: &Candidate) -> bool {
-    std::ptr::eq(row, c)
+    Arc::ptr_eq(&row.at, &c.at)
         || (row.name == c.name
             && row.kind == c.kind
             && row.country == c.country
@@ -995,11 +995,11 @@ struct StoryRecords {
 
 #[derive(Deserialize)]
 struct CandidatePlaceIn {
-    id: Arc<str>,
-    name: Arc<str>,
+    id: String,
+    name: String,
     kind: PlaceKind,
     #[serde(default)]
-    country: Option<Arc<str>>,
+    country: Option<String>,
     lat: f64,
     lon: f64,
 }
@@ -1064,10 +1064,21 @@ struct CandidateIn {
 
 impl StoryRecords {
     fn into_story(self) -> std::result::Result<Story, String> {
-        let rows: FxHashMap<&str, &CandidatePlaceIn> = self
+        // one place for all the candidates naming it, as the map phase shares them
+        let rows: FxHashMap<String, Arc<CandidatePlace>> = self
             .candidate_places
-            .iter()
-            .map(|row| (&*row.id, row))
+            .into_iter()
+            .map(|row| {
+                let at = CandidatePlace {
+                    place: row.id,
+                    name: row.name,
+                    kind: row.kind,
+                    country: row.country,
+                    lat: row.lat,
+                    lon: row.lon,
+                };
+                (at.place.clone(), Arc::new(at))
+            })
             .collect();
         let mut mentions = Vec::with_capacity(self.mentions.len());
         for (i, m) in self.mentions.into_iter().enumerate() {
@@ -1124,18 +1135,20 @@ impl StoryRecords {
 
 fn candidate(
     c: CandidateIn,
-    rows: &FxHashMap<&str, &CandidatePlaceIn>,
+    rows: &FxHashMap<String, Arc<CandidatePlace>>,
 ) -> std::result::Result<Candidate, String> {
     match (c.name, c.kind, c.lat, c.lon) {
-        (Some(name), Some(kind), Some(lat), Some(lon)) => Ok(Candidate {
-            place: c.place.into(),
-            name: name.into(),
-            kind,
-            country: c.country.map(Into::into),
-            lat,
-            lon,
-            score: c.score,
-        }),
+        (Some(name), Some(kind), Some(lat), Some(lon)) => Ok(Candidate::new(
+            CandidatePlace {
+                place: c.place,
+                name,
+                kind,
+                country: c.country,
+                lat,
+                lon,
+            },
+            c.score,
+        )),
         (None, None, None, None) if c.country.is_none() => {
             let row = rows.get(c.place.as_str()).ok_or_else(|| {
                 format!(
@@ -1144,12 +1157,7 @@ fn candidate(
                 )
             })?;
             Ok(Candidate {
-                place: Arc::clone(&row.id),
-                name: Arc::clone(&row.name),
-                kind: row.kind,
-                country: row.country.clone(),
-                lat: row.lat,
-                lon: row.lon,
+                at: Arc::clone(row),
                 score: c.score,
             })
         }
@@ -1166,15 +1174,15 @@ mod tests {
     use super::*;
 
     fn candidate(place: &str, name: &str, score: f64) -> Candidate {
-        Candidate {
+        let at = CandidatePlace {
             place: place.into(),
             name: name.into(),
             kind: PlaceKind::City,
             country: Some("CN".into()),
             lat: 36.06,
             lon: 120.38,
-            score,
-        }
+        };
+        Candidate::new(at, score)
     }
 
     fn mention(doc: &str, text: &str, sentence: &Arc<str>, candidates: Vec<Candidate>) -> Mention {
@@ -1262,15 +1270,15 @@ mod tests {
         let sentences: Vec<&Arc<str>> = back.mentions.iter().map(|m| &m.sentence).collect();
         assert!(Arc::ptr_eq(sentences[0], sentences[1]));
         assert!(!Arc::ptr_eq(sentences[0], sentences[3]));
-        let names: Vec<&Arc<str>> = back
+        let places: Vec<&Arc<CandidatePlace>> = back
             .mentions
             .iter()
             .flat_map(|m| &m.candidates)
-            .filter(|c| &*c.place == "gn:2")
-            .map(|c| &c.name)
+            .filter(|c| c.place == "gn:2")
+            .map(|c| &c.at)
             .collect();
-        assert_eq!(names.len(), 3);
-        assert!(names.iter().all(|name| Arc::ptr_eq(name, names[0])));
+        assert_eq!(places.len(), 3);
+        assert!(places.iter().all(|at| Arc::ptr_eq(at, places[0])));
     }
 
     #[test]
@@ -1294,7 +1302,7 @@ mod tests {
     fn a_candidate_unlike_its_place_row_is_written_whole() {
         let mut story = story();
         let mut moved = candidate("gn:1", "Tsingtao", 0.5);
-        moved.lat = -0.0;
+        Arc::make_mut(&mut moved.at).lat = -0.0;
         story.mentions[3].candidates.push(moved);
         let (text, json) = written(&story);
         assert_eq!(

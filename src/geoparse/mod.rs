@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rustc_hash::FxHashMap;
 
 use crate::gazetteer::{self, Gazetteer};
-use crate::story::{Candidate, Demonym, Mention, PlaceKind};
+use crate::story::{Candidate, CandidatePlace, Demonym, Mention, PlaceKind};
 use crate::text::{sentence_containing, CharOffsets};
 use recognize::Found;
 use resolve::{DocContext, Occurrence};
@@ -254,14 +254,14 @@ pub fn resolve_spans(
 
 /// Find and resolve the place mentions and demonyms of one document.
 pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>, Vec<Demonym>) {
-    geoparse_with(gazetteer, prepared, &PlaceStrings::default())
+    geoparse_with(gazetteer, prepared, &CandidatePlaces::default())
 }
 
 /// [`geoparse`], the candidates' place strings shared with the other documents of a run.
 pub fn geoparse_with(
     gazetteer: &Gazetteer,
     prepared: &PreparedText,
-    place_strings: &PlaceStrings,
+    candidate_places: &CandidatePlaces,
 ) -> (Vec<Mention>, Vec<Demonym>) {
     let text = prepared.text;
     let Analysis {
@@ -326,42 +326,37 @@ pub fn geoparse_with(
             confidence: (confidence * 1000.0).round() / 1000.0,
             role,
             sentence: shared_sentence(&mut sentence, prepared.sentence_at(span.start)),
-            candidates: place_strings.candidates(gazetteer, scored),
+            candidates: candidate_places.candidates(gazetteer, scored),
         });
     }
     (mentions, demonyms)
 }
 
-/// The strings of candidates' places, one copy per gazetteer entry for all the documents of a run: a
-/// corpus names the same few thousand places in millions of candidates. Entry ids are one gazetteer's,
-/// so a table serves the gazetteer it was filled from.
+/// What candidates say of their places, one copy per gazetteer entry for all the documents of a run:
+/// a corpus names the same few thousand places in millions of candidates. Entry ids are one
+/// gazetteer's, so a table serves the gazetteer it was filled from.
 #[derive(Default)]
-pub struct PlaceStrings(Mutex<FxHashMap<gazetteer::EntryId, SharedStrings>>);
+pub struct CandidatePlaces(Mutex<FxHashMap<gazetteer::EntryId, Arc<CandidatePlace>>>);
 
-/// A place's id, name and country.
-type SharedStrings = (Arc<str>, Arc<str>, Option<Arc<str>>);
-
-impl PlaceStrings {
+impl CandidatePlaces {
     fn candidates(&self, gazetteer: &Gazetteer, scored: &[resolve::Scored]) -> Vec<Candidate> {
         let mut shared = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         scored
             .iter()
             .map(|s| {
-                let e = gazetteer.entry(s.entry);
-                let (place, name, country) = shared.entry(s.entry).or_insert_with(|| {
-                    (
-                        e.id.as_str().into(),
-                        e.name.as_str().into(),
-                        e.country.as_deref().map(Into::into),
-                    )
+                let at = shared.entry(s.entry).or_insert_with(|| {
+                    let e = gazetteer.entry(s.entry);
+                    Arc::new(CandidatePlace {
+                        place: e.id.clone(),
+                        name: e.name.clone(),
+                        kind: e.kind,
+                        country: e.country.clone(),
+                        lat: e.lat,
+                        lon: e.lon,
+                    })
                 });
                 Candidate {
-                    place: Arc::clone(place),
-                    name: Arc::clone(name),
-                    kind: e.kind,
-                    country: country.clone(),
-                    lat: e.lat,
-                    lon: e.lon,
+                    at: Arc::clone(at),
                     score: (s.score * 1000.0).round() / 1000.0,
                 }
             })
@@ -421,27 +416,22 @@ mod tests {
     }
 
     #[test]
-    fn candidates_share_their_place_strings_across_documents() {
+    fn candidates_share_their_candidate_places_across_documents() {
         let g = test_data::small();
-        let place_strings = PlaceStrings::default();
+        let candidate_places = CandidatePlaces::default();
         let (first, _) = geoparse_with(
             &g,
             &PreparedText::new("d1", "Ships left Qingdao."),
-            &place_strings,
+            &candidate_places,
         );
         let (second, _) = geoparse_with(
             &g,
             &PreparedText::new("d2", "Ships reached Qingdao."),
-            &place_strings,
+            &candidate_places,
         );
         let (a, b) = (&first[0].candidates[0], &second[0].candidates[0]);
-        assert_eq!(&*a.place, "gn:1797929");
-        assert!(Arc::ptr_eq(&a.place, &b.place));
-        assert!(Arc::ptr_eq(&a.name, &b.name));
-        assert!(Arc::ptr_eq(
-            a.country.as_ref().unwrap(),
-            b.country.as_ref().unwrap()
-        ));
+        assert_eq!(a.place, "gn:1797929");
+        assert!(Arc::ptr_eq(&a.at, &b.at));
     }
 
     #[test]

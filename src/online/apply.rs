@@ -18,7 +18,7 @@ use super::{cues, Answer, Found, Geocoder, Provider};
 use crate::gazetteer::{fold, Gazetteer};
 use crate::geoparse::{self, recognize, PreparedText};
 use crate::ingest::SourceDoc;
-use crate::story::{Candidate, Mention, Place, Story};
+use crate::story::{Candidate, CandidatePlace, Mention, Place, Story};
 
 /// Mentions resolved with less confidence than this go online by default. The resolver's confidence is
 /// 0.5 plus the winner's margin over the runner-up, so 0.6 means "the two best within 0.1".
@@ -229,25 +229,25 @@ fn candidate(gazetteer: &Gazetteer, found: &Found) -> Candidate {
     let answer = &found.answers[0];
     let id = place_id(found.provider, answer);
     if let Some(entry) = gazetteer.find_id(&id).map(|e| gazetteer.entry(e)) {
-        return Candidate {
-            place: entry.id.as_str().into(),
-            name: entry.name.as_str().into(),
+        let at = CandidatePlace {
+            place: entry.id.clone(),
+            name: entry.name.clone(),
             kind: entry.kind,
-            country: entry.country.as_deref().map(Into::into),
+            country: entry.country.clone(),
             lat: entry.lat,
             lon: entry.lon,
-            score: ONLINE_CONFIDENCE,
         };
+        return Candidate::new(at, ONLINE_CONFIDENCE);
     }
-    Candidate {
-        place: id.into(),
-        name: answer.name.as_str().into(),
+    let at = CandidatePlace {
+        place: id,
+        name: answer.name.clone(),
         kind: answer.kind,
-        country: answer.country.as_deref().map(Into::into),
+        country: answer.country.clone(),
         lat: answer.lat,
         lon: answer.lon,
-        score: ONLINE_CONFIDENCE,
-    }
+    };
+    Candidate::new(at, ONLINE_CONFIDENCE)
 }
 
 /// Whether every word of one name is in the other ("Ream" and "Ream Naval Base", "Tartus Port" and
