@@ -362,7 +362,7 @@ pub fn evaluate(gazetteer: &Gazetteer, corpus: &Corpus, count_demonyms: bool) ->
 fn demonym_as_mention(gazetteer: &Gazetteer, d: crate::story::Demonym) -> crate::story::Mention {
     let country = gazetteer.country(&d.country).map(|id| gazetteer.entry(id));
     crate::story::Mention {
-        doc: d.doc,
+        doc: d.doc.into(),
         start: d.start,
         end: d.end,
         text: d.text,

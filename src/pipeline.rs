@@ -20,6 +20,7 @@
 use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -566,9 +567,10 @@ fn add_map_results_of(
         let mut doc_times = times.remove(&old_id).unwrap_or_default();
         meta.id = ids.claim(&old_id);
         if meta.id != old_id {
+            let id: Arc<str> = meta.id.as_str().into();
             doc_mentions
                 .iter_mut()
-                .for_each(|m| m.doc.clone_from(&meta.id));
+                .for_each(|m| m.doc = Arc::clone(&id));
             doc_demonyms
                 .iter_mut()
                 .for_each(|d| d.doc.clone_from(&meta.id));
@@ -621,13 +623,13 @@ fn add_map_results_of(
     Ok(())
 }
 
-fn group_by_doc<T>(items: Vec<T>, doc: impl Fn(&T) -> &String) -> HashMap<String, Vec<T>> {
+fn group_by_doc<T>(items: Vec<T>, doc: impl Fn(&T) -> &str) -> HashMap<String, Vec<T>> {
     let mut by_doc: HashMap<String, Vec<T>> = HashMap::new();
     for item in items {
         match by_doc.get_mut(doc(&item)) {
             Some(list) => list.push(item),
             None => {
-                by_doc.insert(doc(&item).clone(), vec![item]);
+                by_doc.insert(doc(&item).to_string(), vec![item]);
             }
         }
     }

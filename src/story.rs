@@ -250,7 +250,7 @@ impl std::ops::Deref for Candidate {
 /// A stretch of text that names a place.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mention {
-    pub doc: String,
+    pub doc: Arc<str>,
     pub start: usize,
     pub end: usize,
     pub text: String,

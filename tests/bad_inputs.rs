@@ -220,7 +220,7 @@ fn every_bad_input_is_named_and_the_rest_is_mapped() {
     let mention_in_rtl = story
         .mentions
         .iter()
-        .find(|m| m.doc == "rtl-cjk" && m.text == "Busan")
+        .find(|m| &*m.doc == "rtl-cjk" && m.text == "Busan")
         .expect("Busan mentioned in the mixed-script article");
     // offsets count code points, so the Arabic, Hebrew and Han text before it shifts them correctly
     let body = "\u{063a}\u{0627}\u{062f}\u{0631}\u{062a} \u{0627}\u{0644}\u{0633}\u{0641}\u{0646} \u{0627}\u{0644}\u{0645}\u{064a}\u{0646}\u{0627}\u{0621}. \u{05d4}\u{05e1}\u{05e4}\u{05d9}\u{05e0}\u{05d5}\u{05ea} \u{05d9}\u{05e6}\u{05d0}\u{05d5} \u{05de}\u{05d4}\u{05e0}\u{05de}\u{05dc}. \u{4e2d}\u{56fd}\u{8230}\u{961f}\u{5468}\u{65e5}\u{79bb}\u{5f00}\u{9752}\u{5c9b}\u{3002} The ships then left Qingdao for ";
@@ -231,7 +231,7 @@ fn every_bad_input_is_named_and_the_rest_is_mapped() {
     assert!(story
         .mentions
         .iter()
-        .any(|m| m.doc == "deep" && m.text == "Manila"));
+        .any(|m| &*m.doc == "deep" && m.text == "Manila"));
 }
 
 #[test]

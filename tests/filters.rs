@@ -274,7 +274,7 @@ fn source_keeps_what_those_documents_say() {
     let e3 = one.events.iter().find(|e| e.id == "e3").unwrap();
     assert_eq!(e3.sources.len(), 1);
     assert_eq!(e3.sources[0].doc, "002_alaska");
-    assert!(one.mentions.iter().all(|m| m.doc == "002_alaska"));
+    assert!(one.mentions.iter().all(|m| &*m.doc == "002_alaska"));
 }
 
 #[test]

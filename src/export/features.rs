@@ -406,7 +406,7 @@ impl<'a> Index<'a> {
         let mut run = 0;
         let mut doc: (&str, Option<&Document>) = ("", None);
         for (i, m) in mentions.iter().enumerate() {
-            if i == 0 || doc.0 != m.doc {
+            if i == 0 || doc.0 != &*m.doc {
                 run += 1;
                 doc = (&m.doc, self.document(&m.doc));
             }
@@ -693,7 +693,7 @@ fn documents_come_together(mentions: &[Mention]) -> bool {
     let mut runs: FxHashSet<&str> = FxHashSet::default();
     let mut last: Option<&str> = None;
     mentions.iter().all(|m| {
-        last == Some(m.doc.as_str()) || {
+        last == Some(&*m.doc) || {
             last = Some(&m.doc);
             runs.insert(&m.doc)
         }
@@ -849,7 +849,7 @@ mod tests {
             for place in ["gn:1", "gn:2"] {
                 let mut plain: Vec<&str> = Vec::new();
                 for m in &story.mentions {
-                    if m.place.as_deref() == Some(place) && !plain.contains(&m.doc.as_str()) {
+                    if m.place.as_deref() == Some(place) && !plain.contains(&&*m.doc) {
                         plain.push(&m.doc);
                     }
                 }
@@ -931,7 +931,7 @@ mod tests {
         let mentions = documents
             .iter()
             .map(|d| Mention {
-                doc: d.id.clone(),
+                doc: d.id.as_str().into(),
                 start: 0,
                 end: 5,
                 text: "Kiel".into(),

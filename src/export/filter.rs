@@ -391,7 +391,7 @@ impl<'a> Selector<'a> {
 fn mentions_by_doc<'a>(mentions: &[&'a Mention]) -> HashMap<&'a str, Vec<&'a Mention>> {
     let mut by_doc: HashMap<&str, Vec<&Mention>> = HashMap::new();
     for m in mentions {
-        by_doc.entry(m.doc.as_str()).or_default().push(m);
+        by_doc.entry(&*m.doc).or_default().push(m);
     }
     by_doc
 }
@@ -422,7 +422,7 @@ fn select(story: &Story, filter: &Filter) -> Story {
         }
         mentions.retain(|m| {
             spans
-                .get(m.doc.as_str())
+                .get(&*m.doc)
                 .is_some_and(|list| list.iter().any(|&(a, b)| m.start >= a && m.end <= b))
         });
     }

@@ -709,8 +709,8 @@ impl<'a> SharedPart<'a> {
             if i % BLOCK == 0 {
                 part.block_candidates.push(part.candidates.len());
             }
-            if doc != Some(m.doc.as_str()) {
-                doc = Some(m.doc.as_str());
+            if doc != Some(&*m.doc) {
+                doc = Some(&*m.doc);
                 in_doc.clear();
                 last = None;
             }
@@ -1081,6 +1081,8 @@ impl StoryRecords {
             })
             .collect();
         let mut mentions = Vec::with_capacity(self.mentions.len());
+        // a document's mentions come together and share one copy of its id, as the map phase's do
+        let mut last_doc: Option<Arc<str>> = None;
         for (i, m) in self.mentions.into_iter().enumerate() {
             let sentence = match m.sentence {
                 SentenceIn::Text(text) => text,
@@ -1104,8 +1106,12 @@ impl StoryRecords {
                 .map(|c| candidate(c, &rows))
                 .collect::<std::result::Result<_, _>>()
                 .map_err(|e| format!("mention {i} ({:?} in document {:?}): {e}", m.text, m.doc))?;
+            let doc = match &last_doc {
+                Some(id) if **id == *m.doc => Arc::clone(id),
+                _ => Arc::clone(last_doc.insert(m.doc.into())),
+            };
             mentions.push(Mention {
-                doc: m.doc,
+                doc,
                 start: m.start,
                 end: m.end,
                 text: m.text,

@@ -282,6 +282,8 @@ pub fn geoparse_with(
     let resolved = resolve::resolve_names(gazetteer, &occurrences, context);
 
     let mut mentions = Vec::with_capacity(toponyms.len());
+    // one copy of the document's id for all its mentions
+    let doc: Arc<str> = prepared.doc.into();
     let mut sentence = None;
     for (
         i,
@@ -316,7 +318,7 @@ pub fn geoparse_with(
         let role = (is_seat_of_power && next_word.is_some_and(|w| POLITY_VERBS.contains(&w)))
             .then(|| "polity".to_string());
         mentions.push(Mention {
-            doc: prepared.doc.to_string(),
+            doc: Arc::clone(&doc),
             start: prepared.offsets.char_at(span.start),
             end: prepared.offsets.char_at(span.end),
             text: text[span.clone()].to_string(),

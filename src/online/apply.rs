@@ -124,7 +124,7 @@ impl Answers {
                 continue;
             }
             added.push(Mention {
-                doc: prepared.doc.to_string(),
+                doc: prepared.doc.into(),
                 start: prepared.offsets.char_at(span.start),
                 end: prepared.offsets.char_at(span.end),
                 text: text.to_string(),
