@@ -32,7 +32,7 @@ pub use geonames::{import_geonames, GeonamesImport};
 pub use natural_earth::{import_natural_earth, NaturalEarthImport};
 pub use tables::Tables;
 
-use crate::story::PlaceKind;
+use crate::story::{CandidatePlace, PlaceKind};
 use index::{Index, Record};
 
 /// What a run of folded words is to the gazetteer, for a scanner deciding whether to read on.
@@ -192,6 +192,18 @@ impl Entry {
                 .split_once(':')
                 .map_or(self.id.as_str(), |(_, rest)| rest)
                 .to_string(),
+        }
+    }
+
+    /// What a mention's candidate says of this place.
+    pub fn candidate_place(&self) -> CandidatePlace {
+        CandidatePlace {
+            place: self.id.clone(),
+            name: self.name.clone(),
+            kind: self.kind,
+            country: self.country.clone(),
+            lat: self.lat,
+            lon: self.lon,
         }
     }
 }

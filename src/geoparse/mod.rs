@@ -257,7 +257,7 @@ pub fn geoparse(gazetteer: &Gazetteer, prepared: &PreparedText) -> (Vec<Mention>
     geoparse_with(gazetteer, prepared, &CandidatePlaces::default())
 }
 
-/// [`geoparse`], the candidates' place strings shared with the other documents of a run.
+/// [`geoparse`], the candidates' places shared with the other documents of a run.
 pub fn geoparse_with(
     gazetteer: &Gazetteer,
     prepared: &PreparedText,
@@ -346,17 +346,9 @@ impl CandidatePlaces {
         scored
             .iter()
             .map(|s| {
-                let at = shared.entry(s.entry).or_insert_with(|| {
-                    let e = gazetteer.entry(s.entry);
-                    Arc::new(CandidatePlace {
-                        place: e.id.clone(),
-                        name: e.name.clone(),
-                        kind: e.kind,
-                        country: e.country.clone(),
-                        lat: e.lat,
-                        lon: e.lon,
-                    })
-                });
+                let at = shared
+                    .entry(s.entry)
+                    .or_insert_with(|| Arc::new(gazetteer.entry(s.entry).candidate_place()));
                 Candidate {
                     at: Arc::clone(at),
                     score: (s.score * 1000.0).round() / 1000.0,

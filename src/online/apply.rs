@@ -229,15 +229,7 @@ fn candidate(gazetteer: &Gazetteer, found: &Found) -> Candidate {
     let answer = &found.answers[0];
     let id = place_id(found.provider, answer);
     if let Some(entry) = gazetteer.find_id(&id).map(|e| gazetteer.entry(e)) {
-        let at = CandidatePlace {
-            place: entry.id.clone(),
-            name: entry.name.clone(),
-            kind: entry.kind,
-            country: entry.country.clone(),
-            lat: entry.lat,
-            lon: entry.lon,
-        };
-        return Candidate::new(at, ONLINE_CONFIDENCE);
+        return Candidate::new(entry.candidate_place(), ONLINE_CONFIDENCE);
     }
     let at = CandidatePlace {
         place: id,
