@@ -236,41 +236,52 @@ pub fn words(text: &str) -> Words {
 
 impl Words {
     /// Adds the word `text[start..end]`, folding it onto the end of the folded text unless it is ASCII.
-    // inlined: it runs for every word of every text, and most words take the short ASCII path
+    // inlined: it runs for every word of every text, and most words take the short ASCII path. That
+    // path builds its word where it is pushed: a word that could come from either path was put
+    // together on the stack a field at a time and read back whole, and the read waited for the
+    // writes to reach the cache (a failed store-to-load forward), which was most of the time spent
+    // cutting a text into words.
     #[inline(always)]
     fn push(&mut self, text: &str, start: usize, end: usize, ascii: bool) {
-        let bytes = text.as_bytes();
-        let word = if ascii {
-            Word {
-                start: start as u32,
-                end: end as u32,
-                capitalised: bytes[start].is_ascii_uppercase(),
-                folded_start: start as u32,
-                folded_end: end as u32,
-            }
-        } else {
-            self.fold_onto_end(&text[start..end], start)
-        };
-        if word.capitalised || (self.has_hashtags && start > 0 && bytes[start - 1] == b'#') {
-            self.name_starts.push(self.list.len() as u32);
+        if !ascii {
+            return self.push_folded_onto_end(text, start, end);
         }
-        self.list.push(word);
+        let capitalised = text.as_bytes()[start].is_ascii_uppercase();
+        self.note_name_start(text, start, capitalised);
+        self.list.push(Word {
+            start: start as u32,
+            end: end as u32,
+            capitalised,
+            folded_start: start as u32,
+            folded_end: end as u32,
+        });
     }
 
-    /// The word `raw`, at `start` in the text, with its folded form added to the folded text's end.
+    /// Notes the word about to be pushed, at `start` in the text, as one a name may start at.
+    #[inline(always)]
+    fn note_name_start(&mut self, text: &str, start: usize, capitalised: bool) {
+        if capitalised || (self.has_hashtags && start > 0 && text.as_bytes()[start - 1] == b'#') {
+            self.name_starts.push(self.list.len() as u32);
+        }
+    }
+
+    /// Adds the word `text[start..end]` with its folded form added to the folded text's end.
     #[cold]
-    fn fold_onto_end(&mut self, raw: &str, start: usize) -> Word {
+    fn push_folded_onto_end(&mut self, text: &str, start: usize, end: usize) {
+        let raw = &text[start..end];
         let folded_start = self.folded.len();
         self.folded.push_str(&fold(raw));
         let first = raw.chars().next().unwrap();
-        Word {
+        // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
+        let capitalised = first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase());
+        self.note_name_start(text, start, capitalised);
+        self.list.push(Word {
             start: start as u32,
-            end: (start + raw.len()) as u32,
-            // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
-            capitalised: first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase()),
+            end: end as u32,
+            capitalised,
             folded_start: folded_start as u32,
             folded_end: self.folded.len() as u32,
-        }
+        });
     }
 }
 
