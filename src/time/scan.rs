@@ -783,27 +783,29 @@ fn take_tokens(
         if pos >= bound {
             break;
         }
-        let t = match class {
+        // The token's fields rather than a whole token from each arm: a token that could come from
+        // an arm returning one through memory was itself put together in memory, and reading it
+        // back whole to push it waited for the writes to land (a failed store-to-load forward).
+        let (start, end, kind) = match class {
             LETTER => {
                 let end = pos + ascii_letters(&bytes[pos..]);
                 if bytes.get(end).is_some_and(|&b| b >= 0x80) {
-                    word_at(text, pos, end)
+                    let t = word_at(text, pos, end);
+                    (t.start, t.end, t.kind)
                 } else {
-                    Token {
-                        start: pos,
-                        end,
-                        kind: Kind::Word,
-                    }
+                    (pos, end, Kind::Word)
                 }
             }
-            DIGIT => number_at(bytes, pos),
-            OTHER => Token {
-                start: pos,
-                end: pos + 1,
-                kind: Kind::Symbol(char::from(b)),
-            },
+            DIGIT => {
+                let t = number_at(bytes, pos);
+                (t.start, t.end, t.kind)
+            }
+            OTHER => (pos, pos + 1, Kind::Symbol(char::from(b))),
             _ => match wide_space(text, pos) {
-                0 => wide_token_at(text, pos),
+                0 => {
+                    let t = wide_token_at(text, pos);
+                    (t.start, t.end, t.kind)
+                }
                 len => {
                     pos += len;
                     continue;
@@ -811,9 +813,9 @@ fn take_tokens(
             },
         };
         if keep {
-            tokens.push(t);
+            tokens.push(Token { start, end, kind });
         }
-        pos = t.end;
+        pos = end;
     }
     pos
 }
