@@ -34,7 +34,8 @@ mkdir -p "$work/raw" "$work/run"
 # an empty RUSTC_WRAPPER turns bench/pgo-rustc off: the instrumented build does not read the old profile.
 # The counters are updated atomically: the runs below use every core, and plain counters lose counts
 # where two threads bump the same one at once, which made the profile, and the code built from it,
-# differ from one making to the next (by 1.5% in the instructions of the same `extract`).
+# differ from one making to the next (by 1.3% in the instructions of the same `extract`; two makings
+# with atomic counters gave 3.9734 G both).
 RUSTC_WRAPPER= RUSTFLAGS="-Cprofile-generate=$work/raw -Cllvm-args=-instrprof-atomic-counter-update-all" \
     cargo build --release --target-dir "$work/build"
 bin="$work/build/release/mentionmap"
