@@ -247,22 +247,7 @@ impl Words {
             return self.push_folded_onto_end(text, start, end);
         }
         let capitalised = text.as_bytes()[start].is_ascii_uppercase();
-        self.note_name_start(text, start, capitalised);
-        self.list.push(Word {
-            start: start as u32,
-            end: end as u32,
-            capitalised,
-            folded_start: start as u32,
-            folded_end: end as u32,
-        });
-    }
-
-    /// Notes the word about to be pushed, at `start` in the text, as one a name may start at.
-    #[inline(always)]
-    fn note_name_start(&mut self, text: &str, start: usize, capitalised: bool) {
-        if capitalised || (self.has_hashtags && start > 0 && text.as_bytes()[start - 1] == b'#') {
-            self.name_starts.push(self.list.len() as u32);
-        }
+        self.push_word(text, start..end, capitalised, start..end);
     }
 
     /// Adds the word `text[start..end]` with its folded form added to the folded text's end.
@@ -274,13 +259,35 @@ impl Words {
         let first = raw.chars().next().unwrap();
         // Scripts without case (Chinese, Japanese) count as capitalised: a name is a name.
         let capitalised = first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase());
-        self.note_name_start(text, start, capitalised);
-        self.list.push(Word {
-            start: start as u32,
-            end: end as u32,
+        self.push_word(
+            text,
+            start..end,
             capitalised,
-            folded_start: folded_start as u32,
-            folded_end: self.folded.len() as u32,
+            folded_start..self.folded.len(),
+        );
+    }
+
+    /// Adds the word at `span` of the text, its folded form at `folded` of the folded text, noting
+    /// it as one a name may start at when it is capitalised or a hashtag.
+    #[inline(always)]
+    fn push_word(
+        &mut self,
+        text: &str,
+        span: Range<usize>,
+        capitalised: bool,
+        folded: Range<usize>,
+    ) {
+        let hashtag =
+            self.has_hashtags && span.start > 0 && text.as_bytes()[span.start - 1] == b'#';
+        if capitalised || hashtag {
+            self.name_starts.push(self.list.len() as u32);
+        }
+        self.list.push(Word {
+            start: span.start as u32,
+            end: span.end as u32,
+            capitalised,
+            folded_start: folded.start as u32,
+            folded_end: folded.end as u32,
         });
     }
 }
