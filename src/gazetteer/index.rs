@@ -437,6 +437,15 @@ impl NamesWriter {
     }
 }
 
+/// What a run of folded words is to an index that knows it ([`Index::name_or_prefix`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownWords {
+    /// The words are a name with entries, not only the start of longer names.
+    pub name: bool,
+    /// Longer names start with these words: reading on to the next word may find one.
+    pub longer: bool,
+}
+
 /// The hash of a folded name: FNV-1a over its bytes, then a finaliser that spreads every input bit
 /// over the top bits, which choose the bucket. Fixed, so the build and the program agree.
 pub fn name_hash(name: &[u8]) -> u64 {
@@ -843,11 +852,27 @@ impl Index {
         })
     }
 
-    /// In one look-up: `None` when nothing known starts with these words, else whether they are a name
-    /// with entries (and not only the start of longer names).
-    pub fn name_or_prefix(&self, folded: &str) -> Option<bool> {
+    /// In one look-up: `None` when nothing known starts with these words, else what they are.
+    pub fn name_or_prefix(&self, folded: &str) -> Option<KnownWords> {
         let start = self.find_block(folded)?;
-        Some(!self.block_entries(start).0.is_empty())
+        let (entries, next) = self.block_entries(start);
+        // A longer name that starts with these words sorts after them and before anything else that
+        // does (no byte of a folded name sorts before the space), so it is the very next block.
+        let bytes = self.bytes();
+        let next_name = bytes.get(next..next + 2).and_then(|len| {
+            let len = u16::from_le_bytes(len.try_into().unwrap()) as usize;
+            bytes.get(next + 2..next + 2 + len)
+        });
+        let longer = next < self.blocks.end
+            && next_name.is_some_and(|name| {
+                name.len() > folded.len()
+                    && name.starts_with(folded.as_bytes())
+                    && name[folded.len()] == b' '
+            });
+        Some(KnownWords {
+            name: !entries.is_empty(),
+            longer,
+        })
     }
 
     /// Every folded name that has entries, in byte order.
@@ -1015,6 +1040,11 @@ mod tests {
         assert_eq!(index.find_id("gn:5"), None);
         assert!(index.name_or_prefix("hong").is_some());
         assert!(index.name_or_prefix("hon").is_none());
+        let known = |name: bool, longer: bool| Some(KnownWords { name, longer });
+        assert_eq!(index.name_or_prefix("hong"), known(false, true));
+        assert_eq!(index.name_or_prefix("hong kong"), known(true, false));
+        // the last block of all
+        assert_eq!(index.name_or_prefix("victoria"), known(true, false));
         assert_eq!(index.postings("hong").count(), 0);
         assert_eq!(index.names(), ["hong kong", "kowloon", "vic", "victoria"]);
         assert_eq!(index.layers[0].entries, 4);
@@ -1047,6 +1077,14 @@ mod tests {
             assert!(index.name_or_prefix(prefix).is_some(), "{prefix}");
         }
         assert!(index.name_or_prefix("sea of azov gulf basin").is_none());
+        // longer names start with a name when one does with a space after it, not only its bytes
+        let longer = |words: &str| index.name_or_prefix(words).map(|k| k.longer);
+        assert_eq!(longer("sea of"), Some(true));
+        assert_eq!(longer("sea ofx"), Some(false));
+        assert_eq!(longer("sea of azov"), Some(true));
+        assert_eq!(longer("sea of azov gulf"), Some(false));
+        assert_eq!(longer("sea of japan"), Some(false));
+        assert_eq!(longer("north sea of japan"), Some(true));
         assert_eq!(index.postings("sea").count(), 0);
         assert_eq!(
             index

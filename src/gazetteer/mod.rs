@@ -58,8 +58,10 @@ const SENSE_KIND_SHIFT: u32 = 5;
 /// The first sense's [`PopulationBand`], bits 10 and 11.
 const SENSE_BAND_SHIFT: u32 = 10;
 const ABBREVIATION: u32 = 1 << 12;
+/// Longer names start with the words (always so for a [`PREFIX`]).
+const LONGER: u32 = 1 << 13;
 /// The demonym's country, as its place in [`Gazetteer::demonym_countries`] plus one, from this bit up.
-const DEMONYM_COUNTRY_SHIFT: u32 = 13;
+const DEMONYM_COUNTRY_SHIFT: u32 = 14;
 
 /// What a run of folded words is to the gazetteer: see [`Gazetteer::name_facts`]. Held as the
 /// memo's bits and read out only as asked: a scanner asks most runs one or two of these questions.
@@ -76,6 +78,12 @@ impl<'a> NameFacts<'a> {
             PREFIX => NameKey::Prefix,
             _ => NameKey::Unknown,
         }
+    }
+
+    /// Longer names (of places, or of outlets and the like) start with these words: a scanner that
+    /// finds none reads no further ("qingdao", but not "south" or "moscow").
+    pub fn longer(&self) -> bool {
+        self.bits & LONGER != 0
     }
 
     /// The words name an outlet, ship, organisation or event ("moscow times").
@@ -624,18 +632,27 @@ impl Gazetteer {
     /// tables, as bits.
     fn work_out_name_facts(&self, folded: &str) -> u32 {
         let mut facts = UNKNOWN;
+        let mut longer = false;
         for part in &self.parts {
-            match part.index.name_or_prefix(folded) {
-                Some(true) => {
+            if let Some(known) = part.index.name_or_prefix(folded) {
+                longer |= known.longer;
+                if known.name {
                     facts = NAME;
-                    break;
+                } else if facts == UNKNOWN {
+                    facts = PREFIX;
                 }
-                Some(false) => facts = PREFIX,
-                None => {}
             }
         }
-        if facts == UNKNOWN && self.non_place_prefixes.contains(folded) {
-            facts = PREFIX;
+        // the set holds every word prefix of an outlet's name, and the name itself: a few names
+        // taken for longer ones cost only a question more
+        if self.non_place_prefixes.contains(folded) {
+            longer = true;
+            if facts == UNKNOWN {
+                facts = PREFIX;
+            }
+        }
+        if longer {
+            facts |= LONGER;
         }
         if self.non_places.contains(folded) {
             facts |= NON_PLACE;
@@ -929,7 +946,8 @@ mod tests {
     #[test]
     fn remembered_name_facts_are_the_ones_the_index_gives() {
         let g = test_data::small();
-        let mut keys: Vec<String> = g.parts[0].index.names();
+        let names: Vec<String> = g.parts[0].index.names();
+        let mut keys = names.clone();
         // every word prefix of those names, and keys the index does not know
         let prefixes: Vec<String> = keys
             .iter()
@@ -943,6 +961,10 @@ mod tests {
         assert!(keys
             .iter()
             .any(|k| g.work_out_name_facts(k) & NON_PLACE != 0));
+        // names that longer ones start with ("sea of"), and names that none do ("qingdao")
+        for longer in [false, true] {
+            assert!(names.iter().any(|k| g.name_facts(k).longer() == longer));
+        }
         for round in 0..2 {
             for key in &keys {
                 let facts = g.name_facts(key);
@@ -963,6 +985,12 @@ mod tests {
                         longer,
                     });
                 assert_eq!(facts.demonym(), demonym, "{key}");
+                // longer names of places or outlets start with the key and a space (an outlet's
+                // own name counts as longer too: see work_out_name_facts)
+                let starts_longer =
+                    |n: &String| n.len() > key.len() + 1 && n.starts_with(&format!("{key} "));
+                let longer = names.iter().any(starts_longer) || g.non_place_prefixes.contains(key);
+                assert_eq!(facts.longer(), longer, "{key}");
                 assert_eq!(facts.common_word(), g.is_common_word(key), "{key}");
                 assert_eq!(facts.abbreviation(), g.is_abbreviation(key), "{key}");
                 let first_sense = g.first_sense(key).map(|id| {

@@ -1166,6 +1166,9 @@ fn names_at<'g>(
             } else if facts.key() == NameKey::Name {
                 best = Some((j, facts));
             }
+            // no longer name starts with these words: the next word cannot make one, and asking
+            // would only fill the memo with runs like "qingdao on"
+            name_open = name_open && facts.longer();
         }
         if demonym_open {
             match facts.demonym() {
