@@ -134,6 +134,23 @@ pub fn remembered(owner: u32, key: &str, work_out: impl FnOnce() -> u32) -> u32 
     answer
 }
 
+/// Starts bringing the set `key` would be looked for in into the cache, so that a question about it
+/// asked a little later does not wait for memory. Does nothing else.
+pub fn prefetch(owner: u32, key: &str) {
+    let bytes = key.as_bytes();
+    if bytes.is_empty() || bytes.len() > KEY_MAX {
+        return;
+    }
+    let set = set_of(owner, &key_words(bytes));
+    // SAFETY: set_of gives a set below SET_COUNT, so the pointer is inside this thread's sets;
+    // prefetching reads nothing the program sees
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(sets().add(set).cast::<i8>());
+    }
+}
+
 /// A key of 1..=[`KEY_MAX`] bytes as a slot holds it: zero-padded to 24 bytes, its length in the
 /// last, read as three little-endian words. Built from a few whole-word reads rather than by copying
 /// into a buffer, which for a key of unknown length is a call to `memcpy`.

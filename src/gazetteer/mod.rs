@@ -628,6 +628,11 @@ impl Gazetteer {
         }
     }
 
+    /// Readies the answer of [`Gazetteer::name_facts`] for `folded`, to be asked soon.
+    pub fn prefetch_name_facts(&self, folded: &str) {
+        memo::prefetch(self.memo_owner, folded);
+    }
+
     /// [`Gazetteer::name_facts`] asked of the index, in one look-up per part, and of the word
     /// tables, as bits.
     fn work_out_name_facts(&self, folded: &str) -> u32 {

@@ -685,6 +685,12 @@ fn find_candidates(gazetteer: &Gazetteer, text: &str, words: &Words) -> Vec<Foun
         .filter(|&s| words[s].capitalised && plural_head(words.folded(s)).is_some())
         .collect();
     let mut heads_ahead = heads.as_slice();
+    // Every name start's word is asked of the memo below, and the memo is larger than a core's
+    // cache: waiting for its sets one at a time was a third of the time spent here. Asked for all at
+    // once first, they come in side by side.
+    for &start in &words.name_starts {
+        gazetteer.prefetch_name_facts(words.folded(start as usize));
+    }
     for &start in &words.name_starts {
         if (start as usize) < i {
             continue;
