@@ -141,14 +141,19 @@ pub fn prefetch(owner: u32, key: &str) {
     if bytes.is_empty() || bytes.len() > KEY_MAX {
         return;
     }
-    let set = set_of(owner, &key_words(bytes));
-    // SAFETY: set_of gives a set below SET_COUNT, so the pointer is inside this thread's sets;
-    // prefetching reads nothing the program sees
+    // elsewhere the hint is not given, and the hash is not worth working out
     #[cfg(target_arch = "x86_64")]
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(sets().add(set).cast::<i8>());
+    {
+        let set = set_of(owner, &key_words(bytes));
+        // SAFETY: set_of gives a set below SET_COUNT, so the pointer is inside this thread's sets;
+        // prefetching reads nothing the program sees
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>(sets().add(set).cast::<i8>());
+        }
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = owner;
 }
 
 /// A key of 1..=[`KEY_MAX`] bytes as a slot holds it: zero-padded to 24 bytes, its length in the
