@@ -446,6 +446,13 @@ pub struct KnownWords {
     pub longer: bool,
 }
 
+/// The folded name of the name block at `start` of the index's bytes (its length, then its bytes);
+/// `None` past the bytes' end.
+fn block_name(bytes: &[u8], start: usize) -> Option<&[u8]> {
+    let len = u16::from_le_bytes(bytes.get(start..start + 2)?.try_into().ok()?) as usize;
+    bytes.get(start + 2..start + 2 + len)
+}
+
 /// The hash of a folded name: FNV-1a over its bytes, then a finaliser that spreads every input bit
 /// over the top bits, which choose the bucket. Fixed, so the build and the program agree.
 pub fn name_hash(name: &[u8]) -> u64 {
@@ -822,8 +829,7 @@ impl Index {
             }
             let block = u64::from_le_bytes(bytes[at + 4..at + 12].try_into().unwrap()) as usize;
             let start = self.blocks.start + block;
-            let len = u16::from_le_bytes(bytes.get(start..start + 2)?.try_into().ok()?) as usize;
-            (bytes.get(start + 2..start + 2 + len)? == folded.as_bytes()).then_some(start)
+            (block_name(bytes, start)? == folded.as_bytes()).then_some(start)
         })
     }
 
@@ -858,13 +864,8 @@ impl Index {
         let (entries, next) = self.block_entries(start);
         // A longer name that starts with these words sorts after them and before anything else that
         // does (no byte of a folded name sorts before the space), so it is the very next block.
-        let bytes = self.bytes();
-        let next_name = bytes.get(next..next + 2).and_then(|len| {
-            let len = u16::from_le_bytes(len.try_into().unwrap()) as usize;
-            bytes.get(next + 2..next + 2 + len)
-        });
         let longer = next < self.blocks.end
-            && next_name.is_some_and(|name| {
+            && block_name(self.bytes(), next).is_some_and(|name| {
                 name.len() > folded.len()
                     && name.starts_with(folded.as_bytes())
                     && name[folded.len()] == b' '
@@ -882,8 +883,8 @@ impl Index {
         while at < self.blocks.end {
             let (entries, next) = self.block_entries(at);
             if !entries.is_empty() {
-                let len = u16::from_le_bytes(self.bytes()[at..at + 2].try_into().unwrap()) as usize;
-                out.push(String::from_utf8_lossy(&self.bytes()[at + 2..at + 2 + len]).into_owned());
+                let name = block_name(self.bytes(), at).expect("blocks end where the next starts");
+                out.push(String::from_utf8_lossy(name).into_owned());
             }
             at = next;
         }
