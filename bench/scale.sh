@@ -14,9 +14,9 @@
 #   bench/scale.sh 100000         about 340 MB of text: 10 to 20 minutes on two shared cores
 #
 # Corpora and outputs go to target/scale-bench/ (never committed). Each line reports wall seconds,
-# documents/s, MB/s of text, MB/s per CPU-second (user + system, i.e. per core) and peak RSS; from the
-# second N on, how CPU time and memory grew from the previous N (linear: CPU time grows as the corpus,
-# and each added article adds the same memory).
+# documents/s, MB/s of text, MB/s per CPU-second (user + system, i.e. per core; the two are shown
+# too) and peak RSS; from the second N on, how CPU time and memory grew from the previous N (linear:
+# CPU time grows as the corpus, and each added article adds the same memory).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -65,8 +65,12 @@ timed_median() {
 report() { # label docs megabytes "wall user sys kb"
     read -r wall user sys kb <<<"$4"
     awk -v l="$1" -v n="$2" -v mb="$3" -v w="$wall" -v u="$user" -v s="$sys" -v kb="$kb" 'BEGIN {
-        printf "%-22s %8d docs %7.1f MB %8.2f s %9.0f docs/s %7.2f MB/s %7.2f MB/s/core %7.0f MB peak\n",
-            l, n, mb, w, n / w, mb / w, mb / (u + s), kb / 1024 }'
+        printf "%-22s %8d docs %7.1f MB %8.2f s %9.0f docs/s %7.2f MB/s %7.2f MB/s/core %7.0f MB peak",
+            l, n, mb, w, n / w, mb / w, mb / (u + s), kb / 1024
+        # the system time is mostly fresh pages faulted in, whose price is the host'"'"'s and drifts
+        # apart from the processor'"'"'s: shown apart, a slow run tells which of the two was slow
+        if (s > 0) printf " (user %.2f s, system %.2f s)", u, s
+        printf "\n" }'
 }
 
 printf '\nstart-up, one article (hyperfine, median of 20 runs):\n'
