@@ -69,6 +69,7 @@ report() { # label docs megabytes "wall user sys kb"
             l, n, mb, w, n / w, mb / w, mb / (u + s), kb / 1024
         # the system time is mostly fresh pages faulted in, whose price is the host'"'"'s and drifts
         # apart from the processor'"'"'s: shown apart, a slow run tells which of the two was slow
+        # (geotext'"'"'s line has no such split: its own timing is passed as user time, system 0)
         if (s > 0) printf " (user %.2f s, system %.2f s)", u, s
         printf "\n" }'
 }
